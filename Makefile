@@ -1,0 +1,31 @@
+# Two commands on a fresh machine with only Python and make: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test lint bench clean tmux-check
+
+# (Re)build the virtual environment when it is missing, broken, or older than pyproject.toml.
+$(STAMP): pyproject.toml
+	@if ! $(BIN)/python -c "import sys" >/dev/null 2>&1; then \
+		rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); fi
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,lint]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/frontdesk
+
+test: $(STAMP)
+	$(BIN)/ruff check frontdesk screens widgets tests
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python tests/bench/bench.py
+
+tmux-check: $(STAMP)
+	bash tests/tmux_check.sh
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info

@@ -1,0 +1,141 @@
+"""Opening the database file: WAL, durable commits, waiting writers, schema upgrades."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from .migrations import SCHEMA_STEPS, migrations
+
+BUSY_TIMEOUT_MS = 8000
+NETWORK_FILESYSTEMS = {"nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "9p", "afs", "ncpfs"}
+
+
+class DatabaseError(Exception):
+    """The database cannot be used; the message says why and what to do."""
+
+
+def filesystem_type(path: Path) -> str:
+    """The type of the filesystem holding path, from /proc/mounts ('' when unknown)."""
+    try:
+        mounts = Path("/proc/mounts").read_text().splitlines()
+    except OSError:
+        return ""
+    target = str(path.resolve())
+    best, kind = "", ""
+    for line in mounts:
+        parts = line.split()
+        if len(parts) < 3:
+            continue
+        mount_point = parts[1].replace("\\040", " ")
+        if (target == mount_point or target.startswith(mount_point.rstrip("/") + "/")) and len(
+            mount_point
+        ) >= len(best):
+            best, kind = mount_point, parts[2]
+    return kind
+
+
+def _create_private(path: Path) -> None:
+    """Create a new database file readable by its owner (and group, if the directory is shared
+    with setgid); SQLite gives the -wal and -shm files the same permissions."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if path.exists():
+        return
+    shared = bool(path.parent.stat().st_mode & 0o2000)
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o660 if shared else 0o600)
+    os.close(fd)
+
+
+def connect(path: Path | str) -> Database:
+    """A connection in autocommit mode; writes go through `transaction`."""
+    path = Path(path)
+    if path.is_dir():
+        raise DatabaseError(f"{path} is a directory, not a database file")
+    if filesystem_type(path.parent if not path.exists() else path) in NETWORK_FILESYSTEMS:
+        raise DatabaseError(
+            f"{path} is on a network filesystem; SQLite's WAL mode needs a local disk. "
+            "Keep the database on the office machine and have everyone ssh in."
+        )
+    try:
+        _create_private(path)
+        conn = sqlite3.connect(
+            str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False, isolation_level=None
+        )
+    except (OSError, sqlite3.Error) as exc:
+        raise DatabaseError(f"cannot open {path}: {exc}") from None
+    db = Database(conn)
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if mode.lower() != "wal" and os.access(path, os.W_OK):
+            raise DatabaseError(f"cannot switch {path} to WAL mode (got {mode})")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA journal_size_limit = 67108864")
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise DatabaseError(f"{path} is not a FrontDesk database ({exc})") from None
+    return db
+
+
+@contextlib.contextmanager
+def transaction(db: Database) -> Iterator[Database]:
+    """BEGIN IMMEDIATE: take the write lock first, so concurrent writers wait (busy timeout)
+    instead of failing when a read turns into a write. Nested use becomes a savepoint."""
+    conn = db.conn
+    if conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    else:
+        try:
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+
+
+def applied_steps(db: Database) -> list[str]:
+    return [m.name for m in migrations.applied(db)]
+
+
+def upgrade(db: Database) -> None:
+    """Apply pending schema steps, one transaction each; refuse a database from a newer version."""
+    unknown = [name for name in applied_steps(db) if name not in SCHEMA_STEPS]
+    if unknown:
+        raise DatabaseError(
+            f"this database was written by a newer FrontDesk (schema step {unknown[-1]}); "
+            "upgrade FrontDesk to open it. The file was not changed."
+        )
+    while migrations.pending(db):
+        with transaction(db):
+            pending = migrations.pending(db)  # another process may have upgraded meanwhile
+            if pending:
+                migrations.apply(db, stop_before=[m.name for m in pending[1:]])
+
+
+def open_database(path: Path | str) -> Database:
+    db = connect(path)
+    try:
+        upgrade(db)
+    except sqlite3.DatabaseError as exc:
+        db.close()
+        raise DatabaseError(f"cannot use {path}: {exc}") from None
+    except DatabaseError:
+        db.close()
+        raise
+    return db
+

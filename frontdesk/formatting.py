@@ -1,0 +1,53 @@
+"""How times read on screen and in exports: desk-local, humanised, short."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+
+def _span(minutes: int) -> str:
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, rest = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours} h {rest} min" if rest and hours < 3 else f"{hours} h"
+    days = round(minutes / 1440)
+    return f"{days} day" if days == 1 else f"{days} days"
+
+
+def time_left(due: datetime, now: datetime) -> str:
+    """'in 12 min', 'due now', '8 min overdue', '3 h overdue'."""
+    seconds = (due - now).total_seconds()
+    if -60 < seconds <= 0:
+        return "due now"
+    if seconds > 0:
+        return f"in {_span(max(1, int(seconds + 59) // 60))}"
+    return f"{_span(int(-seconds) // 60)} overdue"
+
+
+def ago(at: datetime, now: datetime) -> str:
+    seconds = (now - at).total_seconds()
+    if seconds < 60:
+        return "just now"
+    return f"{_span(int(seconds) // 60)} ago"
+
+
+def local(at: datetime, zone: ZoneInfo) -> datetime:
+    return at.astimezone(zone)
+
+
+def clock_time(at: datetime, zone: ZoneInfo) -> str:
+    return at.astimezone(zone).strftime("%H:%M")
+
+
+def day_time(at: datetime, zone: ZoneInfo, now: datetime | None = None) -> str:
+    """'14:05' for today, 'Mon 23 Nov 14:05' otherwise (year added when not this year)."""
+    moment = at.astimezone(zone)
+    if now is not None:
+        today = now.astimezone(zone)
+        if moment.date() == today.date():
+            return moment.strftime("%H:%M")
+        if moment.year == today.year:
+            return moment.strftime("%a %d %b %H:%M")
+    return moment.strftime("%Y-%m-%d %H:%M")

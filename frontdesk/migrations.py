@@ -1,0 +1,199 @@
+"""The schema, as forward-only steps. Each step runs in its own transaction.
+
+Never edit a step that has shipped: add a new one. `SCHEMA_STEPS` lists every step this
+version knows; a database that has applied a step not in this list came from a newer
+FrontDesk and is refused (see db.open_database).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("frontdesk")
+
+OUTCOME_CODES = (
+    "connected", "resolved", "callback", "message", "transferred",
+    "referred", "voicemail", "no_answer", "busy", "wrong_number",
+)
+
+
+def _script(db: Database, sql: str) -> None:
+    """Run statements one by one inside the caller's transaction (executescript would commit)."""
+    buffer = ""
+    for line in sql.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            db.execute(buffer)
+            buffer = ""
+    if buffer.strip():
+        db.execute(buffer)
+
+
+@migrations()
+def m001_desk(db: Database) -> None:
+    outcomes = ", ".join(f"'{code}'" for code in OUTCOME_CODES)
+    _script(db, f"""
+CREATE TABLE customers (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL DEFAULT '',
+    company TEXT NOT NULL DEFAULT '',
+    notes TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL DEFAULT '',
+    updated_at TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1,
+    merged_into INTEGER REFERENCES customers(id),
+    last_call_at TEXT
+);
+CREATE INDEX customers_name ON customers(name COLLATE NOCASE);
+CREATE INDEX customers_company ON customers(company COLLATE NOCASE);
+CREATE TABLE phones (
+    id INTEGER PRIMARY KEY,
+    customer_id INTEGER NOT NULL REFERENCES customers(id),
+    e164 TEXT NOT NULL,
+    ext TEXT NOT NULL DEFAULT '',
+    label TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    UNIQUE (customer_id, e164, ext)
+);
+CREATE INDEX phones_e164 ON phones(e164);
+CREATE TABLE calls (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    customer_id INTEGER NOT NULL REFERENCES customers(id),
+    e164 TEXT NOT NULL DEFAULT '',
+    ext TEXT NOT NULL DEFAULT '',
+    direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+    at TEXT NOT NULL,
+    operator TEXT NOT NULL,
+    topic TEXT NOT NULL DEFAULT '',
+    note TEXT NOT NULL DEFAULT '',
+    outcome TEXT NOT NULL CHECK (outcome IN ({outcomes})),
+    callback_id INTEGER REFERENCES callbacks(id),
+    created_at TEXT NOT NULL
+);
+CREATE INDEX calls_at ON calls(at);
+CREATE INDEX calls_customer_at ON calls(customer_id, at);
+CREATE INDEX calls_operator_at ON calls(operator, at);
+CREATE INDEX calls_callback ON calls(callback_id) WHERE callback_id IS NOT NULL;
+CREATE TABLE callbacks (
+    id INTEGER PRIMARY KEY,
+    call_id INTEGER NOT NULL REFERENCES calls(id),
+    customer_id INTEGER NOT NULL REFERENCES customers(id),
+    e164 TEXT NOT NULL DEFAULT '',
+    promised_at TEXT NOT NULL,
+    first_due_at TEXT NOT NULL,
+    due_at TEXT NOT NULL,
+    assignee TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'done', 'cancelled')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    first_attempt_at TEXT,
+    done_at TEXT,
+    done_call_id INTEGER REFERENCES calls(id),
+    kept_on_time INTEGER,
+    waited_min INTEGER,
+    cancel_reason TEXT NOT NULL DEFAULT '',
+    snoozed_until TEXT,
+    created_by TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX callbacks_state_due ON callbacks(state, due_at);
+CREATE INDEX callbacks_customer ON callbacks(customer_id, state);
+CREATE INDEX callbacks_call ON callbacks(call_id);
+CREATE TABLE callback_events (
+    id INTEGER PRIMARY KEY,
+    callback_id INTEGER NOT NULL REFERENCES callbacks(id),
+    at TEXT NOT NULL,
+    operator TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    due_before TEXT,
+    due_after TEXT,
+    reason TEXT NOT NULL DEFAULT '',
+    call_id INTEGER REFERENCES calls(id)
+);
+CREATE INDEX callback_events_callback ON callback_events(callback_id, id);
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE audit (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    operator TEXT NOT NULL,
+    customer_id INTEGER,
+    entity TEXT NOT NULL,
+    entity_id INTEGER,
+    action TEXT NOT NULL,
+    field TEXT NOT NULL DEFAULT '',
+    old TEXT,
+    new TEXT
+);
+CREATE INDEX audit_customer ON audit(customer_id, id);
+""")
+
+
+@migrations()
+def m002_search_and_drafts(db: Database) -> None:
+    """Substring search of customers (name, company, any 3+ digits of a number), word search
+    of call notes, and per-operator drafts of a call being typed."""
+    _script(db, """
+CREATE VIRTUAL TABLE customer_search USING fts5(name, company, numbers, tokenize='trigram');
+CREATE TRIGGER customers_search_ai AFTER INSERT ON customers BEGIN
+    INSERT INTO customer_search(rowid, name, company, numbers) VALUES (NEW.id, NEW.name, NEW.company, '');
+END;
+CREATE TRIGGER customers_search_au AFTER UPDATE OF name, company, merged_into ON customers BEGIN
+    DELETE FROM customer_search WHERE rowid = NEW.id;
+    INSERT INTO customer_search(rowid, name, company, numbers)
+        SELECT NEW.id, NEW.name, NEW.company,
+               coalesce((SELECT group_concat(substr(e164, 2), ' ') FROM phones WHERE customer_id = NEW.id), '')
+        WHERE NEW.merged_into IS NULL;
+END;
+CREATE TRIGGER phones_search_ai AFTER INSERT ON phones BEGIN
+    UPDATE customer_search SET numbers =
+        coalesce((SELECT group_concat(substr(e164, 2), ' ') FROM phones WHERE customer_id = NEW.customer_id), '')
+    WHERE rowid = NEW.customer_id;
+END;
+CREATE TRIGGER phones_search_ad AFTER DELETE ON phones BEGIN
+    UPDATE customer_search SET numbers =
+        coalesce((SELECT group_concat(substr(e164, 2), ' ') FROM phones WHERE customer_id = OLD.customer_id), '')
+    WHERE rowid = OLD.customer_id;
+END;
+CREATE TRIGGER phones_search_au AFTER UPDATE ON phones BEGIN
+    UPDATE customer_search SET numbers =
+        coalesce((SELECT group_concat(substr(e164, 2), ' ') FROM phones WHERE customer_id = OLD.customer_id), '')
+    WHERE rowid = OLD.customer_id;
+    UPDATE customer_search SET numbers =
+        coalesce((SELECT group_concat(substr(e164, 2), ' ') FROM phones WHERE customer_id = NEW.customer_id), '')
+    WHERE rowid = NEW.customer_id;
+END;
+INSERT INTO customer_search(rowid, name, company, numbers)
+    SELECT id, name, company,
+           coalesce((SELECT group_concat(substr(e164, 2), ' ') FROM phones WHERE customer_id = customers.id), '')
+    FROM customers WHERE merged_into IS NULL;
+CREATE VIRTUAL TABLE call_search USING fts5(topic, note, content='calls', content_rowid='id');
+CREATE TRIGGER calls_search_ai AFTER INSERT ON calls BEGIN
+    INSERT INTO call_search(rowid, topic, note) VALUES (NEW.id, NEW.topic, NEW.note);
+END;
+CREATE TRIGGER calls_search_ad AFTER DELETE ON calls BEGIN
+    INSERT INTO call_search(call_search, rowid, topic, note) VALUES ('delete', OLD.id, OLD.topic, OLD.note);
+END;
+CREATE TRIGGER calls_search_au AFTER UPDATE OF topic, note ON calls BEGIN
+    INSERT INTO call_search(call_search, rowid, topic, note) VALUES ('delete', OLD.id, OLD.topic, OLD.note);
+    INSERT INTO call_search(rowid, topic, note) VALUES (NEW.id, NEW.topic, NEW.note);
+END;
+INSERT INTO call_search(call_search) VALUES ('rebuild');
+CREATE TABLE drafts (
+    operator TEXT PRIMARY KEY,
+    updated_at TEXT NOT NULL,
+    payload TEXT NOT NULL
+)
+""")
+
+
+SCHEMA_STEPS = tuple(m.name for m in migrations._migrations)

@@ -1,0 +1,184 @@
+"""Plain frozen records that the store returns and every layer passes around."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+OUTCOMES: dict[str, str] = {
+    "connected": "connected",
+    "resolved": "resolved",
+    "callback": "callback promised",
+    "message": "message taken",
+    "transferred": "transferred",
+    "referred": "referred elsewhere",
+    "voicemail": "left voicemail",
+    "no_answer": "no answer",
+    "busy": "busy",
+    "wrong_number": "wrong number",
+}
+# Outcomes of an outbound callback attempt that did not reach the caller: the promise stays open.
+UNREACHED = frozenset({"voicemail", "no_answer", "busy"})
+DIRECTIONS = {"in": "inbound", "out": "outbound"}
+CALLBACK_STATES = ("open", "done", "cancelled")
+
+
+@dataclass(frozen=True)
+class PhoneNumber:
+    id: int
+    customer_id: int
+    e164: str
+    ext: str = ""
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Customer:
+    id: int
+    name: str
+    company: str = ""
+    notes: str = ""
+    version: int = 1
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    last_call_at: datetime | None = None
+    merged_into: int | None = None
+    phones: tuple[PhoneNumber, ...] = ()
+
+    @property
+    def display_name(self) -> str:
+        if self.name and self.company:
+            return f"{self.name} ({self.company})"
+        return self.name or self.company or "Unknown caller"
+
+
+@dataclass(frozen=True)
+class Call:
+    id: int
+    uid: str
+    customer_id: int
+    customer_name: str
+    company: str
+    e164: str
+    ext: str
+    direction: str
+    at: datetime
+    operator: str
+    topic: str
+    note: str
+    outcome: str
+    callback_id: int | None = None
+
+    @property
+    def outcome_label(self) -> str:
+        return OUTCOMES.get(self.outcome, self.outcome)
+
+    @property
+    def caller(self) -> str:
+        if self.customer_name and self.company:
+            return f"{self.customer_name} ({self.company})"
+        return self.customer_name or self.company or "Unknown caller"
+
+
+@dataclass(frozen=True)
+class Callback:
+    id: int
+    call_id: int
+    customer_id: int
+    customer_name: str
+    company: str
+    e164: str
+    promised_at: datetime
+    first_due_at: datetime
+    due_at: datetime
+    assignee: str
+    state: str
+    attempts: int
+    topic: str = ""
+    note: str = ""
+    created_by: str = ""
+    first_attempt_at: datetime | None = None
+    done_at: datetime | None = None
+    done_call_id: int | None = None
+    kept_on_time: bool | None = None
+    waited_min: int | None = None
+    cancel_reason: str = ""
+    snoozed_until: datetime | None = None
+    version: int = 1
+
+    @property
+    def caller(self) -> str:
+        if self.customer_name and self.company:
+            return f"{self.customer_name} ({self.company})"
+        return self.customer_name or self.company or "Unknown caller"
+
+
+@dataclass(frozen=True)
+class CallbackEvent:
+    id: int
+    callback_id: int
+    at: datetime
+    operator: str
+    kind: str
+    due_before: datetime | None
+    due_after: datetime | None
+    reason: str
+    call_id: int | None
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: datetime
+    operator: str
+    customer_id: int | None
+    entity: str
+    entity_id: int | None
+    action: str
+    field: str
+    old: str | None
+    new: str | None
+
+
+@dataclass(frozen=True)
+class CallerMatch:
+    """A customer offered while the phone field is typed, and why they matched."""
+
+    customer: Customer
+    reason: str  # "number", "digits", "name"
+    phone: PhoneNumber | None = None
+
+
+@dataclass(frozen=True)
+class CallerCard:
+    customer: Customer
+    recent_calls: tuple[Call, ...] = ()
+    open_callbacks: tuple[Callback, ...] = ()
+    call_count: int = 0
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    customers: tuple[Customer, ...] = ()
+    calls: tuple[Call, ...] = ()
+
+
+@dataclass
+class CallDraft:
+    """What the new-call form holds: everything as typed, so nothing is lost."""
+
+    phone: str = ""
+    name: str = ""
+    topic: str = ""
+    note: str = ""
+    outcome: str = "resolved"
+    direction: str = "in"
+    customer_id: int | None = None
+    promise: str = ""
+    assignee: str = ""
+    callback_id: int | None = None
+    uid: str = ""
+    extra: dict = field(default_factory=dict)
+
+    def is_empty(self) -> bool:
+        return not any((self.phone.strip(), self.name.strip(), self.topic.strip(), self.note.strip()))

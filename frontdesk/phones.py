@@ -1,0 +1,113 @@
+"""Phone numbers: parse any reasonable format, store E.164, show national format."""
+
+from __future__ import annotations
+
+import locale
+import os
+import re
+from dataclasses import dataclass
+
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneNumberFormat
+
+_REASONS = {
+    NumberParseException.INVALID_COUNTRY_CODE: "unknown country code",
+    NumberParseException.NOT_A_NUMBER: "not a phone number",
+    NumberParseException.TOO_SHORT_AFTER_IDD: "too short after the international prefix",
+    NumberParseException.TOO_SHORT_NSN: "too short",
+    NumberParseException.TOO_LONG: "too long",
+}
+
+
+class PhoneError(ValueError):
+    """The number cannot be stored; the message says why."""
+
+
+@dataclass(frozen=True)
+class Phone:
+    e164: str
+    ext: str = ""
+
+    @property
+    def digits(self) -> str:
+        return self.e164.lstrip("+")
+
+
+def default_region(env: dict[str, str] | None = None) -> str:
+    """FRONTDESK_REGION if set, else the locale's country, else US."""
+    env = os.environ if env is None else env
+    region = (env.get("FRONTDESK_REGION") or "").strip().upper()
+    if region and region in phonenumbers.SUPPORTED_REGIONS:
+        return region
+    for name in ("LC_ALL", "LC_TELEPHONE", "LANG"):
+        match = re.match(r"^[a-z]{2,3}_([A-Z]{2})", env.get(name) or "")
+        if match and match.group(1) in phonenumbers.SUPPORTED_REGIONS:
+            return match.group(1)
+    try:
+        loc = locale.getlocale()[0] or ""
+    except ValueError:
+        loc = ""
+    match = re.match(r"^[a-z]{2,3}_([A-Z]{2})", loc)
+    if match and match.group(1) in phonenumbers.SUPPORTED_REGIONS:
+        return match.group(1)
+    return "US"
+
+
+def parse(text: str, region: str) -> Phone:
+    """A valid number in E.164 (with any extension), or PhoneError with the reason."""
+    raw = (text or "").strip()
+    if not raw:
+        raise PhoneError("a phone number is needed")
+    if not re.search(r"\d", raw):
+        raise PhoneError(f"'{raw}' is not a phone number")
+    try:
+        number = phonenumbers.parse(raw, region)
+    except NumberParseException as exc:
+        reason = _REASONS.get(exc.error_type, "not a phone number")
+        raise PhoneError(f"'{raw}': {reason}") from None
+    if not phonenumbers.is_valid_number(number):
+        possible = phonenumbers.is_possible_number_with_reason(number)
+        detail = {
+            phonenumbers.ValidationResult.TOO_SHORT: "too short",
+            phonenumbers.ValidationResult.TOO_LONG: "too long",
+            phonenumbers.ValidationResult.INVALID_COUNTRY_CODE: "unknown country code",
+        }.get(possible, f"not a valid number for region {region}")
+        raise PhoneError(f"'{raw}': {detail}")
+    e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)
+    return Phone(e164=e164, ext=number.extension or "")
+
+
+def try_parse(text: str, region: str) -> Phone | None:
+    try:
+        return parse(text, region)
+    except PhoneError:
+        return None
+
+
+def national(e164: str, region: str, ext: str = "") -> str:
+    """The number as the desk's region writes it; international format for foreign numbers."""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except NumberParseException:
+        return e164
+    if phonenumbers.region_code_for_number(number) == region:
+        shown = phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL)
+    else:
+        shown = phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
+    return f"{shown} ext. {ext}" if ext else shown
+
+
+def digits_of(text: str) -> str:
+    return re.sub(r"\D", "", text or "")
+
+
+def caller_timezones(e164: str) -> tuple[str, ...]:
+    """IANA zones the number may be in (empty when unknown); loads the timezone data lazily."""
+    from phonenumbers import timezone as pn_timezone
+
+    try:
+        number = phonenumbers.parse(e164, None)
+    except NumberParseException:
+        return ()
+    zones = tuple(z for z in pn_timezone.time_zones_for_number(number) if "/" in z)
+    return zones

@@ -1,0 +1,139 @@
+"""Callback promises: create, return, reschedule, reassign, cancel, snooze, what is due."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from .clock import to_iso
+from .errors import DeskError
+from .models import OUTCOMES, UNREACHED, Callback, CallbackEvent
+from .store import PAGE
+
+
+def short_text(value: str | None) -> str:
+    from .text import clean
+
+    return clean(value, multiline=False)[:500]
+
+
+_short = short_text
+
+
+class Promises:
+    """The callback half of the Desk service (mixed into services.Desk)."""
+
+    # -- callbacks --------------------------------------------------------------------------
+    def _event(self, callback_id: int, kind: str, at: datetime, *, before: datetime | None = None,
+               after: datetime | None = None, reason: str = "", call_id: int | None = None) -> None:
+        self.store.insert_callback_event({
+            "callback_id": callback_id, "at": to_iso(at), "operator": self.operator, "kind": kind,
+            "due_before": to_iso(before) if before else None, "due_after": to_iso(after) if after else None,
+            "reason": reason, "call_id": call_id,
+        })
+
+    def _create_callback(self, call_id: int, customer_id: int, number,
+                         at: datetime, due: datetime, assignee: str) -> int:
+        due_text = to_iso(due)
+        if number is None:
+            numbers = self.store.phones_for([customer_id])[customer_id]
+            e164 = numbers[0].e164 if numbers else ""
+        else:
+            e164 = number.e164
+        callback_id = self.store.insert_callback({
+            "call_id": call_id, "customer_id": customer_id, "e164": e164,
+            "promised_at": to_iso(at), "first_due_at": due_text, "due_at": due_text,
+            "assignee": _short(assignee) or self.operator, "created_by": self.operator,
+            "updated_at": to_iso(self.clock.now()),
+        })
+        self._event(callback_id, "promised", self.clock.now(), after=due, call_id=call_id)
+        return callback_id
+
+    def _return_callback(self, callback_id: int, call_id: int, at: datetime, outcome: str) -> Callback:
+        callback = self.store.get_callback(callback_id)
+        if callback is None:
+            raise DeskError(f"no callback #{callback_id}")
+        if callback.state != "open":
+            raise DeskError(f"the callback to {callback.caller} is already {callback.state}")
+        changes: dict = {"updated_at": to_iso(self.clock.now()), "attempts": callback.attempts + 1}
+        if callback.first_attempt_at is None:
+            changes["first_attempt_at"] = to_iso(at)
+        if outcome in UNREACHED:
+            self._event(callback_id, "attempt", at, reason=OUTCOMES[outcome], call_id=call_id)
+        else:
+            changes.update({
+                "state": "done", "done_at": to_iso(at), "done_call_id": call_id,
+                "kept_on_time": int(at <= callback.due_at),
+                "waited_min": int((at - callback.promised_at).total_seconds() // 60),
+            })
+            self._event(callback_id, "done", at, call_id=call_id)
+        self.store.update_callback(callback_id, changes)
+        return self.store.get_callback(callback_id)
+
+    def open_callbacks(self, mine: bool = False, limit: int = PAGE) -> list[Callback]:
+        return self.store.open_callbacks(limit, self.operator if mine else None)
+
+    def callback(self, callback_id: int) -> Callback:
+        found = self.store.get_callback(callback_id)
+        if found is None:
+            raise DeskError(f"no callback #{callback_id}")
+        return found
+
+    def callback_history(self, callback_id: int) -> list[CallbackEvent]:
+        return self.store.callback_events(callback_id)
+
+    def due(self, within: timedelta | None = None) -> list[Callback]:
+        """Open callbacks overdue or due within the window (default: the lead time)."""
+        window = within if within is not None else timedelta(minutes=self.settings.lead_minutes)
+        return self.store.open_callbacks_due_before(self.clock.now() + window + timedelta(seconds=1))
+
+    def _change_open(self, callback_id: int, version: int | None, changes: dict, kind: str, **event) -> Callback:
+        with self.store.write():
+            current = self.callback(callback_id)
+            if current.state != "open":
+                raise DeskError(f"the callback to {current.caller} is already {current.state}")
+            self.store.update_callback(
+                callback_id, {**changes, "updated_at": to_iso(self.clock.now())}, version
+            )
+            self._event(callback_id, kind, self.clock.now(), **event)
+        return self.callback(callback_id)
+
+    def reschedule(self, callback_id: int, due: datetime, reason: str, version: int | None = None) -> Callback:
+        reason = _short(reason)
+        if not reason:
+            raise DeskError("say why the callback moves (the customer sees the new time)", "reason")
+        if due <= self.clock.now():
+            raise DeskError("the new time has already passed", "due")
+        current = self.callback(callback_id)
+        return self._change_open(
+            callback_id, version, {"due_at": to_iso(due), "snoozed_until": None}, "rescheduled",
+            before=current.due_at, after=due, reason=reason,
+        )
+
+    def reassign(self, callback_id: int, assignee: str, version: int | None = None) -> Callback:
+        who = _short(assignee)
+        if not who:
+            raise DeskError("whom should the callback go to?", "assignee")
+        current = self.callback(callback_id)
+        return self._change_open(
+            callback_id, version, {"assignee": who}, "reassigned", reason=f"{current.assignee} -> {who}"
+        )
+
+    def cancel(self, callback_id: int, reason: str, version: int | None = None) -> Callback:
+        reason = _short(reason)
+        if not reason:
+            raise DeskError("say why the callback is cancelled", "reason")
+        return self._change_open(
+            callback_id, version, {"state": "cancelled", "cancel_reason": reason}, "cancelled", reason=reason
+        )
+
+    def snooze(self, callback_id: int, minutes: int) -> Callback:
+        until = self.clock.now() + timedelta(minutes=minutes)
+        return self._change_open(
+            callback_id, None, {"snoozed_until": to_iso(until)}, "snoozed", reason=f"{minutes} min"
+        )
+
+    def counts(self) -> tuple[int, int]:
+        """(overdue, due within the lead time) among open callbacks."""
+        now = self.clock.now()
+        return self.store.count_open_callbacks(now, now + timedelta(minutes=self.settings.lead_minutes))
+

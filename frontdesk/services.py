@@ -1,0 +1,404 @@
+"""The desk's use cases: what a receptionist can do, for the app, the CLI and tests alike."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from . import phones
+from .clock import Clock, to_iso
+from .errors import DeskError
+from .hours import HoursError, preset_due
+from .models import (
+    DIRECTIONS,
+    OUTCOMES,
+    AuditEntry,
+    Call,
+    Callback,
+    CallerCard,
+    CallerMatch,
+    Customer,
+    PhoneNumber,
+    SearchResults,
+)
+from .promises import Promises, short_text
+from .settings import DeskSettings, SettingsError, from_rows, validate
+from .store import PAGE, ConflictError, Store
+from .text import clean
+
+__all__ = ["Desk", "DeskError", "ConflictError", "NewCall", "Logged"]
+
+MAX_TEXT = 10_000
+
+
+@dataclass(frozen=True)
+class NewCall:
+    """A call as typed or scripted. Text is untrusted; the service cleans and checks it."""
+
+    phone: str = ""
+    name: str = ""
+    company: str = ""
+    topic: str = ""
+    note: str = ""
+    outcome: str = "resolved"
+    direction: str = "in"
+    at: datetime | None = None
+    customer_id: int | None = None
+    callback_due: datetime | None = None
+    promise: str = ""  # a preset key or duration ("1bh", "eod", "30m") when callback_due is not given
+    assignee: str = ""
+    callback_id: int | None = None  # the open callback this call returns
+    uid: str = ""
+
+
+@dataclass(frozen=True)
+class Logged:
+    call: Call
+    customer: Customer
+    callback: Callback | None = None
+    completed: Callback | None = None
+    new_customer: bool = False
+    duplicate: bool = False
+
+
+class Desk(Promises):
+    """The service API. Takes a store, a clock and the operator at the keyboard."""
+
+    def __init__(self, store: Store, clock: Clock, operator: str, env: dict[str, str] | None = None):
+        self.store = store
+        self.clock = clock
+        self.operator = clean(operator, multiline=False) or "desk"
+        self._env = env
+        self.settings: DeskSettings = from_rows(store.settings(), env)
+
+    # -- settings ---------------------------------------------------------------------------
+    def reload_settings(self) -> DeskSettings:
+        self.settings = from_rows(self.store.settings(), self._env)
+        return self.settings
+
+    def save_settings(self, settings: DeskSettings) -> DeskSettings:
+        try:
+            validate(settings)
+        except SettingsError as exc:
+            raise DeskError(str(exc)) from None
+        now = self.clock.now()
+        with self.store.write():
+            for key, value in settings.to_rows().items():
+                self.store.put_setting(key, value, now, self.operator)
+        self.settings = settings
+        return settings
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return self.settings.zone
+
+    @property
+    def region(self) -> str:
+        return self.settings.region
+
+    def national(self, e164: str, ext: str = "") -> str:
+        return phones.national(e164, self.region, ext) if e164 else ""
+
+    # -- days -------------------------------------------------------------------------------
+    def today(self) -> date:
+        return self.clock.now().astimezone(self.zone).date()
+
+    def day_bounds(self, day: date, last: date | None = None) -> tuple[datetime, datetime]:
+        """UTC instants of local midnight starting `day` and ending `last` (inclusive)."""
+        start = datetime.combine(day, time(0), tzinfo=self.zone)
+        end = datetime.combine((last or day) + timedelta(days=1), time(0), tzinfo=self.zone)
+        return start.astimezone(ZoneInfo("UTC")), end.astimezone(ZoneInfo("UTC"))
+
+    def calls_on(self, day: date, limit: int = PAGE, before: tuple[str, int] | None = None) -> list[Call]:
+        start, end = self.day_bounds(day)
+        return self.store.calls_between(start, end, limit, before)
+
+    def todays_calls(self, limit: int = PAGE, before: tuple[str, int] | None = None) -> list[Call]:
+        return self.calls_on(self.today(), limit, before)
+
+    # -- finding callers --------------------------------------------------------------------
+    def find_callers(self, text: str, limit: int = 8) -> list[CallerMatch]:
+        """Customers matching what is typed in the phone field: a whole number in any format,
+        3+ digits of one, or 1+ letters of a name or company."""
+        query = clean(text, multiline=False)
+        if not query:
+            return []
+        matches: list[CallerMatch] = []
+        seen: set[int] = set()
+
+        def add(customers: list[Customer], reason: str, e164: str = "") -> None:
+            for customer in customers:
+                if customer.id in seen or len(matches) >= limit:
+                    continue
+                seen.add(customer.id)
+                phone = next((p for p in customer.phones if p.e164 == e164), None)
+                matches.append(CallerMatch(customer, reason, phone))
+
+        digits = phones.digits_of(query)
+        letters = re.sub(r"[\d\s()+.\-/]", "", query)
+        if digits and not letters.strip("extEXT#;:,"):
+            number = phones.try_parse(query, self.region)
+            if number:
+                add(self.store.customers_with_number(number.e164), "number", number.e164)
+            for fragment in dict.fromkeys((digits, digits.lstrip("0"))):
+                if len(fragment) >= 3 and len(matches) < limit:
+                    ids = self.store.search_customer_ids("numbers", fragment, limit)
+                    add(self.store.customers_by_ids(ids), "digits")
+        elif len(query) >= 3:
+            add(self.store.customers_by_ids(self.store.search_customer_ids("name", query, limit)), "name")
+        else:
+            add(self.store.customers_by_ids(self.store.customer_ids_by_name_prefix(query, limit)), "name")
+        return matches
+
+    def customer(self, customer_id: int) -> Customer:
+        """The customer, following merges to the surviving record."""
+        for _ in range(20):
+            found = self.store.get_customer(customer_id)
+            if found is None:
+                raise DeskError(f"no customer #{customer_id}")
+            if found.merged_into is None:
+                return found
+            customer_id = found.merged_into
+        raise DeskError(f"customer #{customer_id} has a merge loop")
+
+    def caller_card(self, customer_id: int, recent: int = 5) -> CallerCard:
+        customer = self.customer(customer_id)
+        return CallerCard(
+            customer=customer,
+            recent_calls=tuple(self.store.customer_calls(customer.id, limit=recent)),
+            open_callbacks=tuple(self.store.customer_callbacks(customer.id, open_only=True)),
+            call_count=self.store.count_customer_calls(customer.id),
+        )
+
+    def history(self, customer_id: int, limit: int = PAGE, before: tuple[str, int] | None = None) -> list[Call]:
+        return self.store.customer_calls(customer_id, limit, before)
+
+    def promises(self, customer_id: int, limit: int = PAGE) -> list[Callback]:
+        return self.store.customer_callbacks(customer_id, limit)
+
+    def audit(self, customer_id: int, limit: int = PAGE) -> list[AuditEntry]:
+        return self.store.customer_audit(customer_id, limit)
+
+    def search(self, text: str, limit: int = 50) -> SearchResults:
+        """Customers by name, company or any 3+ digits of a number; calls by words of their notes."""
+        query = clean(text, multiline=False)
+        if not query:
+            return SearchResults()
+        customers = [m.customer for m in self.find_callers(query, limit)]
+        calls = self.store.search_call_notes(query, limit) if re.search(r"\w", query) else []
+        return SearchResults(tuple(customers), tuple(calls))
+
+    # -- customers --------------------------------------------------------------------------
+    def _audit(self, customer_id: int | None, entity: str, entity_id: int | None, action: str,
+               field: str = "", old: object = None, new: object = None) -> None:
+        self.store.insert_audit({
+            "at": to_iso(self.clock.now()), "operator": self.operator, "customer_id": customer_id,
+            "entity": entity, "entity_id": entity_id, "action": action, "field": field,
+            "old": None if old is None else str(old), "new": None if new is None else str(new),
+        })
+
+    def _parse_phone(self, text: str) -> phones.Phone:
+        try:
+            return phones.parse(clean(text, multiline=False), self.region)
+        except phones.PhoneError as exc:
+            raise DeskError(str(exc), "phone") from None
+
+    def _new_customer(self, name: str, company: str = "", notes: str = "") -> int:
+        customer_id = self.store.insert_customer(
+            name=name, company=company, notes=notes, at=self.clock.now(), by=self.operator
+        )
+        self._audit(customer_id, "customer", customer_id, "created", "name", None, name)
+        return customer_id
+
+    def _add_phone(self, customer_id: int, number: phones.Phone, label: str = "") -> int:
+        existing = {(p.e164, p.ext) for p in self.store.phones_for([customer_id])[customer_id]}
+        phone_id = self.store.insert_phone(customer_id, number.e164, number.ext, label, self.clock.now())
+        if (number.e164, number.ext) not in existing:
+            self._audit(customer_id, "phone", phone_id, "added", "number", None, number.e164)
+        return phone_id
+
+    def create_customer(self, name: str, company: str = "", notes: str = "",
+                        numbers: tuple[str, ...] = ()) -> Customer:
+        name, company, notes = _short(name), _short(company), _text(notes)
+        if not (name or company):
+            raise DeskError("a customer needs a name or a company", "name")
+        parsed = [self._parse_phone(n) for n in numbers if n.strip()]
+        with self.store.write():
+            customer_id = self._new_customer(name, company, notes)
+            for number in parsed:
+                self._add_phone(customer_id, number)
+        return self.customer(customer_id)
+
+    def update_customer(self, customer_id: int, expected_version: int, *, name: str | None = None,
+                        company: str | None = None, notes: str | None = None) -> Customer:
+        """Save edits made to version `expected_version`; ConflictError if someone saved since."""
+        wanted = {"name": name, "company": company, "notes": notes}
+        changes = {
+            k: (_text(v) if k == "notes" else _short(v)) for k, v in wanted.items() if v is not None
+        }
+        with self.store.write():
+            current = self.customer(customer_id)
+            if current.version != expected_version:
+                raise ConflictError(f"{current.display_name} was changed by someone else", current)
+            changes = {k: v for k, v in changes.items() if getattr(current, k) != v}
+            if not changes:
+                return current
+            if not (changes.get("name", current.name) or changes.get("company", current.company)):
+                raise DeskError("a customer needs a name or a company", "name")
+            self.store.update_customer(current.id, changes, expected_version, self.clock.now())
+            for key, value in changes.items():
+                self._audit(current.id, "customer", current.id, "edited", key, getattr(current, key), value)
+        return self.customer(customer_id)
+
+    def add_phone(self, customer_id: int, text: str, label: str = "") -> PhoneNumber:
+        number = self._parse_phone(text)
+        with self.store.write():
+            customer = self.customer(customer_id)
+            phone_id = self._add_phone(customer.id, number, _short(label))
+        return self.store.get_phone(phone_id)
+
+    def edit_phone(self, phone_id: int, text: str, label: str = "") -> PhoneNumber:
+        number = self._parse_phone(text)
+        with self.store.write():
+            old = self.store.get_phone(phone_id)
+            if old is None:
+                raise DeskError("that number was removed meanwhile")
+            self.store.update_phone(phone_id, number.e164, number.ext, _short(label))
+            if (old.e164, old.ext) != (number.e164, number.ext):
+                self._audit(old.customer_id, "phone", phone_id, "edited", "number", old.e164, number.e164)
+            if old.label != _short(label):
+                self._audit(old.customer_id, "phone", phone_id, "edited", "label", old.label, _short(label))
+        return self.store.get_phone(phone_id)
+
+    def remove_phone(self, phone_id: int) -> None:
+        with self.store.write():
+            old = self.store.get_phone(phone_id)
+            if old is None:
+                return
+            self.store.delete_phone(phone_id)
+            self._audit(old.customer_id, "phone", phone_id, "removed", "number", old.e164, None)
+
+    def merge_customers(self, keep_id: int, drop_id: int) -> Customer:
+        """Same person, two records: everything of `drop` moves to `keep`."""
+        with self.store.write():
+            keep, drop = self.customer(keep_id), self.customer(drop_id)
+            if keep.id == drop.id:
+                raise DeskError("cannot merge a customer with itself")
+            self.store.merge_customers(keep.id, drop.id)
+            changes = {}
+            if drop.notes and drop.notes not in keep.notes:
+                changes["notes"] = "\n".join(n for n in (keep.notes, drop.notes) if n)
+            for key in ("name", "company"):
+                if not getattr(keep, key) and getattr(drop, key):
+                    changes[key] = getattr(drop, key)
+            if changes:
+                self.store.update_customer(keep.id, changes, keep.version, self.clock.now())
+            self._audit(keep.id, "customer", keep.id, "merged", "from", drop.id, drop.display_name)
+        return self.customer(keep.id)
+
+    # -- logging calls ----------------------------------------------------------------------
+    def promise_due(self, key: str, start: datetime | None = None) -> datetime:
+        try:
+            return preset_due(self.settings.hours, key, start or self.clock.now())
+        except HoursError as exc:
+            raise DeskError(str(exc), "promise") from None
+
+    def _check_call(self, request: NewCall) -> None:
+        if request.direction not in DIRECTIONS:
+            raise DeskError(f"direction must be 'in' or 'out', not '{request.direction}'", "direction")
+        if request.outcome not in OUTCOMES:
+            known = ", ".join(OUTCOMES)
+            raise DeskError(f"unknown outcome '{request.outcome}' (one of: {known})", "outcome")
+
+    def log_call(self, request: NewCall) -> Logged:
+        """Log one call; creates the customer for an unknown number, a callback when promised,
+        and completes (or counts an attempt on) the callback the call returns. Idempotent on uid."""
+        self._check_call(request)
+        now = self.clock.now()
+        at = (request.at or now).astimezone(ZoneInfo("UTC")).replace(microsecond=0)
+        name, company = _short(request.name), _short(request.company)
+        number = self._parse_phone(request.phone) if request.phone.strip() else None
+        if number is None and request.customer_id is None:
+            raise DeskError("a phone number (or a known customer) is needed", "phone")
+        outcome = request.outcome
+        due = request.callback_due
+        if due is None and (outcome == "callback" or request.promise):
+            due = self.promise_due(request.promise or self.settings.default_promise, at)
+        if due is not None:
+            outcome = "callback"
+            if due <= at:
+                raise DeskError("the callback time is before the call", "promise")
+        uid = request.uid or uuid.uuid4().hex
+        with self.store.write():
+            existing = self.store.call_id_for_uid(uid)
+            if existing is not None:
+                call = self.store.get_call(existing)
+                return Logged(call, self.customer(call.customer_id), duplicate=True)
+            customer_id, created = self._resolve_customer(request.customer_id, number, name, company)
+            call_id = self.store.insert_call({
+                "uid": uid, "customer_id": customer_id,
+                "e164": number.e164 if number else "", "ext": number.ext if number else "",
+                "direction": request.direction, "at": to_iso(at), "operator": self.operator,
+                "topic": _short(request.topic), "note": _text(request.note), "outcome": outcome,
+                "callback_id": request.callback_id, "created_at": to_iso(now),
+            })
+            self.store.touch_customer(customer_id, at)
+            callback = None
+            if due is not None:
+                callback = self._create_callback(call_id, customer_id, number, at, due, request.assignee)
+            completed = None
+            if request.callback_id is not None:
+                completed = self._return_callback(request.callback_id, call_id, at, outcome)
+        return Logged(
+            call=self.store.get_call(call_id), customer=self.customer(customer_id),
+            callback=self.store.get_callback(callback) if callback else None,
+            completed=completed, new_customer=created,
+        )
+
+    def _resolve_customer(self, customer_id: int | None, number: phones.Phone | None,
+                          name: str, company: str) -> tuple[int, bool]:
+        if customer_id is not None:
+            customer = self.customer(customer_id)
+            if number and (number.e164, number.ext) not in {(p.e164, p.ext) for p in customer.phones}:
+                self._add_phone(customer.id, number)
+            return customer.id, False
+        assert number is not None
+        known = self.store.customers_with_number(number.e164)
+        if name:
+            # A shared number (a switchboard): the caller with that name, or a nameless record
+            # that now gets its name; otherwise a new customer on the same number.
+            same = [c for c in known if c.name.casefold() == name.casefold()]
+            nameless = [c for c in known if not c.name]
+            if nameless and not same:
+                self.store.update_customer(nameless[0].id, {"name": name}, nameless[0].version, self.clock.now())
+                self._audit(nameless[0].id, "customer", nameless[0].id, "edited", "name", "", name)
+            known = same or nameless
+        if known:
+            return known[0].id, False
+        new_id = self._new_customer(name, company)
+        self._add_phone(new_id, number)
+        return new_id, True
+
+    # -- drafts -----------------------------------------------------------------------------
+    def save_draft(self, payload: dict) -> None:
+        self.store.put_draft(self.operator, payload, self.clock.now())
+
+    def draft(self) -> dict | None:
+        return self.store.get_draft(self.operator)
+
+    def discard_draft(self) -> None:
+        self.store.delete_draft(self.operator)
+
+
+_short = short_text
+
+
+def _text(value: str | None) -> str:
+    return clean(value)[:MAX_TEXT]
+
+
+def with_changes(request: NewCall, **changes: object) -> NewCall:
+    return replace(request, **changes)

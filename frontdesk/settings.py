@@ -1,0 +1,115 @@
+"""The desk's settings: typed, validated, stored in the database so every session shares them."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import phonenumbers
+
+from .hours import BusinessHours, HoursError, parse_duration
+from .phones import default_region
+
+
+class SettingsError(ValueError):
+    """A setting was refused; the message says why."""
+
+
+def local_timezone_name(env: dict[str, str] | None = None) -> str:
+    """The machine's IANA timezone: $TZ, /etc/timezone, the /etc/localtime link, else UTC."""
+    env = os.environ if env is None else env
+    candidates = [env.get("TZ", "").lstrip(":")]
+    try:
+        candidates.append(Path("/etc/timezone").read_text().strip())
+    except OSError:
+        pass
+    try:
+        target = os.path.realpath("/etc/localtime")
+        if "zoneinfo/" in target:
+            candidates.append(target.split("zoneinfo/", 1)[1])
+    except OSError:
+        pass
+    for name in candidates:
+        if name and _valid_zone(name):
+            return name
+    return "UTC"
+
+
+def _valid_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class DeskSettings:
+    hours: BusinessHours
+    region: str = "US"
+    desk_name: str = "Front desk"
+    lead_minutes: int = 10
+    default_promise: str = "1bh"
+    nag_minutes: int = 5
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def tz(self) -> str:
+        return self.hours.tz
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return self.hours.zone
+
+    def to_rows(self) -> dict[str, Any]:
+        return {
+            "hours": self.hours.to_dict(),
+            "region": self.region,
+            "desk_name": self.desk_name,
+            "lead_minutes": self.lead_minutes,
+            "default_promise": self.default_promise,
+            "nag_minutes": self.nag_minutes,
+        }
+
+
+def defaults(env: dict[str, str] | None = None) -> DeskSettings:
+    return DeskSettings(hours=BusinessHours.default(local_timezone_name(env)), region=default_region(env))
+
+
+def from_rows(rows: dict[str, Any], env: dict[str, str] | None = None) -> DeskSettings:
+    """Stored values over fresh-install defaults; a damaged value falls back to its default."""
+    base = defaults(env)
+    changes: dict[str, Any] = {}
+    try:
+        if "hours" in rows:
+            changes["hours"] = BusinessHours.from_dict(rows["hours"])
+    except (HoursError, TypeError, KeyError):
+        pass
+    for key in ("region", "desk_name", "default_promise"):
+        if isinstance(rows.get(key), str):
+            changes[key] = rows[key]
+    for key in ("lead_minutes", "nag_minutes"):
+        if isinstance(rows.get(key), int):
+            changes[key] = rows[key]
+    return replace(base, **changes)
+
+
+def validate(settings: DeskSettings) -> DeskSettings:
+    """Refuse settings the desk cannot run on, with the reason."""
+    if settings.region not in phonenumbers.SUPPORTED_REGIONS:
+        raise SettingsError(f"unknown region '{settings.region}' (use a two-letter code such as US, GB, DE)")
+    if not 0 <= settings.lead_minutes <= 24 * 60:
+        raise SettingsError("lead time must be between 0 and 1440 minutes")
+    if not 1 <= settings.nag_minutes <= 24 * 60:
+        raise SettingsError("reminder repeat must be between 1 and 1440 minutes")
+    if not settings.desk_name.strip():
+        raise SettingsError("the desk needs a name")
+    try:
+        parse_duration(settings.default_promise) if settings.default_promise not in (
+            "eod", "morning") else None
+    except HoursError as exc:
+        raise SettingsError(f"default promise: {exc}") from None
+    return settings

@@ -1,0 +1,463 @@
+"""All SQL lives here: rows in, frozen records out. Lists come in bounded keyset pages."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import Any
+
+from sqlite_utils import Database
+
+from .clock import from_iso, to_iso
+from .db import transaction
+from .models import (
+    AuditEntry,
+    Call,
+    Callback,
+    CallbackEvent,
+    Customer,
+    PhoneNumber,
+)
+
+PAGE = 200
+
+_CALL_COLUMNS = """calls.id, calls.uid, calls.customer_id, customers.name AS customer_name,
+    customers.company AS company, calls.e164, calls.ext, calls.direction, calls.at,
+    calls.operator, calls.topic, calls.note, calls.outcome, calls.callback_id"""
+
+_CALLBACK_COLUMNS = """callbacks.*, customers.name AS customer_name, customers.company AS company,
+    calls.topic AS topic, calls.note AS note"""
+
+
+class ConflictError(Exception):
+    """Someone else saved this record first; `current` is what is stored now."""
+
+    def __init__(self, message: str, current: Any = None) -> None:
+        super().__init__(message)
+        self.current = current
+
+
+def _dt(value: str | None) -> datetime | None:
+    return from_iso(value) if value else None
+
+
+def fts_phrase(text: str) -> str:
+    """A user's text as one FTS5 phrase: no operator in it can change the query."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _customer(row: dict, phones: tuple[PhoneNumber, ...] = ()) -> Customer:
+    return Customer(
+        id=row["id"], name=row["name"], company=row["company"], notes=row["notes"],
+        version=row["version"], created_at=_dt(row["created_at"]),
+        updated_at=_dt(row["updated_at"]), last_call_at=_dt(row["last_call_at"]),
+        merged_into=row["merged_into"], phones=phones,
+    )
+
+
+def _phone(row: dict) -> PhoneNumber:
+    return PhoneNumber(row["id"], row["customer_id"], row["e164"], row["ext"], row["label"])
+
+
+def _call(row: dict) -> Call:
+    return Call(
+        id=row["id"], uid=row["uid"], customer_id=row["customer_id"],
+        customer_name=row["customer_name"] or "", company=row["company"] or "",
+        e164=row["e164"], ext=row["ext"], direction=row["direction"], at=from_iso(row["at"]),
+        operator=row["operator"], topic=row["topic"], note=row["note"], outcome=row["outcome"],
+        callback_id=row["callback_id"],
+    )
+
+
+def _callback(row: dict) -> Callback:
+    kept = row["kept_on_time"]
+    return Callback(
+        id=row["id"], call_id=row["call_id"], customer_id=row["customer_id"],
+        customer_name=row["customer_name"] or "", company=row["company"] or "",
+        e164=row["e164"], promised_at=from_iso(row["promised_at"]),
+        first_due_at=from_iso(row["first_due_at"]), due_at=from_iso(row["due_at"]),
+        assignee=row["assignee"], state=row["state"], attempts=row["attempts"],
+        topic=row["topic"] or "", note=row["note"] or "", created_by=row["created_by"],
+        first_attempt_at=_dt(row["first_attempt_at"]), done_at=_dt(row["done_at"]),
+        done_call_id=row["done_call_id"], kept_on_time=None if kept is None else bool(kept),
+        waited_min=row["waited_min"], cancel_reason=row["cancel_reason"],
+        snoozed_until=_dt(row["snoozed_until"]), version=row["version"],
+    )
+
+
+class Store:
+    """One connection, shared by the UI thread and worker threads; every call is serialised."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.lock = threading.RLock()
+
+    # -- plumbing ---------------------------------------------------------------------------
+    def _rows(self, sql: str, params: Iterable[Any] = ()) -> list[dict]:
+        with self.lock:
+            return list(self.db.query(sql, list(params)))
+
+    def _one(self, sql: str, params: Iterable[Any] = ()) -> dict | None:
+        rows = self._rows(sql, params)
+        return rows[0] if rows else None
+
+    def write(self) -> Any:
+        """A write transaction (BEGIN IMMEDIATE) holding the connection lock."""
+        store = self
+
+        class _Write:
+            def __enter__(self_inner):
+                store.lock.acquire()
+                self_inner.tx = transaction(store.db)
+                try:
+                    return self_inner.tx.__enter__()
+                except BaseException:
+                    store.lock.release()
+                    raise
+
+            def __exit__(self_inner, *exc):
+                try:
+                    return self_inner.tx.__exit__(*exc)
+                finally:
+                    store.lock.release()
+
+        return _Write()
+
+    def _insert(self, table: str, row: dict) -> int:
+        columns = ", ".join(row)
+        marks = ", ".join("?" for _ in row)
+        cursor = self.db.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(row.values()))
+        return cursor.lastrowid
+
+    def data_version(self) -> int:
+        """Changes whenever another connection commits (PRAGMA data_version)."""
+        with self.lock:
+            return self.db.execute("PRAGMA data_version").fetchone()[0]
+
+    def close(self) -> None:
+        with self.lock:
+            self.db.close()
+
+    # -- customers --------------------------------------------------------------------------
+    def phones_for(self, customer_ids: Iterable[int]) -> dict[int, tuple[PhoneNumber, ...]]:
+        ids = list(dict.fromkeys(customer_ids))
+        result: dict[int, list[PhoneNumber]] = {i: [] for i in ids}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self._rows(
+                f"SELECT * FROM phones WHERE customer_id IN ({marks}) ORDER BY id", chunk
+            ):
+                result[row["customer_id"]].append(_phone(row))
+        return {k: tuple(v) for k, v in result.items()}
+
+    def customers_by_ids(self, ids: list[int]) -> list[Customer]:
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        rows = {r["id"]: r for r in self._rows(f"SELECT * FROM customers WHERE id IN ({marks})", ids)}
+        phones = self.phones_for(rows)
+        return [_customer(rows[i], phones[i]) for i in ids if i in rows]
+
+    def get_customer(self, customer_id: int) -> Customer | None:
+        found = self.customers_by_ids([customer_id])
+        return found[0] if found else None
+
+    def customers_with_number(self, e164: str) -> list[Customer]:
+        rows = self._rows(
+            """SELECT DISTINCT customers.id, customers.last_call_at FROM phones
+               JOIN customers ON customers.id = phones.customer_id
+               WHERE phones.e164 = ? AND customers.merged_into IS NULL
+               ORDER BY customers.last_call_at DESC LIMIT 50""",
+            [e164],
+        )
+        return self.customers_by_ids([r["id"] for r in rows])
+
+    def search_customer_ids(self, column: str, text: str, limit: int) -> list[int]:
+        """Substring match (3+ characters) on name, company or numbers via the trigram index,
+        most recently heard from first."""
+        target = {"name": "{name company}", "numbers": "numbers"}[column]
+        rows = self._rows(
+            """SELECT customers.id FROM
+                  (SELECT rowid FROM customer_search WHERE customer_search MATCH ? LIMIT 500) AS hit
+                JOIN customers ON customers.id = hit.rowid
+                ORDER BY customers.last_call_at IS NULL, customers.last_call_at DESC, customers.name
+                LIMIT ?""",
+            [f"{target}: {fts_phrase(text)}", limit],
+        )
+        return [r["id"] for r in rows]
+
+    def customer_ids_by_name_prefix(self, prefix: str, limit: int) -> list[int]:
+        rows = self._rows(
+            """SELECT id FROM customers WHERE merged_into IS NULL
+               AND (name LIKE ? ESCAPE '\\' OR company LIKE ? ESCAPE '\\')
+               ORDER BY last_call_at IS NULL, last_call_at DESC LIMIT ?""",
+            [_like_prefix(prefix), _like_prefix(prefix), limit],
+        )
+        return [r["id"] for r in rows]
+
+    def insert_customer(self, *, name: str, company: str, notes: str, at: datetime, by: str) -> int:
+        stamp = to_iso(at)
+        return self._insert(
+            "customers",
+            {"name": name, "company": company, "notes": notes, "created_at": stamp,
+             "created_by": by, "updated_at": stamp},
+        )
+
+    def update_customer(self, customer_id: int, changes: dict, expected_version: int, at: datetime) -> None:
+        sets = ", ".join(f"{column} = ?" for column in changes)
+        cursor = self.db.execute(
+            f"""UPDATE customers SET {sets}, version = version + 1, updated_at = ?
+                WHERE id = ? AND version = ?""",
+            [*changes.values(), to_iso(at), customer_id, expected_version],
+        )
+        if cursor.rowcount != 1:
+            raise ConflictError("changed by someone else", self.get_customer(customer_id))
+
+    def touch_customer(self, customer_id: int, last_call_at: datetime) -> None:
+        self.db.execute(
+            "UPDATE customers SET last_call_at = max(coalesce(last_call_at, ''), ?) WHERE id = ?",
+            [to_iso(last_call_at), customer_id],
+        )
+
+    def insert_phone(self, customer_id: int, e164: str, ext: str, label: str, at: datetime) -> int:
+        row = self._one(
+            "SELECT id FROM phones WHERE customer_id = ? AND e164 = ? AND ext = ?", [customer_id, e164, ext]
+        )
+        if row:
+            return row["id"]
+        return self._insert(
+            "phones",
+            {"customer_id": customer_id, "e164": e164, "ext": ext, "label": label, "created_at": to_iso(at)},
+        )
+
+    def get_phone(self, phone_id: int) -> PhoneNumber | None:
+        row = self._one("SELECT * FROM phones WHERE id = ?", [phone_id])
+        return _phone(row) if row else None
+
+    def update_phone(self, phone_id: int, e164: str, ext: str, label: str) -> None:
+        self.db.execute("UPDATE phones SET e164 = ?, ext = ?, label = ? WHERE id = ?", [e164, ext, label, phone_id])
+
+    def delete_phone(self, phone_id: int) -> None:
+        self.db.execute("DELETE FROM phones WHERE id = ?", [phone_id])
+
+    def merge_customers(self, keep_id: int, drop_id: int) -> None:
+        """Move everything of drop onto keep; drop stays as a pointer (merged_into)."""
+        for phone in self.phones_for([drop_id])[drop_id]:
+            self.db.execute(
+                "UPDATE OR IGNORE phones SET customer_id = ? WHERE id = ?", [keep_id, phone.id]
+            )
+        self.db.execute("DELETE FROM phones WHERE customer_id = ?", [drop_id])
+        for table in ("calls", "callbacks"):
+            self.db.execute(f"UPDATE {table} SET customer_id = ? WHERE customer_id = ?", [keep_id, drop_id])
+        self.db.execute("UPDATE audit SET customer_id = ? WHERE customer_id = ?", [keep_id, drop_id])
+        self.db.execute(
+            """UPDATE customers SET last_call_at = (SELECT max(at) FROM calls WHERE customer_id = ?)
+               WHERE id = ?""",
+            [keep_id, keep_id],
+        )
+        self.db.execute(
+            "UPDATE customers SET merged_into = ?, version = version + 1 WHERE id = ?", [keep_id, drop_id]
+        )
+
+    # -- calls ------------------------------------------------------------------------------
+    def call_id_for_uid(self, uid: str) -> int | None:
+        row = self._one("SELECT id FROM calls WHERE uid = ?", [uid])
+        return row["id"] if row else None
+
+    def insert_call(self, row: dict) -> int:
+        return self._insert("calls", row)
+
+    def get_call(self, call_id: int) -> Call | None:
+        row = self._one(
+            f"SELECT {_CALL_COLUMNS} FROM calls JOIN customers ON customers.id = calls.customer_id WHERE calls.id = ?",
+            [call_id],
+        )
+        return _call(row) if row else None
+
+    def calls_between(
+        self, start: datetime, end: datetime, limit: int = PAGE, before: tuple[str, int] | None = None
+    ) -> list[Call]:
+        """Calls with start <= at < end, newest first, one page (keyset: before=(at, id))."""
+        params: list[Any] = [to_iso(start), to_iso(end)]
+        keyset = ""
+        if before:
+            keyset = "AND (calls.at, calls.id) < (?, ?)"
+            params += list(before)
+        rows = self._rows(
+            f"""SELECT {_CALL_COLUMNS} FROM calls JOIN customers ON customers.id = calls.customer_id
+                WHERE calls.at >= ? AND calls.at < ? {keyset}
+                ORDER BY calls.at DESC, calls.id DESC LIMIT ?""",
+            [*params, limit],
+        )
+        return [_call(r) for r in rows]
+
+    def iter_calls_between(self, start: datetime, end: datetime, batch: int = 1000) -> Iterator[Call]:
+        """Every call in [start, end), oldest first, fetched in batches (constant memory)."""
+        after: tuple[str, int] = ("", 0)
+        while True:
+            rows = self._rows(
+                f"""SELECT {_CALL_COLUMNS} FROM calls JOIN customers ON customers.id = calls.customer_id
+                    WHERE calls.at >= ? AND calls.at < ? AND (calls.at, calls.id) > (?, ?)
+                    ORDER BY calls.at, calls.id LIMIT ?""",
+                [to_iso(start), to_iso(end), *after, batch],
+            )
+            if not rows:
+                return
+            for row in rows:
+                yield _call(row)
+            after = (rows[-1]["at"], rows[-1]["id"])
+
+    def customer_calls(
+        self, customer_id: int, limit: int = PAGE, before: tuple[str, int] | None = None
+    ) -> list[Call]:
+        params: list[Any] = [customer_id]
+        keyset = ""
+        if before:
+            keyset = "AND (calls.at, calls.id) < (?, ?)"
+            params += list(before)
+        rows = self._rows(
+            f"""SELECT {_CALL_COLUMNS} FROM calls JOIN customers ON customers.id = calls.customer_id
+                WHERE calls.customer_id = ? {keyset} ORDER BY calls.at DESC, calls.id DESC LIMIT ?""",
+            [*params, limit],
+        )
+        return [_call(r) for r in rows]
+
+    def count_customer_calls(self, customer_id: int) -> int:
+        return self._one("SELECT count(*) AS n FROM calls WHERE customer_id = ?", [customer_id])["n"]
+
+    def search_call_notes(self, text: str, limit: int = PAGE) -> list[Call]:
+        words = [w for w in text.split() if w]
+        if not words:
+            return []
+        query = " ".join(fts_phrase(w) + "*" for w in words)
+        rows = self._rows(
+            f"""SELECT {_CALL_COLUMNS} FROM
+                  (SELECT rowid FROM call_search WHERE call_search MATCH ? ORDER BY rowid DESC LIMIT ?) AS hit
+                JOIN calls ON calls.id = hit.rowid JOIN customers ON customers.id = calls.customer_id
+                ORDER BY calls.at DESC, calls.id DESC""",
+            [query, limit],
+        )
+        return [_call(r) for r in rows]
+
+    # -- callbacks --------------------------------------------------------------------------
+    def insert_callback(self, row: dict) -> int:
+        return self._insert("callbacks", row)
+
+    def _callbacks(self, where: str, params: list[Any], order: str, limit: int) -> list[Callback]:
+        rows = self._rows(
+            f"""SELECT {_CALLBACK_COLUMNS} FROM callbacks
+                JOIN customers ON customers.id = callbacks.customer_id
+                JOIN calls ON calls.id = callbacks.call_id
+                WHERE {where} ORDER BY {order} LIMIT ?""",
+            [*params, limit],
+        )
+        return [_callback(r) for r in rows]
+
+    def get_callback(self, callback_id: int) -> Callback | None:
+        found = self._callbacks("callbacks.id = ?", [callback_id], "callbacks.id", 1)
+        return found[0] if found else None
+
+    def open_callbacks(self, limit: int = PAGE, assignee: str | None = None) -> list[Callback]:
+        where, params = "callbacks.state = 'open'", []
+        if assignee is not None:
+            where += " AND callbacks.assignee = ?"
+            params.append(assignee)
+        return self._callbacks(where, params, "callbacks.due_at, callbacks.id", limit)
+
+    def open_callbacks_due_before(self, before: datetime, limit: int = PAGE) -> list[Callback]:
+        return self._callbacks(
+            "callbacks.state = 'open' AND callbacks.due_at < ?", [to_iso(before)],
+            "callbacks.due_at, callbacks.id", limit,
+        )
+
+    def customer_callbacks(self, customer_id: int, limit: int = PAGE, open_only: bool = False) -> list[Callback]:
+        where = "callbacks.customer_id = ?" + (" AND callbacks.state = 'open'" if open_only else "")
+        return self._callbacks(where, [customer_id], "callbacks.promised_at DESC, callbacks.id DESC", limit)
+
+    def count_open_callbacks(self, now: datetime, lead_until: datetime) -> tuple[int, int]:
+        """(overdue, due within lead) among open callbacks."""
+        row = self._one(
+            """SELECT sum(due_at <= ?) AS overdue, sum(due_at > ? AND due_at <= ?) AS soon
+               FROM callbacks WHERE state = 'open'""",
+            [to_iso(now), to_iso(now), to_iso(lead_until)],
+        )
+        return (row["overdue"] or 0, row["soon"] or 0)
+
+    def update_callback(self, callback_id: int, changes: dict, expected_version: int | None = None) -> None:
+        sets = ", ".join(f"{column} = ?" for column in changes)
+        params = [*changes.values(), callback_id]
+        guard = ""
+        if expected_version is not None:
+            guard = " AND version = ?"
+            params.append(expected_version)
+        cursor = self.db.execute(
+            f"UPDATE callbacks SET {sets}, version = version + 1 WHERE id = ?{guard}", params
+        )
+        if cursor.rowcount != 1:
+            raise ConflictError("changed by someone else", self.get_callback(callback_id))
+
+    def insert_callback_event(self, row: dict) -> int:
+        return self._insert("callback_events", row)
+
+    def callback_events(self, callback_id: int) -> list[CallbackEvent]:
+        rows = self._rows("SELECT * FROM callback_events WHERE callback_id = ? ORDER BY id", [callback_id])
+        return [
+            CallbackEvent(
+                id=r["id"], callback_id=r["callback_id"], at=from_iso(r["at"]), operator=r["operator"],
+                kind=r["kind"], due_before=_dt(r["due_before"]), due_after=_dt(r["due_after"]),
+                reason=r["reason"], call_id=r["call_id"],
+            )
+            for r in rows
+        ]
+
+    # -- settings, audit, drafts ------------------------------------------------------------
+    def settings(self) -> dict[str, Any]:
+        return {r["key"]: json.loads(r["value"]) for r in self._rows("SELECT key, value FROM settings")}
+
+    def put_setting(self, key: str, value: Any, at: datetime, by: str) -> None:
+        self.db.execute(
+            """INSERT INTO settings (key, value, updated_at, updated_by) VALUES (?, ?, ?, ?)
+               ON CONFLICT(key) DO UPDATE SET value = excluded.value,
+               updated_at = excluded.updated_at, updated_by = excluded.updated_by""",
+            [key, json.dumps(value), to_iso(at), by],
+        )
+
+    def insert_audit(self, row: dict) -> None:
+        self._insert("audit", row)
+
+    def customer_audit(self, customer_id: int, limit: int = PAGE) -> list[AuditEntry]:
+        rows = self._rows(
+            "SELECT * FROM audit WHERE customer_id = ? ORDER BY id DESC LIMIT ?", [customer_id, limit]
+        )
+        return [
+            AuditEntry(
+                id=r["id"], at=from_iso(r["at"]), operator=r["operator"], customer_id=r["customer_id"],
+                entity=r["entity"], entity_id=r["entity_id"], action=r["action"], field=r["field"],
+                old=r["old"], new=r["new"],
+            )
+            for r in rows
+        ]
+
+    def get_draft(self, operator: str) -> dict | None:
+        row = self._one("SELECT payload FROM drafts WHERE operator = ?", [operator])
+        return json.loads(row["payload"]) if row else None
+
+    def put_draft(self, operator: str, payload: dict, at: datetime) -> None:
+        with self.write():
+            self.db.execute(
+                """INSERT INTO drafts (operator, updated_at, payload) VALUES (?, ?, ?)
+                   ON CONFLICT(operator) DO UPDATE SET payload = excluded.payload,
+                   updated_at = excluded.updated_at""",
+                [operator, to_iso(at), json.dumps(payload)],
+            )
+
+    def delete_draft(self, operator: str) -> None:
+        with self.write():
+            self.db.execute("DELETE FROM drafts WHERE operator = ?", [operator])
+
+
+def _like_prefix(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

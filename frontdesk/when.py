@@ -1,0 +1,59 @@
+"""Reading the times and days people type, in the desk's timezone."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import arrow
+
+from .hours import HoursError, parse_hhmm
+
+
+class WhenError(ValueError):
+    """The text is not a time or day we understand; the message says what is accepted."""
+
+
+def _local_at(day: date, clock_time: time, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, clock_time, tzinfo=zone).astimezone(ZoneInfo("UTC"))
+
+
+def parse_day(text: str, now: datetime, zone: ZoneInfo) -> date:
+    """'today', 'yesterday', 'tomorrow' or an ISO date (2026-11-23), in the desk's timezone."""
+    value = (text or "").strip().lower()
+    today = now.astimezone(zone).date()
+    words = {"today": today, "yesterday": today - timedelta(days=1), "tomorrow": today + timedelta(days=1)}
+    if value in words:
+        return words[value]
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise WhenError(f"'{text}' is not a day (use YYYY-MM-DD, today or yesterday)") from None
+
+
+def parse_when(text: str, now: datetime, zone: ZoneInfo) -> datetime:
+    """A moment typed by a person, as aware UTC.
+
+    Accepts 'now', 'HH:MM' (today), 'today HH:MM', 'yesterday HH:MM', 'tomorrow HH:MM',
+    'YYYY-MM-DD HH:MM' and ISO 8601 with or without an offset (no offset = desk time)."""
+    value = (text or "").strip()
+    if not value:
+        raise WhenError("a time is needed")
+    if value.lower() == "now":
+        return now
+    match = re.fullmatch(r"(?:(today|yesterday|tomorrow)\s+)?(\d{1,2}:\d{2})", value, re.IGNORECASE)
+    if match:
+        day = parse_day(match.group(1) or "today", now, zone)
+        try:
+            return _local_at(day, parse_hhmm(match.group(2)), zone)
+        except HoursError as exc:
+            raise WhenError(str(exc)) from None
+    try:
+        has_offset = re.search(r"(Z|[+-]\d{2}:?\d{2})$", value) and "T" in value.upper()
+        parsed = arrow.get(value) if has_offset else arrow.get(value, tzinfo=zone)
+    except (arrow.parser.ParserError, ValueError, TypeError):
+        raise WhenError(
+            f"'{text}' is not a time (use HH:MM, 'yesterday 14:30' or 2026-11-23T14:30)"
+        ) from None
+    return parsed.to("UTC").datetime
