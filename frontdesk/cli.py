@@ -1,0 +1,217 @@
+"""The command line: `frontdesk` opens the app; log, due, export, demo and backup serve scripts.
+
+Textual is imported only when the app is opened, so script commands start fast."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .clock import Clock, SystemClock
+from .db import DatabaseError, open_database
+from .errors import DeskError
+from .formatting import day_time, time_left
+from .hours import HoursError, parse_duration
+from .models import OUTCOMES
+from .paths import default_db_path, operator_name
+from .store import Store
+from .when import WhenError, parse_day, parse_when
+
+USER_ERRORS = (DeskError, DatabaseError, WhenError, HoursError, OSError)
+
+
+@dataclass
+class Context:
+    db_path: Path
+    operator: str
+    clock: Clock
+
+    def desk(self):
+        from .services import Desk
+
+        if not self.db_path.parent.exists() and self.db_path != default_db_path():
+            raise DeskError(f"no such directory: {self.db_path.parent}")
+        return Desk(Store(open_database(self.db_path)), self.clock, self.operator)
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Database file (default: $FRONTDESK_DB or the user data directory).")
+@click.option("--operator", default=None, help="Who is at the keyboard (default: $FRONTDESK_OPERATOR or the login user).")
+@click.version_option(__version__, prog_name="frontdesk")
+@click.pass_context
+def cli(ctx: click.Context, db_path: Path | None, operator: str | None) -> None:
+    """FrontDesk: log calls, see caller history, keep every callback promise."""
+    ctx.obj = Context(db_path or default_db_path(), operator_name(operator), SystemClock())
+    if ctx.invoked_subcommand is None:
+        from .app import run_app
+
+        run_app(ctx.obj.db_path, ctx.obj.operator, ctx.obj.clock)
+
+
+def _operator(ctx: Context, value: str | None) -> None:
+    if value:
+        ctx.operator = operator_name(value)
+
+
+@cli.command()
+@click.option("--phone", required=True, help="The caller's number, any format.")
+@click.option("--name", default="", help="Caller's name (creates or picks the customer).")
+@click.option("--company", default="")
+@click.option("--note", default="")
+@click.option("--topic", default="")
+@click.option("--direction", type=click.Choice(["in", "out"]), default="in")
+@click.option("--outcome", type=click.Choice(list(OUTCOMES)), default=None,
+              help="Default: resolved, or callback when a callback is asked for.")
+@click.option("--at", "at_text", default=None, help="When the call happened (HH:MM, ISO; default now).")
+@click.option("--callback-in", default=None, help="Promise a callback after a duration: 30m, 1h, 2bh.")
+@click.option("--callback-at", default=None, help="Promise a callback at a time: HH:MM or ISO.")
+@click.option("--assignee", default="", help="Who calls back (default: the operator).")
+@click.option("--operator", "op", default=None, help="Who took the call.")
+@click.option("--uid", default="", help="A unique key: retrying with the same key never logs twice.")
+@click.pass_obj
+def log(ctx: Context, phone, name, company, note, topic, direction, outcome, at_text,
+        callback_in, callback_at, assignee, op, uid) -> None:
+    """Log a call from a script; prints the new call's id."""
+    from .services import NewCall
+
+    if callback_in and callback_at:
+        raise click.UsageError("give --callback-in or --callback-at, not both")
+    _operator(ctx, op)
+    desk = ctx.desk()
+    now = ctx.clock.now()
+    at = parse_when(at_text, now, desk.zone) if at_text else now
+    due = None
+    if callback_in:
+        due = parse_duration(callback_in).apply(desk.settings.hours, at)
+    elif callback_at:
+        due = parse_when(callback_at, now, desk.zone)
+    request = NewCall(
+        phone=phone, name=name, company=company, note=note, topic=topic, direction=direction,
+        outcome=outcome or ("callback" if due else "resolved"), at=at, callback_due=due,
+        assignee=assignee, uid=uid,
+    )
+    logged = desk.log_call(request)
+    click.echo(logged.call.id)
+
+
+def _callback_json(desk, cb, now) -> dict:
+    return {
+        "id": cb.id, "customer_id": cb.customer_id, "caller": cb.caller, "phone": cb.e164,
+        "phone_national": desk.national(cb.e164), "topic": cb.topic, "assignee": cb.assignee,
+        "due_at": cb.due_at.astimezone(desk.zone).isoformat(), "overdue": cb.due_at <= now,
+        "minutes_left": int((cb.due_at - now).total_seconds() // 60), "time_left": time_left(cb.due_at, now),
+        "attempts": cb.attempts, "call_id": cb.call_id,
+    }
+
+
+@cli.command()
+@click.option("--within", default=None, help="Window ahead of now (default: the lead time), e.g. 30m, 2h.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.pass_obj
+def due(ctx: Context, within: str | None, fmt: str) -> None:
+    """Open callbacks overdue or due soon; exit status 1 when any is overdue."""
+    desk = ctx.desk()
+    window = None
+    if within:
+        duration = parse_duration(within)
+        if duration.business:
+            raise click.UsageError("--within takes wall-clock time (30m, 2h), not business hours")
+        window = timedelta(minutes=duration.minutes)
+    now = ctx.clock.now()
+    items = desk.due(window)
+    if fmt == "json":
+        click.echo(json.dumps({"now": now.astimezone(desk.zone).isoformat(timespec="seconds"),
+                               "callbacks": [_callback_json(desk, cb, now) for cb in items]}, indent=2))
+    elif not items:
+        click.echo("nothing due")
+    else:
+        for cb in items:
+            mark = "OVERDUE" if cb.due_at <= now else "due"
+            click.echo(f"{mark:7} {day_time(cb.due_at, desk.zone, now):>16}  {time_left(cb.due_at, now):>16}  "
+                       f"{cb.caller}  {desk.national(cb.e164)}  [{cb.assignee}] {cb.topic}")
+    sys.exit(1 if any(cb.due_at <= now for cb in items) else 0)
+
+
+@cli.command()
+@click.option("--date", "day", default=None, help="A day: YYYY-MM-DD, today (default) or yesterday.")
+@click.option("--from", "first", default=None, help="First day of a range (with --to).")
+@click.option("--to", "last", default=None, help="Last day of a range, inclusive.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "ndjson", "md"]), default="csv")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File to write (default: standard output).")
+@click.pass_obj
+def export(ctx: Context, day, first, last, fmt, output) -> None:
+    """Write the call log of a day or a range as CSV, JSON or a Markdown summary."""
+    from .export import export_calls
+
+    if day and (first or last):
+        raise click.UsageError("give --date or --from/--to, not both")
+    if bool(first) != bool(last):
+        raise click.UsageError("--from and --to go together")
+    desk = ctx.desk()
+    now = ctx.clock.now()
+    start = parse_day(first or day or "today", now, desk.zone)
+    end = parse_day(last, now, desk.zone) if last else start
+    if end < start:
+        raise click.UsageError(f"the range is empty: {end} is before {start}")
+    export_calls(desk, start, end, fmt, output)
+    if output:
+        click.echo(f"wrote {output}", err=True)
+
+
+@cli.command()
+@click.option("--seed", default=7, show_default=True, help="Random seed: the same seed makes the same desk.")
+@click.option("--customers", default=None, type=click.IntRange(1), help="How many customers (default: a small desk).")
+@click.option("--calls", default=None, type=click.IntRange(0), help="How many calls (default: a week of a small desk).")
+@click.pass_obj
+def demo(ctx: Context, seed: int, customers: int | None, calls: int | None) -> None:
+    """Fill the database with a realistic demo desk."""
+    from .demo import fill_demo
+
+    desk = ctx.desk()
+    summary = fill_demo(desk, seed=seed, customers=customers, calls=calls)
+    click.echo(summary)
+
+
+@cli.command()
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_obj
+def backup(ctx: Context, target: Path) -> None:
+    """A consistent copy of the live database, safe while others use it."""
+    from .backup import backup_database
+
+    if not ctx.db_path.exists():
+        raise DeskError(f"no database at {ctx.db_path}")
+    result = backup_database(ctx.db_path, target)
+    click.echo(result)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: user errors are one line on stderr and a non-zero exit, never a traceback."""
+    try:
+        cli.main(args=argv, prog_name="frontdesk", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("frontdesk: aborted", err=True)
+        return 130
+    except click.ClickException as exc:
+        click.echo(f"frontdesk: {exc.format_message()}", err=True)
+        return exc.exit_code
+    except USER_ERRORS as exc:
+        click.echo(f"frontdesk: {exc}", err=True)
+        return 2
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 0
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,39 @@
+"""Where files live: the default database in the user's data directory, shipped data files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP = "frontdesk"
+
+
+def default_db_path() -> Path:
+    """$FRONTDESK_DB, else desk.db in the platform's user data directory (XDG on Linux)."""
+    env = os.environ.get("FRONTDESK_DB")
+    if env:
+        return Path(env).expanduser()
+    return platformdirs.user_data_path(APP) / "desk.db"
+
+
+def data_dir() -> Path:
+    """The `data/` folder: inside the installed wheel, or at the top of a source checkout."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "_data"
+    return packaged if packaged.is_dir() else here.parent / "data"
+
+
+def login_user() -> str:
+    try:
+        import getpass
+
+        return getpass.getuser()
+    except Exception:  # no passwd entry in a container, say
+        return os.environ.get("USER", "") or "desk"
+
+
+def operator_name(option: str | None = None) -> str:
+    """--operator, else FRONTDESK_OPERATOR, else the login user."""
+    return (option or os.environ.get("FRONTDESK_OPERATOR") or login_user()).strip() or "desk"

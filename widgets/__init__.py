@@ -1,0 +1,1 @@
+"""Small reusable widgets; they never touch the database."""
