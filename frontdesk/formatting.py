@@ -51,3 +51,13 @@ def day_time(at: datetime, zone: ZoneInfo, now: datetime | None = None) -> str:
         if moment.year == today.year:
             return moment.strftime("%a %d %b %H:%M")
     return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def short_when(at: datetime, zone: ZoneInfo, now: datetime) -> str:
+    """For narrow table columns: '14:05' today, '23 Nov 14:05' this year, else '2025-11-23'."""
+    moment, today = at.astimezone(zone), now.astimezone(zone)
+    if moment.date() == today.date():
+        return moment.strftime("%H:%M")
+    if moment.year == today.year:
+        return moment.strftime("%d %b %H:%M")
+    return moment.strftime("%Y-%m-%d")

@@ -196,4 +196,11 @@ CREATE TABLE drafts (
 """)
 
 
+@migrations()
+def m003_acknowledge(db: Database) -> None:
+    """Who acknowledged an overdue callback: once anyone has, it stops nagging every desk."""
+    db.execute("ALTER TABLE callbacks ADD COLUMN acknowledged_by TEXT")
+    db.execute("ALTER TABLE callbacks ADD COLUMN acknowledged_at TEXT")
+
+
 SCHEMA_STEPS = tuple(m.name for m in migrations._migrations)

@@ -105,6 +105,8 @@ class Callback:
     cancel_reason: str = ""
     snoozed_until: datetime | None = None
     version: int = 1
+    acknowledged_by: str = ""
+    acknowledged_at: datetime | None = None
 
     @property
     def caller(self) -> str:

@@ -105,7 +105,8 @@ class Promises:
             raise DeskError("the new time has already passed", "due")
         current = self.callback(callback_id)
         return self._change_open(
-            callback_id, version, {"due_at": to_iso(due), "snoozed_until": None}, "rescheduled",
+            callback_id, version, {"due_at": to_iso(due), "snoozed_until": None, "acknowledged_by": None, "acknowledged_at": None},
+            "rescheduled",
             before=current.due_at, after=due, reason=reason,
         )
 
@@ -130,6 +131,13 @@ class Promises:
         until = self.clock.now() + timedelta(minutes=minutes)
         return self._change_open(
             callback_id, None, {"snoozed_until": to_iso(until)}, "snoozed", reason=f"{minutes} min"
+        )
+
+    def acknowledge(self, callback_id: int) -> Callback:
+        """'I have seen it': an overdue callback stops nagging every desk (it stays marked)."""
+        now = to_iso(self.clock.now())
+        return self._change_open(
+            callback_id, None, {"acknowledged_by": self.operator, "acknowledged_at": now}, "acknowledged"
         )
 
     def counts(self) -> tuple[int, int]:

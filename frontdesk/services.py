@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 import uuid
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
@@ -29,7 +30,11 @@ from .settings import DeskSettings, SettingsError, from_rows, validate
 from .store import PAGE, ConflictError, Store
 from .text import clean
 
-__all__ = ["Desk", "DeskError", "ConflictError", "NewCall", "Logged"]
+__all__ = ["Desk", "DeskError", "ConflictError", "StorageError", "NewCall", "Logged", "PAGE"]
+
+# What the database layer raises when the file itself fails (locked too long, disk full, ...):
+# screens catch this name and never import sqlite3 or the store themselves.
+StorageError = sqlite3.Error
 
 MAX_TEXT = 10_000
 
@@ -83,7 +88,7 @@ class Desk(Promises):
         try:
             validate(settings)
         except SettingsError as exc:
-            raise DeskError(str(exc)) from None
+            raise DeskError(str(exc), exc.field) from None
         now = self.clock.now()
         with self.store.write():
             for key, value in settings.to_rows().items():
@@ -98,6 +103,22 @@ class Desk(Promises):
     @property
     def region(self) -> str:
         return self.settings.region
+
+    @property
+    def tz_name(self) -> str:
+        return self.settings.tz
+
+    def caller_time_warning(self, e164: str, due: datetime) -> str:
+        """The caller's local time at `due` when their number tells a different timezone, with a
+        warning when that falls outside 08:00-21:00 for them."""
+        zones = phones.caller_timezones(e164)
+        if len(zones) != 1 or zones[0] == self.settings.tz:
+            return ""
+        local = due.astimezone(ZoneInfo(zones[0]))
+        text = f"their time {local:%H:%M} ({zones[0]})"
+        if not 8 <= local.hour < 21:
+            text += ": outside 08:00-21:00 for the caller"
+        return text
 
     def national(self, e164: str, ext: str = "") -> str:
         return phones.national(e164, self.region, ext) if e164 else ""
@@ -266,6 +287,10 @@ class Desk(Promises):
             old = self.store.get_phone(phone_id)
             if old is None:
                 raise DeskError("that number was removed meanwhile")
+            others = self.store.phones_for([old.customer_id])[old.customer_id]
+            if any((p.e164, p.ext) == (number.e164, number.ext) for p in others if p.id != phone_id):
+                raise DeskError(f"{self.national(number.e164, number.ext)} is already one of "
+                                "this customer's numbers", "phone")
             self.store.update_phone(phone_id, number.e164, number.ext, _short(label))
             if (old.e164, old.ext) != (number.e164, number.ext):
                 self._audit(old.customer_id, "phone", phone_id, "edited", "number", old.e164, number.e164)
@@ -337,6 +362,8 @@ class Desk(Promises):
             if existing is not None:
                 call = self.store.get_call(existing)
                 return Logged(call, self.customer(call.customer_id), duplicate=True)
+            if request.callback_id is not None:
+                self.callback(request.callback_id)  # a clear DeskError, not a foreign-key failure
             customer_id, created = self._resolve_customer(request.customer_id, number, name, company)
             call_id = self.store.insert_call({
                 "uid": uid, "customer_id": customer_id,

@@ -15,7 +15,11 @@ from .phones import default_region
 
 
 class SettingsError(ValueError):
-    """A setting was refused; the message says why."""
+    """A setting was refused; the message says why and `field` names the setting."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def local_timezone_name(env: dict[str, str] | None = None) -> str:
@@ -100,16 +104,16 @@ def from_rows(rows: dict[str, Any], env: dict[str, str] | None = None) -> DeskSe
 def validate(settings: DeskSettings) -> DeskSettings:
     """Refuse settings the desk cannot run on, with the reason."""
     if settings.region not in phonenumbers.SUPPORTED_REGIONS:
-        raise SettingsError(f"unknown region '{settings.region}' (use a two-letter code such as US, GB, DE)")
+        raise SettingsError(f"unknown region '{settings.region}' (use a two-letter code such as US, GB, DE)", "region")
     if not 0 <= settings.lead_minutes <= 24 * 60:
-        raise SettingsError("lead time must be between 0 and 1440 minutes")
+        raise SettingsError("lead time must be between 0 and 1440 minutes", "lead")
     if not 1 <= settings.nag_minutes <= 24 * 60:
-        raise SettingsError("reminder repeat must be between 1 and 1440 minutes")
+        raise SettingsError("reminder repeat must be between 1 and 1440 minutes", "nag")
     if not settings.desk_name.strip():
-        raise SettingsError("the desk needs a name")
-    try:
-        parse_duration(settings.default_promise) if settings.default_promise not in (
-            "eod", "morning") else None
-    except HoursError as exc:
-        raise SettingsError(f"default promise: {exc}") from None
+        raise SettingsError("the desk needs a name", "desk_name")
+    if settings.default_promise not in ("eod", "morning"):
+        try:
+            parse_duration(settings.default_promise)
+        except HoursError as exc:
+            raise SettingsError(f"default promise: {exc}", "promise") from None
     return settings

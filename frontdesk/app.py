@@ -1,0 +1,209 @@
+"""The composition root: opens the database, builds the service, installs the screens.
+The one core module that imports textual."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.message import Message
+
+from .clock import Clock, SystemClock
+from .formatting import clock_time
+from .models import Callback
+from .reminders import ReminderTracker
+from .services import Desk
+from .text import clean
+
+POLL_SECONDS = 1.0  # PRAGMA data_version: other desks' commits show within 2 s
+TICK_SECONDS = 5.0  # time left, counters and reminders are derived from the clock this often
+
+
+class DeskChanged(Message):
+    """Something in the database changed (this desk or another process): screens reload."""
+
+
+class FrontDeskApp(App):
+    CSS_PATH = "frontdesk.tcss"
+    TITLE = "FrontDesk"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("n", "new_call", "New call", id="new_call"),
+        Binding("slash", "search", "Search", id="search"),
+        Binding("question_mark", "help", "Keys", id="help"),
+        Binding("r", "reports", "Reports", id="reports", show=False),
+        Binding("s", "settings", "Settings", id="settings", show=False),
+        Binding("q", "quit", "Quit", id="quit"),
+    ]
+
+    def __init__(self, desk: Desk, *, poll_seconds: float = POLL_SECONDS,
+                 tick_seconds: float = TICK_SECONDS, offer_draft: bool = True) -> None:
+        super().__init__()
+        self.desk = desk
+        self.poll_seconds = poll_seconds
+        self.tick_seconds = tick_seconds
+        self.offer_draft = offer_draft
+        self.tracker = self._new_tracker()
+        self.queue: list[Callback] = []
+        self.counts = (0, 0)
+        self._data_version = desk.store.data_version()
+        self.bells = 0
+
+    def _new_tracker(self) -> ReminderTracker:
+        s = self.desk.settings
+        return ReminderTracker(timedelta(minutes=s.lead_minutes), timedelta(minutes=s.nag_minutes),
+                               self.desk.operator)
+
+    # -- start ------------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        from screens.desk import DeskScreen
+
+        self.push_screen(DeskScreen())
+        self.set_interval(self.poll_seconds, self.poll_database, name="poll")
+        self.set_interval(self.tick_seconds, self.tick, name="tick")
+        self.tick()
+        if self.offer_draft:
+            self.call_after_refresh(self._offer_draft)
+
+    def _offer_draft(self) -> None:
+        from screens.modals import Confirm
+
+        draft = self.desk.draft()
+        if not draft or not any(str(draft.get(k, "")).strip() for k in ("phone", "name", "topic", "note")):
+            return
+        what = draft.get("phone") or draft.get("name") or draft.get("topic") or "a call"
+
+        def answer(restore: bool | None) -> None:
+            if restore:
+                self.open_new_call(draft)
+            else:
+                self.desk.discard_draft()
+
+        self.push_screen(Confirm(f"Restore the call you were typing ({what})?", yes="Restore",
+                                 no="Discard"), answer)
+
+    # -- live updates -----------------------------------------------------------------------
+    def poll_database(self) -> None:
+        """Cheap: one PRAGMA. Reload only when some connection committed."""
+        version = self.desk.store.data_version()
+        if version != self._data_version:
+            self._data_version = version
+            self.desk_changed()
+
+    def desk_changed(self) -> None:
+        """Reload the queue and tell the visible screen to reload its data."""
+        self.tick()
+        self.screen.post_message(DeskChanged())
+
+    @work(thread=True, exclusive=True, group="tick")
+    def tick(self) -> None:
+        queue = self.desk.open_callbacks(limit=500)
+        counts = self.desk.counts()
+        self.call_from_thread(self._apply_tick, queue, counts)
+
+    def _apply_tick(self, queue: list[Callback], counts: tuple[int, int]) -> None:
+        self.queue, self.counts = queue, counts
+        now = self.desk.clock.now()
+        desk_open = self.desk.settings.hours.is_open(now)
+        for reminder in self.tracker.check(queue, now, desk_open):
+            cb = reminder.callback
+            left = "is OVERDUE" if reminder.kind != "soon" else f"is due at {clock_time(cb.due_at, self.desk.zone)}"
+            again = " (still not acknowledged)" if reminder.kind == "nag" else ""
+            self.notify(f"Callback to {cb.caller} {left}{again}. {self.desk.national(cb.e164)}",
+                        title="Callback reminder", severity=reminder.severity, timeout=12)
+            self.ring()
+        self.refresh_status()
+        refresh = getattr(self.screen, "on_tick", None)
+        if refresh:
+            refresh()
+
+    def notify(self, message, *, title: str = "", severity="information", timeout=None,
+               markup: bool = False) -> None:
+        """Toasts carry customer names and notes: plain text by default, cleaned of escapes."""
+        text = message.plain if hasattr(message, "plain") else str(message)
+        super().notify(clean(text), title=clean(title), severity=severity, timeout=timeout, markup=markup)
+
+    def ring(self) -> None:
+        self.bells += 1
+        self.bell()
+
+    def refresh_status(self) -> None:
+        from widgets.status_bar import StatusBar
+
+        settings = self.desk.settings
+        for bar in self.screen.query(StatusBar):
+            bar.show(desk=settings.desk_name, operator=self.desk.operator,
+                     clock=clock_time(self.desk.clock.now(), self.desk.zone),
+                     overdue=self.counts[0], soon=self.counts[1],
+                     title=getattr(self.screen, "TITLE_TEXT", ""))
+
+    def settings_changed(self) -> None:
+        self.desk.reload_settings()
+        self.tracker = self._new_tracker()
+        self.desk_changed()
+
+    # -- actions ----------------------------------------------------------------------------
+    def open_new_call(self, draft: dict | None = None) -> None:
+        from screens.new_call import NewCallScreen
+
+        if isinstance(self.screen, NewCallScreen):
+            return
+        self.push_screen(NewCallScreen(draft or {}))
+
+    def action_new_call(self) -> None:
+        self.open_new_call()
+
+    def action_search(self) -> None:
+        from screens.search import SearchScreen
+
+        if not isinstance(self.screen, SearchScreen):
+            self.push_screen(SearchScreen())
+
+    def action_help(self) -> None:
+        from screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_reports(self) -> None:
+        from screens.reports import ReportsScreen
+
+        if not isinstance(self.screen, ReportsScreen):
+            self.push_screen(ReportsScreen())
+
+    def action_settings(self) -> None:
+        from screens.settings import SettingsScreen
+
+        if not isinstance(self.screen, SettingsScreen):
+            self.push_screen(SettingsScreen())
+
+    def open_customer(self, customer_id: int) -> None:
+        from screens.customer import CustomerScreen
+
+        self.push_screen(CustomerScreen(customer_id))
+
+    def get_system_commands(self, screen):
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("New call", "Log a call (n)", self.action_new_call)
+        yield SystemCommand("Search", "Find customers and call notes (/)", self.action_search)
+        yield SystemCommand("Reports", "Today's summary and export (r)", self.action_reports)
+        yield SystemCommand("Settings", "Hours, timezone, lead time (s)", self.action_settings)
+        yield SystemCommand("Keys", "Every key of this screen (?)", self.action_help)
+
+
+def run_app(db_path: Path, operator: str, clock: Clock | None = None) -> None:
+    from .db import open_database
+    from .store import Store
+
+    # Over SSH, COLORTERM is not forwarded; respect an explicit choice, else let Textual detect.
+    os.environ.setdefault("ESCDELAY", "25")
+    store = Store(open_database(db_path))
+    desk = Desk(store, clock or SystemClock(), operator)
+    try:
+        FrontDeskApp(desk).run()
+    finally:
+        store.close()

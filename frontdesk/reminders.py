@@ -1,0 +1,69 @@
+"""Which callbacks need a warning now: derived on every tick from the clock and the stored due
+times (never from long timers, which stop while a laptop sleeps)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from .models import Callback
+
+
+def callback_state(callback: Callback, now: datetime, lead: timedelta) -> str:
+    """'overdue', 'soon' (within the lead time) or 'upcoming'."""
+    if callback.due_at <= now:
+        return "overdue"
+    if callback.due_at - now <= lead:
+        return "soon"
+    return "upcoming"
+
+
+@dataclass(frozen=True)
+class Reminder:
+    callback: Callback
+    kind: str  # "soon", "overdue" or "nag" (overdue, still not acknowledged)
+
+    @property
+    def severity(self) -> str:
+        return "warning" if self.kind == "soon" else "error"
+
+
+@dataclass
+class ReminderTracker:
+    """One per session: each callback warns once on entering its lead time and once on becoming
+    overdue; an overdue one nobody acknowledged nags again every `nag` until done."""
+
+    lead: timedelta
+    nag: timedelta
+    operator: str
+    fired: dict[int, set[str]] = field(default_factory=dict)
+    last_warned: dict[int, datetime] = field(default_factory=dict)
+    acknowledged: set[int] = field(default_factory=set)
+
+    def check(self, callbacks: Iterable[Callback], now: datetime, desk_open: bool) -> list[Reminder]:
+        if not desk_open:  # reminders wait for opening time
+            return []
+        due: list[Reminder] = []
+        for cb in callbacks:
+            if cb.state != "open" or (cb.snoozed_until and cb.snoozed_until > now):
+                continue
+            state = callback_state(cb, now, self.lead)
+            seen = self.fired.setdefault(cb.id, set())
+            if state == "soon" and "soon" not in seen and "overdue" not in seen:
+                seen.add("soon")
+                if cb.assignee == self.operator:  # the assignee is warned ahead of time
+                    due.append(Reminder(cb, "soon"))
+                    self.last_warned[cb.id] = now
+            elif state == "overdue":
+                if "overdue" not in seen:
+                    seen.add("overdue")
+                    due.append(Reminder(cb, "overdue"))  # every operator sees an overdue promise
+                    self.last_warned[cb.id] = now
+                elif cb.id not in self.acknowledged and not cb.acknowledged_at and now - self.last_warned.get(cb.id, now) >= self.nag:
+                    due.append(Reminder(cb, "nag"))
+                    self.last_warned[cb.id] = now
+        return due
+
+    def acknowledge(self, callback_id: int) -> None:
+        self.acknowledged.add(callback_id)

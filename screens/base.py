@@ -1,0 +1,65 @@
+"""What every FrontDesk screen shares: the status bar, the footer, reloading on changes."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.screen import Screen
+
+from frontdesk.app import DeskChanged
+from widgets.status_bar import StatusBar
+
+
+class DeskScreenBase(Screen):
+    TITLE_TEXT = ""
+
+    @property
+    def desk(self):
+        return self.app.desk
+
+    def status_bar(self) -> StatusBar:
+        return StatusBar(id="status")
+
+    def on_screen_resume(self) -> None:
+        self.app.refresh_status()
+        self.reload()
+
+    @on(DeskChanged)
+    def _desk_changed(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        """Fetch this screen's data again (in a worker) and show it."""
+
+    def on_tick(self) -> None:
+        """Called every few seconds with fresh queue data on the app."""
+
+    def run_service(self, call, *, done=None, failed=None) -> None:
+        """Run a service call in a worker thread; `done(result)` or an error toast on the UI thread."""
+        import sqlite3
+
+        from frontdesk.errors import DeskError
+        from frontdesk.store import ConflictError
+
+        def job() -> None:
+            try:
+                result = call()
+            except (DeskError, ConflictError) as exc:
+                self.app.call_from_thread(self._failed, str(exc), failed)
+                return
+            except sqlite3.Error as exc:
+                self.app.call_from_thread(self._failed, f"could not save: {exc}. Nothing was lost; try again.", failed)
+                return
+            self.app.call_from_thread(self._done, result, done)
+
+        self.run_worker(job, thread=True, group="service")
+
+    def _done(self, result, done) -> None:
+        if done:
+            done(result)
+        self.app.desk_changed()
+
+    def _failed(self, message: str, failed) -> None:
+        if failed:
+            failed(message)
+        else:
+            self.notify(message, severity="error", markup=False, timeout=8)

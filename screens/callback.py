@@ -1,0 +1,131 @@
+"""One promise: who, why (the original note), when it is due, and everything that happened."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Footer, Static
+
+from frontdesk.formatting import day_time, time_left
+from widgets.caller_card import CallerCardView
+from widgets.safe import block, plain
+
+from .base import DeskScreenBase
+from .desk import ask_cancel, ask_reassign, ask_reschedule, ask_snooze, start_callback_call
+
+
+class CallbackScreen(DeskScreenBase):
+    TITLE_TEXT = "callback"
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="back"),
+        Binding("c", "call_back", "Call back", id="call_back"),
+        Binding("t", "reschedule", "Reschedule", id="reschedule"),
+        Binding("a", "reassign", "Reassign", id="reassign"),
+        Binding("x", "cancel_callback", "Cancel", id="cancel_callback"),
+        Binding("k", "acknowledge", "Ack", id="acknowledge", show=False),
+        Binding("z", "snooze", "Snooze", id="snooze", show=False),
+        Binding("o", "open_customer", "Customer", id="open_customer"),
+    ]
+    DEFAULT_CSS = """
+    CallbackScreen #cb-body { height: 1fr; }
+    CallbackScreen #cb-detail { width: 1fr; padding: 0 1; }
+    CallbackScreen #cb-card { width: 34; }
+    """
+
+    def __init__(self, callback_id: int) -> None:
+        super().__init__()
+        self.callback_id = callback_id
+        self.cb = None
+
+    def compose(self) -> ComposeResult:
+        yield self.status_bar()
+        with Horizontal(id="cb-body"):
+            with VerticalScroll(id="cb-detail"):
+                yield Static("", id="cb-text")
+            yield CallerCardView(id="cb-card")
+        yield Footer()
+
+    @work(thread=True, exclusive=True, group="cb-load")
+    def reload(self) -> None:
+        cb = self.desk.callback(self.callback_id)
+        events = self.desk.callback_history(cb.id)
+        card = self.desk.caller_card(cb.customer_id)
+        self.app.call_from_thread(self._show, cb, events, card)
+
+    def on_tick(self) -> None:
+        if self.cb:
+            self.reload()
+
+    def _show(self, cb, events, card) -> None:
+        self.cb = cb
+        now, zone = self.desk.clock.now(), self.desk.zone
+        text = Text()
+        text.append("Call back ", style="bold")
+        text.append_text(plain(cb.caller, style="bold"))
+        text.append(f"  {self.desk.national(cb.e164)}\n")
+        if cb.state == "open":
+            mark = "!! OVERDUE" if cb.due_at <= now else "due"
+            text.append(f"{mark} {day_time(cb.due_at, zone, now)} ({time_left(cb.due_at, now)})", style="bold")
+        else:
+            text.append(cb.state.upper(), style="bold")
+            if cb.state == "done":
+                text.append(f" {day_time(cb.done_at, zone, now)}, "
+                            f"{'kept on time' if cb.kept_on_time else 'late'}, waited {cb.waited_min} min")
+        text.append("\nassigned to ")
+        text.append_text(plain(cb.assignee))
+        text.append(f", attempts {cb.attempts}")
+        warning = self.desk.caller_time_warning(cb.e164, cb.due_at) if cb.e164 else ""
+        if warning:
+            text.append(f"\n{warning}", style="italic")
+        text.append("\n\nTopic: ", style="bold")
+        text.append_text(plain(cb.topic or "-"))
+        text.append("\nOriginal note:\n", style="bold")
+        text.append_text(block(cb.note or "(none)"))
+        text.append("\n\nHistory\n", style="bold")
+        for event in events:
+            text.append(f"{day_time(event.at, zone, now)} ")
+            text.append_text(plain(event.operator, 10))
+            text.append(f" {event.kind}")
+            if event.due_after:
+                text.append(f" -> due {day_time(event.due_after, zone, now)}")
+            if event.reason:
+                text.append(": ")
+                text.append_text(plain(event.reason, 60))
+            text.append("\n")
+        self.query_one("#cb-text", Static).update(text)
+        self.query_one("#cb-card", CallerCardView).show_card(card, zone, now, self.desk.national)
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action in {"call_back", "reschedule", "reassign", "cancel_callback", "acknowledge", "snooze"}:
+            return True if self.cb is not None and self.cb.state == "open" else None
+        return True
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_call_back(self) -> None:
+        start_callback_call(self.app, self.cb)
+
+    def action_reschedule(self) -> None:
+        ask_reschedule(self, self.cb)
+
+    def action_reassign(self) -> None:
+        ask_reassign(self, self.cb)
+
+    def action_cancel_callback(self) -> None:
+        ask_cancel(self, self.cb)
+
+    def action_snooze(self) -> None:
+        ask_snooze(self, self.cb)
+
+    def action_acknowledge(self) -> None:
+        self.app.tracker.acknowledge(self.cb.id)
+        self.run_service(lambda: self.desk.acknowledge(self.cb.id))
+
+    def action_open_customer(self) -> None:
+        if self.cb:
+            self.app.open_customer(self.cb.customer_id)

@@ -1,0 +1,189 @@
+"""A customer's page: profile, numbers, promises and the whole history, newest first."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Footer, Label, Static
+
+from frontdesk.errors import DeskError
+from frontdesk.formatting import day_time, time_left
+from frontdesk.store import PAGE
+from widgets.call_table import CallTable
+from widgets.safe import plain
+
+from .base import DeskScreenBase
+from .customer_edit import EditCustomer, ask_merge, ask_phone
+from .modals import Choose, ShowText
+
+
+class CustomerScreen(DeskScreenBase):
+    TITLE_TEXT = "customer"
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="back"),
+        Binding("e", "edit", "Edit", id="edit"),
+        Binding("p", "add_phone", "Add number", id="add_phone"),
+        Binding("d", "remove_phone", "Remove number", id="remove_phone", show=False),
+        Binding("g", "merge", "Merge", id="merge"),
+        Binding("c", "call", "Call", id="call"),
+        Binding("h", "audit", "Changes", id="audit", show=False),
+        Binding("l", "more", "Older calls", id="more", show=False),
+    ]
+    DEFAULT_CSS = """
+    CustomerScreen #top { height: auto; max-height: 9; }
+    CustomerScreen #profile { width: 1fr; height: auto; padding: 0 1; }
+    CustomerScreen #promises { width: 1fr; height: auto; max-height: 9; padding: 0 1; }
+    """
+
+    def __init__(self, customer_id: int) -> None:
+        super().__init__()
+        self.customer_id = customer_id
+        self.customer = None
+        self.calls: list = []
+        self.more = True
+
+    def compose(self) -> ComposeResult:
+        yield self.status_bar()
+        with Horizontal(id="top"):
+            yield Static("", id="profile")
+            yield Static("", id="promises")
+        yield Label("History", classes="section-title", id="history-title")
+        yield CallTable(show_caller=False, id="history")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#history", CallTable).focus()
+
+    @work(thread=True, exclusive=True, group="customer-load")
+    def reload(self) -> None:
+        try:
+            customer = self.desk.customer(self.customer_id)
+        except DeskError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+            return
+        shown = max(len(self.calls), PAGE)
+        calls = self.desk.history(customer.id, limit=shown)
+        promises = self.desk.promises(customer.id, limit=20)
+        count = self.desk.store.count_customer_calls(customer.id)
+        self.app.call_from_thread(self._show, customer, calls, promises, count)
+
+    def _show(self, customer, calls, promises, count) -> None:
+        self.customer, self.customer_id, self.calls = customer, customer.id, calls
+        self.more = len(calls) < count
+        now, zone = self.desk.clock.now(), self.desk.zone
+        profile = Text()
+        profile.append_text(plain(customer.name or "(no name)", style="bold"))
+        if customer.company:
+            profile.append("  ")
+            profile.append_text(plain(customer.company))
+        profile.append(f"   #{customer.id}", style="dim")
+        for phone in customer.phones:
+            profile.append(f"\n{self.desk.national(phone.e164, phone.ext)}")
+            if phone.label:
+                profile.append("  ")
+                profile.append_text(plain(phone.label, 16, style="dim"))
+        if customer.notes:
+            profile.append("\n")
+            profile.append_text(plain(customer.notes, 200, style="italic"))
+        self.query_one("#profile", Static).update(profile)
+        lines = Text("Promises", style="bold")
+        if not promises:
+            lines.append("\n none yet", style="dim")
+        for cb in promises[:6]:
+            lines.append("\n")
+            if cb.state == "open":
+                lines.append(f"{'!!' if cb.due_at <= now else ' !'} open, {time_left(cb.due_at, now)}", style="bold")
+            elif cb.state == "done":
+                verdict = "kept" if cb.kept_on_time else "late"
+                lines.append(f" done {day_time(cb.done_at, zone, now)}, {verdict}")
+            else:
+                lines.append(" cancelled: ")
+                lines.append_text(plain(cb.cancel_reason, 24))
+            lines.append(f" [{cb.assignee}] ")
+            lines.append_text(plain(cb.topic, 20))
+        self.query_one("#promises", Static).update(lines)
+        self.query_one("#history", CallTable).show_calls(calls, zone, now)
+        more = " (l: older)" if self.more else ""
+        self.query_one("#history-title", Label).update(f"History: {len(calls)} of {count} calls, newest first{more}")
+
+    @work(thread=True, exclusive=True, group="customer-more")
+    def action_more(self) -> None:
+        if not self.calls or not self.more:
+            return
+        last = self.calls[-1]
+        from frontdesk.clock import to_iso
+
+        older = self.desk.history(self.customer_id, before=(to_iso(last.at), last.id))
+        count = self.desk.store.count_customer_calls(self.customer_id)
+        promises = self.desk.promises(self.customer_id, limit=20)
+        self.app.call_from_thread(self._show, self.customer, self.calls + older, promises, count)
+
+    @on(CallTable.Chosen)
+    def _call_chosen(self, event: CallTable.Chosen) -> None:
+        call = self.query_one("#history", CallTable).calls.get(event.call_id)
+        if call is None:
+            return
+        note = Text()
+        note.append(f"{day_time(call.at, self.desk.zone)}  {call.outcome_label}  by ", style="bold")
+        note.append_text(plain(call.operator))
+        note.append("\n")
+        note.append_text(plain(call.topic, style="bold"))
+        note.append("\n")
+        from widgets.safe import block
+
+        note.append_text(block(call.note or "(no note)"))
+        self.app.push_screen(ShowText(note, title=f"Call #{call.id}"))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_edit(self) -> None:
+        if self.customer:
+            self.app.push_screen(EditCustomer(self.customer))
+
+    def action_add_phone(self) -> None:
+        if self.customer:
+            ask_phone(self, self.customer)
+
+    def action_remove_phone(self) -> None:
+        if not self.customer or not self.customer.phones:
+            return
+        choices = [(str(p.id), self.desk.national(p.e164, p.ext)) for p in self.customer.phones]
+
+        def chosen(phone_id: str | None) -> None:
+            if phone_id:
+                self.run_service(lambda: self.desk.remove_phone(int(phone_id)),
+                                 done=lambda _: self.notify("Number removed", timeout=3))
+
+        self.app.push_screen(Choose("Remove which number?", choices), chosen)
+
+    def action_merge(self) -> None:
+        if self.customer:
+            ask_merge(self, self.customer)
+
+    def action_call(self) -> None:
+        if self.customer:
+            phone = self.customer.phones[0] if self.customer.phones else None
+            self.app.open_new_call({
+                "phone": self.desk.national(phone.e164, phone.ext) if phone else "",
+                "customer_id": self.customer.id, "name": self.customer.name, "direction": "out",
+            })
+
+    def action_audit(self) -> None:
+        if not self.customer:
+            return
+        now, zone = self.desk.clock.now(), self.desk.zone
+        text = Text()
+        for entry in self.desk.audit(self.customer.id):
+            text.append(f"{day_time(entry.at, zone, now)} ")
+            text.append_text(plain(entry.operator, 10, style="bold"))
+            text.append(f" {entry.action} {entry.entity} {entry.field}: ")
+            text.append_text(plain(entry.old or "-", 30))
+            text.append(" -> ")
+            text.append_text(plain(entry.new or "-", 30))
+            text.append("\n")
+        self.app.push_screen(ShowText(text or Text("No changes recorded"), title="Who changed what"))
+

@@ -1,0 +1,163 @@
+"""Editing a customer: profile form with conflict detection, adding numbers, merging two."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static, TextArea
+
+from frontdesk.errors import DeskError
+from frontdesk.store import ConflictError
+from widgets.safe import plain
+
+from .modals import MODAL_CSS, Choose, Confirm, Prompt
+
+
+class EditCustomer(ModalScreen[None]):
+    """Name, company and notes. Saving checks nobody else saved this customer meanwhile."""
+
+    DEFAULT_CSS = MODAL_CSS.format(name="EditCustomer") + """
+    EditCustomer TextArea { height: 5; border: none; background: $boost; }
+    EditCustomer .error { color: $error; height: auto; }
+    """
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, customer) -> None:
+        super().__init__()
+        self.customer = customer
+        self.version = customer.version
+
+    def compose(self) -> ComposeResult:
+        c = self.customer
+        with Vertical() as box:
+            box.border_title = f"Edit customer #{c.id}"
+            with Horizontal(classes="field"):
+                yield Label("Name")
+                yield Input(c.name, id="name")
+            with Horizontal(classes="field"):
+                yield Label("Company")
+                yield Input(c.company, id="company")
+            yield Label("Notes", classes="hint")
+            yield TextArea(c.notes, id="notes", soft_wrap=True)
+            yield Static("", classes="error", id="edit-error")
+            yield Static(Text("ctrl+s save, Escape cancel", style="dim"))
+
+    def on_mount(self) -> None:
+        self.query_one("#name", Input).focus()
+
+    def values(self) -> dict:
+        return {
+            "name": self.query_one("#name", Input).value,
+            "company": self.query_one("#company", Input).value,
+            "notes": self.query_one("#notes", TextArea).text,
+        }
+
+    def action_save(self, version: int | None = None) -> None:
+        desk = self.app.desk
+        try:
+            desk.update_customer(self.customer.id, version or self.version, **self.values())
+        except ConflictError as exc:
+            self._conflict(exc.current)
+            return
+        except DeskError as exc:
+            self.query_one("#edit-error", Static).update(Text(str(exc)))
+            return
+        except sqlite3.Error as exc:
+            self.query_one("#edit-error", Static).update(Text(f"Not saved ({exc}); your edits are kept."))
+            return
+        self.app.notify("Customer saved", timeout=3)
+        self.dismiss(None)
+        self.app.desk_changed()
+
+    def _conflict(self, current) -> None:
+        """Show both versions; the user picks. Nobody silently overwrites anybody."""
+        mine = self.values()
+        text = Text("Someone else saved this customer while you were editing.\n", style="bold")
+        for key in ("name", "company", "notes"):
+            theirs = getattr(current, key)
+            if theirs != mine[key].strip():
+                text.append(f"\n{key}\n  theirs: ")
+                text.append_text(plain(theirs, 50))
+                text.append("\n  yours:  ")
+                text.append_text(plain(mine[key], 50))
+
+        def decide(choice: str | None) -> None:
+            if choice == "mine":
+                self.action_save(version=current.version)
+            elif choice == "theirs":
+                self.app.notify("Kept their version", timeout=3)
+                self.dismiss(None)
+                self.app.desk_changed()
+            # "edit": stay in the form with everything typed; the next save compares again
+            elif choice == "edit":
+                self.version = current.version
+
+        self.app.push_screen(Choose(text.plain, [
+            ("mine", "Save mine over theirs"), ("theirs", "Keep theirs, drop mine"),
+            ("edit", "Keep editing (based on theirs)")]), decide)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def ask_phone(screen, customer) -> None:
+    desk = screen.desk
+
+    def check(value: str) -> str:
+        from frontdesk import phones
+
+        number, _, _label = value.partition(" as ")
+        try:
+            phones.parse(number, desk.region)
+        except phones.PhoneError as exc:
+            return str(exc)
+        return ""
+
+    def save(value: str | None) -> None:
+        if value:
+            number, _, label = value.partition(" as ")
+            screen.run_service(lambda: desk.add_phone(customer.id, number, label.strip()),
+                               done=lambda _: screen.notify("Number added", timeout=3))
+
+    screen.app.push_screen(Prompt(f"Add a number for {customer.display_name} "
+                                  "(optionally '... as mobile')", check=check), save)
+
+
+def ask_merge(screen, customer) -> None:
+    """Find the duplicate, confirm, merge it into this customer."""
+    desk = screen.desk
+
+    def search(text: str | None) -> None:
+        if not text:
+            return
+        matches = [m for m in desk.find_callers(text, limit=12) if m.customer.id != customer.id]
+        if not matches:
+            screen.notify("No other customer matches", severity="warning", timeout=4)
+            return
+        choices = [(str(m.customer.id), f"#{m.customer.id} {m.customer.display_name} "
+                    + " ".join(desk.national(p.e164) for p in m.customer.phones[:2])) for m in matches]
+        screen.app.push_screen(Choose("Merge which customer into this one?", choices), confirm)
+
+    def confirm(other_id: str | None) -> None:
+        if not other_id:
+            return
+        other = desk.customer(int(other_id))
+
+        def go(yes: bool | None) -> None:
+            if yes:
+                screen.run_service(lambda: desk.merge_customers(customer.id, other.id),
+                                   done=lambda _: screen.notify("Customers merged", timeout=3))
+
+        screen.app.push_screen(Confirm(
+            f"Merge #{other.id} {other.display_name} into #{customer.id} {customer.display_name}? "
+            "Its numbers, calls and promises move here.", yes="Merge", no="Cancel"), go)
+
+    screen.app.push_screen(Prompt("Find the duplicate (name, company or number)"), search)

@@ -1,0 +1,139 @@
+"""Small typed dialogs: confirm, ask for a line of text, choose from a list."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+MODAL_CSS = """
+{name} {{ align: center middle; }}
+{name} > Vertical {{
+    width: 64; max-width: 100%; height: auto; max-height: 90%;
+    border: thick $accent; background: $surface; padding: 0 1;
+}}
+{name} .buttons {{ height: 3; align-horizontal: right; }}
+{name} Button {{ margin: 0 0 0 1; min-width: 10; }}
+"""
+
+
+class Confirm(ModalScreen[bool]):
+    """Yes/no. Enter or y answers yes, Escape or n answers no."""
+
+    DEFAULT_CSS = MODAL_CSS.format(name="Confirm")
+    BINDINGS = [
+        Binding("escape,n", "answer(False)", "No"),
+        Binding("y", "answer(True)", "Yes"),
+    ]
+
+    def __init__(self, question: str, yes: str = "Yes", no: str = "No") -> None:
+        super().__init__()
+        self.question, self.yes, self.no = question, yes, no
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(self.question), id="question")
+            with Horizontal(classes="buttons"):
+                yield Button(self.yes, variant="primary", id="yes")
+                yield Button(self.no, id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#yes", Button).focus()
+
+    def action_answer(self, value: bool) -> None:
+        self.dismiss(value)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+
+class Prompt(ModalScreen[str | None]):
+    """One line of text (a reason, a name, a time). Escape cancels; the check may refuse."""
+
+    DEFAULT_CSS = MODAL_CSS.format(name="Prompt") + """
+    Prompt Input { margin: 1 0 0 0; }
+    Prompt .error { color: $error; height: auto; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, question: str, value: str = "", placeholder: str = "", check=None) -> None:
+        super().__init__()
+        self.question, self.value, self.placeholder, self.check = question, value, placeholder, check
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(self.question))
+            yield Input(self.value, placeholder=self.placeholder, id="answer")
+            yield Label("", classes="error", id="prompt-error", markup=False)
+            yield Static(Text("Enter to confirm, Escape to cancel", style="dim"))
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        value = event.value.strip()
+        if self.check:
+            problem = self.check(value)
+            if problem:
+                self.query_one("#prompt-error", Label).update(Text(problem))
+                return
+        self.dismiss(value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class Choose(ModalScreen[str | None]):
+    """Pick one of a few labelled choices; returns its id."""
+
+    DEFAULT_CSS = MODAL_CSS.format(name="Choose") + "Choose OptionList { height: auto; max-height: 14; }"
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, question: str, choices: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.question, self.choices = question, choices
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(self.question))
+            yield OptionList(*[Option(Text(label), id=key) for key, label in self.choices])
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ShowText(ModalScreen[None]):
+    """Read a longer text (a call's note, a change log). Any of Escape, Enter or q closes."""
+
+    DEFAULT_CSS = MODAL_CSS.format(name="ShowText") + "ShowText VerticalScroll { height: auto; max-height: 18; }"
+    BINDINGS = [Binding("escape,enter,q", "close", "Close")]
+
+    def __init__(self, text: Text, title: str = "") -> None:
+        super().__init__()
+        self.text, self.title_text = text, title
+
+    def compose(self) -> ComposeResult:
+        from textual.containers import VerticalScroll
+
+        with Vertical() as box:
+            box.border_title = self.title_text
+            with VerticalScroll():
+                yield Static(self.text)
+            yield Static(Text("Escape to close", style="dim"))
+
+    def action_close(self) -> None:
+        self.dismiss(None)

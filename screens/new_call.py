@@ -1,0 +1,433 @@
+"""The new-call form: phone first, caller recognised while typing, one key to save.
+
+Everything typed is kept: as a draft in the database on every change (so a dropped SSH link
+loses nothing), and in the form when a save is refused."""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from datetime import datetime
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Footer, Input, Label, OptionList, Select, Static, TextArea
+from textual.widgets.option_list import Option
+
+from frontdesk import phones
+from frontdesk.errors import DeskError
+from frontdesk.formatting import clock_time, day_time, time_left
+from frontdesk.hours import PRESETS
+from frontdesk.models import OUTCOMES
+from frontdesk.services import NewCall
+from frontdesk.when import WhenError, parse_when
+from widgets.caller_card import CallerCardView
+from widgets.safe import plain
+
+from .base import DeskScreenBase
+from .modals import Confirm
+
+FIELDS = ("phone", "name", "topic", "note", "outcome", "direction", "promise", "due", "assignee")
+
+
+class NewCallScreen(DeskScreenBase):
+    TITLE_TEXT = "new call"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="save", priority=True),
+        Binding("escape", "cancel", "Cancel", id="cancel"),
+        Binding("ctrl+o", "toggle_direction", "In/Out", id="toggle_direction"),
+        Binding("down", "to_matches", "Suggestions", id="to_matches", show=False),
+    ]
+    DEFAULT_CSS = """
+    NewCallScreen #body { height: 1fr; }
+    NewCallScreen #form { width: 1fr; min-width: 40; padding: 0 1 0 0; }
+    NewCallScreen #side { width: 34; }
+    NewCallScreen #matches { height: auto; max-height: 5; border: none; margin: 0 0 0 10; display: none; }
+    NewCallScreen #matches.-shown { display: block; }
+    NewCallScreen #note-row { height: 4; }
+    NewCallScreen #note { height: 4; width: 1fr; border: none; padding: 0 1; background: $boost; }
+    NewCallScreen #note:focus { background: $accent 30%; }
+    NewCallScreen .field > Select { width: 1fr; }
+    NewCallScreen Select > SelectCurrent { border: none; height: 1; padding: 0 1; background: $boost; }
+    NewCallScreen Select:focus > SelectCurrent { background: $accent 30%; }
+    NewCallScreen #promise-row, NewCallScreen #due-row, NewCallScreen #assignee-row { display: none; }
+    NewCallScreen .-callback #promise-row, NewCallScreen .-callback #assignee-row { display: block; }
+    NewCallScreen .-custom #due-row { display: block; }
+    NewCallScreen #due-preview { height: auto; margin: 0 0 0 10; display: none; }
+    NewCallScreen .-callback #due-preview { display: block; }
+    NewCallScreen #returning { height: auto; margin: 0 0 0 0; padding: 0 1; background: $warning 20%; }
+    """
+
+    def __init__(self, draft: dict) -> None:
+        super().__init__()
+        self.draft = dict(draft)
+        self.customer_id: int | None = draft.get("customer_id")
+        self.callback_id: int | None = draft.get("callback_id")
+        self.uid: str = draft.get("uid") or uuid.uuid4().hex
+        self.direction: str = draft.get("direction") or ("out" if self.callback_id else "in")
+        self._saving = False
+        self._dirty = False
+
+    def compose(self) -> ComposeResult:
+        d, settings = self.draft, self.desk.settings
+        outcomes = [(label, code) for code, label in OUTCOMES.items()]
+        presets = [(label, key) for key, label in PRESETS] + [("custom time...", "custom")]
+        default_promise = d.get("promise") or (
+            settings.default_promise if settings.default_promise in dict(PRESETS) else "1bh")
+        yield self.status_bar()
+        with Horizontal(id="body"):
+            with VerticalScroll(id="form"):
+                if self.callback_id:
+                    yield Static("", id="returning")
+                with Horizontal(classes="field"):
+                    yield Label("Phone")
+                    yield Input(d.get("phone", ""), placeholder="number, digits or name", id="phone")
+                yield OptionList(id="matches")
+                with Horizontal(classes="field"):
+                    yield Label("Name")
+                    yield Input(d.get("name", ""), placeholder="caller's name", id="name")
+                with Horizontal(classes="field"):
+                    yield Label("Topic")
+                    yield Input(d.get("topic", ""), placeholder="what about", id="topic")
+                with Horizontal(classes="field", id="note-row"):
+                    yield Label("Note")
+                    yield TextArea(d.get("note", ""), id="note", soft_wrap=True, show_line_numbers=False)
+                with Horizontal(classes="field"):
+                    yield Label("Outcome")
+                    yield Select(outcomes, value=d.get("outcome") or "resolved", allow_blank=False, id="outcome")
+                with Horizontal(classes="field", id="promise-row"):
+                    yield Label("Call back")
+                    yield Select(presets, value=default_promise, allow_blank=False, id="promise")
+                with Horizontal(classes="field", id="due-row"):
+                    yield Label("At")
+                    yield Input(d.get("due", ""), placeholder="HH:MM or 'tomorrow 10:00'", id="due")
+                with Horizontal(classes="field", id="assignee-row"):
+                    yield Label("Assignee")
+                    yield Input(d.get("assignee") or self.desk.operator, id="assignee")
+                yield Static("", id="due-preview")
+                with Horizontal(classes="field"):
+                    yield Label("Direction")
+                    yield Select([("inbound", "in"), ("outbound", "out")], value=self.direction,
+                                 allow_blank=False, id="direction")
+                yield Static("", classes="error", id="error")
+            with Vertical(id="side"):
+                yield CallerCardView(id="card")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#phone", Input).focus()
+        self._sync_promise()
+        if self.customer_id:
+            self.load_card(self.customer_id)
+        else:
+            self.query_one("#card", CallerCardView).show_card(None, self.desk.zone, self.desk.clock.now())
+        if self.callback_id:
+            self.load_returning(self.callback_id)
+        if self.value("phone") and not self.customer_id:
+            self.lookup(self.value("phone"))
+
+    # -- field access -----------------------------------------------------------------------
+    def value(self, name: str) -> str:
+        widget = self.query_one(f"#{name}")
+        if isinstance(widget, TextArea):
+            return widget.text
+        if isinstance(widget, Select):
+            return "" if widget.value is Select.BLANK else str(widget.value)
+        return widget.value
+
+    def collect(self) -> dict:
+        data = {name: self.value(name) for name in FIELDS}
+        data.update(customer_id=self.customer_id, callback_id=self.callback_id, uid=self.uid)
+        return data
+
+    def typed_anything(self) -> bool:
+        return any(self.value(n).strip() for n in ("phone", "name", "topic", "note"))
+
+    # -- caller recognition -----------------------------------------------------------------
+    @on(Input.Changed, "#phone")
+    def _phone_changed(self, event: Input.Changed) -> None:
+        chosen = self.customer_id
+        if chosen is not None and not self._phone_matches_chosen(event.value):
+            self.customer_id = None
+            self.query_one("#card", CallerCardView).show_card(None, self.desk.zone, self.desk.clock.now())
+        self.lookup(event.value)
+
+    def _phone_matches_chosen(self, text: str) -> bool:
+        card = self.query_one("#card", CallerCardView)
+        number = phones.try_parse(text, self.desk.region)
+        customer = getattr(card, "customer", None)
+        return bool(number and customer and any(p.e164 == number.e164 for p in customer.phones))
+
+    @work(thread=True, exclusive=True, group="lookup")
+    def lookup(self, text: str) -> None:
+        matches = self.desk.find_callers(text, limit=8)
+        self.app.call_from_thread(self._show_matches, text, matches)
+
+    def _show_matches(self, text: str, matches) -> None:
+        if text != self.value("phone"):
+            return  # typed on meanwhile; a newer lookup is coming
+        options = self.query_one("#matches", OptionList)
+        options.clear_options()
+        self._matches = {str(m.customer.id): m for m in matches}
+        for match in matches:
+            line = Text()
+            line.append_text(plain(match.customer.display_name, 30))
+            number = match.phone or (match.customer.phones[0] if match.customer.phones else None)
+            if number:
+                line.append(f"  {self.desk.national(number.e164, number.ext)}", style="dim")
+            options.add_option(Option(line, id=str(match.customer.id)))
+        options.set_class(bool(matches) and self.customer_id is None, "-shown")
+        if matches:
+            options.highlighted = 0
+        exact = [m for m in matches if m.reason == "number"]
+        if len(exact) == 1 and self.customer_id is None:
+            self.choose(exact[0].customer.id, fill_phone=False)
+
+    @on(OptionList.OptionSelected, "#matches")
+    def _match_chosen(self, event: OptionList.OptionSelected) -> None:
+        self.choose(int(event.option.id), fill_phone=True)
+        self.query_one("#topic" if self.value("name") else "#name", Input).focus()
+
+    def choose(self, customer_id: int, fill_phone: bool) -> None:
+        self.customer_id = customer_id
+        match = getattr(self, "_matches", {}).get(str(customer_id))
+        self.query_one("#matches", OptionList).remove_class("-shown")
+        if match:
+            customer = match.customer
+            if not self.value("name"):
+                self.query_one("#name", Input).value = customer.name
+            number = match.phone or (customer.phones[0] if customer.phones else None)
+            if fill_phone and number:
+                with self.prevent(Input.Changed):
+                    self.query_one("#phone", Input).value = self.desk.national(number.e164, number.ext)
+        self.load_card(customer_id)
+        self.schedule_draft()
+
+    @work(thread=True, exclusive=True, group="card")
+    def load_card(self, customer_id: int) -> None:
+        try:
+            card = self.desk.caller_card(customer_id)
+        except DeskError:
+            return
+        self.app.call_from_thread(self._show_card, card)
+
+    def _show_card(self, card) -> None:
+        view = self.query_one("#card", CallerCardView)
+        view.customer = card.customer
+        now = self.desk.clock.now()
+        their = ""
+        if card.customer.phones:
+            from zoneinfo import ZoneInfo
+
+            zones = phones.caller_timezones(card.customer.phones[0].e164)
+            if zones and zones[0] != self.desk.tz_name:
+                their = f"{now.astimezone(ZoneInfo(zones[0])).strftime('%H:%M')} ({zones[0]})"
+        view.show_card(card, self.desk.zone, now, self.desk.national, their)
+
+    @work(thread=True, group="card")
+    def load_returning(self, callback_id: int) -> None:
+        cb = self.desk.callback(callback_id)
+        self.app.call_from_thread(self._show_returning, cb)
+
+    def _show_returning(self, cb) -> None:
+        now = self.desk.clock.now()
+        text = Text("Returning the promise made ", style="bold")
+        text.append(f"{day_time(cb.promised_at, self.desk.zone, now)}, due {time_left(cb.due_at, now)}. ")
+        text.append("Saving with a reached outcome completes it; no answer / busy / voicemail counts an attempt.")
+        self.query_one("#returning", Static).update(text)
+
+    # -- promise ----------------------------------------------------------------------------
+    @on(Select.Changed)
+    def _select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "direction":
+            self.direction = self.value("direction")
+        self._sync_promise()
+        self.schedule_draft()
+
+    @on(Input.Changed, "#due")
+    def _due_changed(self) -> None:
+        self._sync_promise()
+
+    def _sync_promise(self) -> None:
+        form = self.query_one("#form")
+        promising = self.value("outcome") == "callback"
+        form.set_class(promising, "-callback")
+        form.set_class(promising and self.value("promise") == "custom", "-custom")
+        preview = self.query_one("#due-preview", Static)
+        if not promising:
+            preview.update("")
+            return
+        try:
+            due = self.due_time()
+        except (DeskError, WhenError) as exc:
+            preview.update(Text(str(exc), style="italic"))
+            return
+        if due is None:
+            preview.update("")
+            return
+        now = self.desk.clock.now()
+        text = Text(f"due {day_time(due, self.desk.zone, now)} ({time_left(due, now)})", style="bold")
+        warning = self._caller_hours_warning(due)
+        if warning:
+            text.append(f"\n{warning}", style="italic")
+        preview.update(text)
+
+    def due_time(self) -> datetime | None:
+        if self.value("outcome") != "callback":
+            return None
+        key = self.value("promise")
+        if key == "custom":
+            text = self.value("due").strip()
+            return parse_when(text, self.desk.clock.now(), self.desk.zone) if text else None
+        return self.desk.promise_due(key)
+
+    def _caller_hours_warning(self, due: datetime) -> str:
+        card = self.query_one("#card", CallerCardView)
+        customer = getattr(card, "customer", None)
+        if not customer or not customer.phones or self.customer_id is None:
+            number = phones.try_parse(self.value("phone"), self.desk.region)
+            e164 = number.e164 if number else ""
+        else:
+            e164 = customer.phones[0].e164
+        return self.desk.caller_time_warning(e164, due) if e164 else ""
+
+    # -- drafts -----------------------------------------------------------------------------
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    def _any_change(self) -> None:
+        self.schedule_draft()
+
+    def schedule_draft(self) -> None:
+        self._dirty = True
+        if not getattr(self, "_draft_timer", None):
+            self._draft_timer = self.set_timer(0.5, self._flush_draft)
+
+    def _flush_draft(self) -> None:
+        self._draft_timer = None
+        if self._dirty and not self._saving:
+            self._dirty = False
+            self.save_draft(self.collect())
+
+    @work(thread=True, exclusive=True, group="draft")
+    def save_draft(self, payload: dict) -> None:
+        try:
+            self.desk.save_draft(payload)
+        except sqlite3.Error:
+            pass  # the form still holds everything; the next change tries again
+
+    # -- save / cancel ----------------------------------------------------------------------
+    def show_error(self, message: str, field: str = "") -> None:
+        self.query_one("#error", Static).update(Text(message))
+        for name in FIELDS:
+            widget = self.query_one(f"#{name}")
+            widget.set_class(name == field, "-invalid")
+        if field in FIELDS:
+            self.query_one(f"#{field}").focus()
+
+    def build_request(self) -> NewCall:
+        data = self.collect()
+        phone = data["phone"]
+        if self.customer_id is not None and phones.try_parse(phone, self.desk.region) is None:
+            phone = ""  # the field was used to find the customer by name
+        return NewCall(
+            phone=phone, name=data["name"], topic=data["topic"], note=data["note"],
+            outcome=data["outcome"] or "resolved", direction=self.direction,
+            customer_id=self.customer_id, callback_due=self.due_time(),
+            assignee=data["assignee"], callback_id=self.callback_id, uid=self.uid,
+        )
+
+    def action_save(self) -> None:
+        if self._saving:
+            return
+        try:
+            request = self.build_request()
+        except WhenError as exc:
+            self.show_error(str(exc), "due")
+            return
+        except DeskError as exc:
+            self.show_error(str(exc), exc.field)
+            return
+        self._saving = True
+        self.show_error("saving...")
+        self.save_call(request)
+
+    @work(thread=True, exclusive=True, group="save")
+    def save_call(self, request: NewCall) -> None:
+        try:
+            logged = self.desk.log_call(request)
+        except DeskError as exc:
+            self.app.call_from_thread(self._save_failed, str(exc), exc.field)
+            return
+        except sqlite3.Error as exc:
+            reason = str(exc)
+            if "locked" in reason or "busy" in reason:
+                reason = "the database is busy (another desk is saving)"
+            elif "readonly" in reason:
+                reason = "the database is read-only"
+            elif "full" in reason:
+                reason = "the disk is full"
+            self.app.call_from_thread(
+                self._save_failed, f"Not saved: {reason}. Everything you typed is kept; ctrl+s to retry.", "")
+            return
+        try:
+            self.desk.discard_draft()
+        except sqlite3.Error:
+            pass
+        self.app.call_from_thread(self._saved, logged)
+
+    def _save_failed(self, message: str, field: str) -> None:
+        self._saving = False
+        self.show_error(message, field)
+
+    def _saved(self, logged) -> None:
+        who = logged.customer.display_name
+        message = Text(f"Logged call with {who}")
+        if logged.callback:
+            message.append(f"; callback {time_left(logged.callback.due_at, self.desk.clock.now())} "
+                           f"({clock_time(logged.callback.due_at, self.desk.zone)})")
+        if logged.completed:
+            state = logged.completed.state
+            kept = logged.completed.kept_on_time
+            message.append("; promise kept" if state == "done" and kept else
+                           "; promise done, late" if state == "done" else "; attempt counted")
+        self.app.notify(message, timeout=5)
+        self.dismiss_form()
+
+    def dismiss_form(self) -> None:
+        if getattr(self, "_draft_timer", None):
+            self._draft_timer.stop()
+        self.app.pop_screen()
+        self.app.desk_changed()
+
+    def action_cancel(self) -> None:
+        if not self.typed_anything():
+            self._discard()
+            return
+
+        def answer(discard: bool | None) -> None:
+            if discard:
+                self._discard()
+
+        self.app.push_screen(Confirm("Discard this call? What you typed will be lost.",
+                                     yes="Discard", no="Keep typing"), answer)
+
+    def _discard(self) -> None:
+        self._saving = True
+        self.desk.discard_draft()
+        self.dismiss_form()
+
+    def action_to_matches(self) -> None:
+        """Down from the phone field goes into the suggestions."""
+        options = self.query_one("#matches", OptionList)
+        if self.focused is self.query_one("#phone") and options.has_class("-shown"):
+            options.focus()
+            options.highlighted = options.highlighted or 0
+        else:
+            self.focus_next()
+
+    def action_toggle_direction(self) -> None:
+        select = self.query_one("#direction", Select)
+        select.value = "out" if self.direction == "in" else "in"

@@ -1,0 +1,82 @@
+"""Search: customers by name, company or any part of a number; calls by words of their notes."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer, Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+from widgets.call_table import CallTable
+from widgets.safe import plain
+
+from .base import DeskScreenBase
+
+
+class SearchScreen(DeskScreenBase):
+    TITLE_TEXT = "search"
+    BINDINGS = [Binding("escape", "back", "Back", id="back")]
+    DEFAULT_CSS = """
+    SearchScreen #query { margin: 0 0; }
+    SearchScreen #customers { height: auto; max-height: 8; border: none; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield self.status_bar()
+        yield Input(placeholder="name, company, digits of a number, or words of a note", id="query")
+        yield Label("Customers", classes="section-title", id="customers-title")
+        yield OptionList(id="customers")
+        yield Label("Calls whose notes match", classes="section-title", id="calls-title")
+        yield CallTable(id="calls")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#query", Input).focus()
+
+    def reload(self) -> None:
+        self.search(self.query_one("#query", Input).value)
+
+    @on(Input.Changed, "#query")
+    def _changed(self, event: Input.Changed) -> None:
+        self.search(event.value)
+
+    @on(Input.Submitted, "#query")
+    def _submitted(self) -> None:
+        options = self.query_one("#customers", OptionList)
+        target = options if options.option_count else self.query_one("#calls", CallTable)
+        target.focus()
+
+    @work(thread=True, exclusive=True, group="search")
+    def search(self, text: str) -> None:
+        results = self.desk.search(text)
+        self.app.call_from_thread(self._show, text, results)
+
+    def _show(self, text: str, results) -> None:
+        if text != self.query_one("#query", Input).value:
+            return
+        options = self.query_one("#customers", OptionList)
+        options.clear_options()
+        for customer in results.customers:
+            line = Text()
+            line.append_text(plain(customer.display_name, 40))
+            for phone in customer.phones[:2]:
+                line.append(f"  {self.desk.national(phone.e164, phone.ext)}", style="dim")
+            options.add_option(Option(line, id=str(customer.id)))
+        self.query_one("#customers-title", Label).update(f"Customers ({len(results.customers)})")
+        self.query_one("#calls", CallTable).show_calls(list(results.calls), self.desk.zone, self.desk.clock.now())
+        self.query_one("#calls-title", Label).update(f"Calls whose notes match ({len(results.calls)})")
+
+    @on(OptionList.OptionSelected, "#customers")
+    def _customer_chosen(self, event: OptionList.OptionSelected) -> None:
+        self.app.open_customer(int(event.option.id))
+
+    @on(CallTable.Chosen)
+    def _call_chosen(self, event: CallTable.Chosen) -> None:
+        call = self.query_one("#calls", CallTable).calls.get(event.call_id)
+        if call:
+            self.app.open_customer(call.customer_id)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

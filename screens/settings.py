@@ -1,0 +1,116 @@
+"""The desk's settings: hours, timezone, holidays, region, lead time, default promise."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Footer, Input, Label, Static
+
+from frontdesk.errors import DeskError
+from frontdesk.hours import WEEKDAYS, BusinessHours, HoursError, parse_day_spec
+
+from .base import DeskScreenBase
+
+DAY_NAMES = dict(zip(WEEKDAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
+                                "Sunday"), strict=True))
+
+
+class SettingsScreen(DeskScreenBase):
+    TITLE_TEXT = "settings"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="save", priority=True),
+        Binding("escape", "back", "Back", id="back"),
+    ]
+    DEFAULT_CSS = """
+    SettingsScreen .field > Label { width: 16; }
+    SettingsScreen #settings-error { margin: 1 0 0 0; }
+    """
+
+    def compose(self) -> ComposeResult:
+        s = self.desk.settings
+        hours = s.hours.to_dict()
+        yield self.status_bar()
+        with VerticalScroll():
+            yield self._field("Desk name", "desk_name", s.desk_name)
+            yield self._field("Timezone", "tz", s.tz, "IANA name, e.g. Europe/Berlin")
+            yield self._field("Phone region", "region", s.region, "two letters, e.g. US, GB")
+            for day in WEEKDAYS:
+                yield self._field(DAY_NAMES[day], f"day_{day}", hours["week"].get(day, "closed"),
+                                  "09:00-17:00 or closed")
+            yield self._field("Holidays", "holidays", ", ".join(hours.get("holidays", [])),
+                              "YYYY-MM-DD, comma separated")
+            yield self._field("Lead time (min)", "lead", str(s.lead_minutes))
+            yield self._field("Default promise", "promise", s.default_promise, "1bh, 4bh, 15m, eod, morning")
+            yield self._field("Nag every (min)", "nag", str(s.nag_minutes))
+            yield Static("", classes="error", id="settings-error")
+            yield Static(Text("ctrl+s saves for every desk on this database; Escape leaves unsaved.",
+                              style="dim"))
+        yield Footer()
+
+    def _field(self, label: str, name: str, value: str, placeholder: str = "") -> Horizontal:
+        return Horizontal(Label(label), Input(value, placeholder=placeholder, id=name), classes="field")
+
+    def on_mount(self) -> None:
+        self.query_one("#desk_name", Input).focus()
+
+    def _value(self, name: str) -> str:
+        return self.query_one(f"#{name}", Input).value.strip()
+
+    def _number(self, name: str, label: str) -> int:
+        try:
+            return int(self._value(name))
+        except ValueError:
+            raise DeskError(f"{label} must be a whole number of minutes", name) from None
+
+    def read_form(self):
+        """The settings as typed, or DeskError naming the field and the reason."""
+        week = []
+        for day in WEEKDAYS:
+            try:
+                week.append(parse_day_spec(self._value(f"day_{day}")))
+            except HoursError as exc:
+                raise DeskError(f"{DAY_NAMES[day]}: {exc}", f"day_{day}") from None
+        holidays = []
+        for part in filter(None, (p.strip() for p in self._value("holidays").split(","))):
+            try:
+                holidays.append(date.fromisoformat(part))
+            except ValueError:
+                raise DeskError(f"holiday '{part}' is not a date (YYYY-MM-DD)", "holidays") from None
+        try:
+            hours = BusinessHours(tz=self._value("tz"), week=tuple(week), holidays=frozenset(holidays))
+        except HoursError as exc:
+            field = "tz" if "timezone" in str(exc) else "day_mon"
+            raise DeskError(str(exc), field) from None
+        return replace(
+            self.desk.settings, hours=hours, desk_name=self._value("desk_name"),
+            region=self._value("region").upper(), lead_minutes=self._number("lead", "lead time"),
+            default_promise=self._value("promise"), nag_minutes=self._number("nag", "nag interval"),
+        )
+
+    def action_save(self) -> None:
+        error = self.query_one("#settings-error", Static)
+        for widget in self.query(Input):
+            widget.remove_class("-invalid")
+        try:
+            settings = self.read_form()
+            self.desk.save_settings(settings)
+        except DeskError as exc:
+            error.update(Text(str(exc)))
+            field = exc.field
+            if field:
+                widget = self.query_one(f"#{field}", Input)
+                widget.add_class("-invalid")
+                widget.focus()
+            return
+        error.update("")
+        self.notify("Settings saved", timeout=3)
+        self.app.settings_changed()
+        self.app.pop_screen()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,31 @@
+"""Pilot helpers shared by the app tests."""
+
+from __future__ import annotations
+
+
+async def settle(pilot, rounds: int = 3) -> None:
+    """Let workers finish and their results reach the screen."""
+    for _ in range(rounds):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def notifications(app) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+def screen_text(app) -> str:
+    """Everything the screen shows, as plain text (what a user would read)."""
+    from textual.widgets import DataTable, Input, Static
+
+    parts: list[str] = []
+    for widget in app.screen.query("*"):
+        if isinstance(widget, DataTable):
+            for row_key in widget.rows:
+                parts.append(" ".join(str(cell) for cell in widget.get_row(row_key)))
+        elif isinstance(widget, Input):
+            parts.append(widget.value)
+        elif isinstance(widget, Static):
+            content = widget.content
+            parts.append(content.plain if hasattr(content, "plain") else str(content))
+    return "\n".join(parts)

@@ -1,0 +1,115 @@
+"""Logging calls with the keyboard alone, and reading them back."""
+
+from __future__ import annotations
+
+from textual.widgets import Input
+
+from frontdesk.services import NewCall
+from screens.customer import CustomerScreen
+from screens.desk import DeskScreen
+from screens.new_call import NewCallScreen
+from widgets.call_table import CallTable
+
+from pilot_helpers import screen_text, settle
+
+
+async def test_log_a_call_by_keys_then_find_it_on_desk_and_in_history(make_app, desk):
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, NewCallScreen)
+        assert app.focused.id == "phone"
+        await pilot.press(*"(404) 555-0134")
+        await pilot.press("tab")  # no match list for an unknown number: straight to the name
+        await settle(pilot)
+        assert app.focused.id == "name"
+        await pilot.press(*"Maria Lopez", "tab", *"Invoice question", "tab", *"Wants a copy of 1042")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, DeskScreen)
+        calls = desk.todays_calls()
+        assert [c.caller for c in calls] == ["Maria Lopez"]
+        assert calls[0].e164 == "+14045550134" and calls[0].note == "Wants a copy of 1042"
+        assert calls[0].operator == "ann" and calls[0].direction == "in"
+        assert "Maria Lopez" in screen_text(app)
+        table = app.screen.query_one("#calls", CallTable)
+        table.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerScreen)
+        text = screen_text(app)
+        assert "Maria Lopez" in text and "(404) 555-0134" in text and "Invoice quest" in text
+        assert "1 of 1 calls" in text
+
+
+async def test_returning_caller_is_recognised_from_a_few_digits(make_app, desk):
+    desk.log_call(NewCall(phone="+1 404 555 0134", name="Maria Lopez", topic="First call"))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n", *"0134")
+        await settle(pilot)
+        matches = app.screen.query_one("#matches")
+        assert matches.option_count == 1 and matches.has_class("-shown")
+        await pilot.press("tab", "enter")  # into the suggestions, choose the first
+        await settle(pilot)
+        screen = app.screen
+        assert screen.customer_id is not None
+        assert screen.query_one("#phone", Input).value == "(404) 555-0134"
+        assert "First call" in screen_text(app)  # the caller card shows the last calls
+        await pilot.press(*"Second call", "ctrl+s")
+        await settle(pilot)
+    assert [c.topic for c in desk.history(screen.customer_id)] == ["Second call", "First call"]
+
+
+async def test_full_number_in_any_format_shows_the_caller_card_at_once(make_app, desk):
+    desk.log_call(NewCall(phone="404-555-0134", name="Maria Lopez", note="prefers mornings"))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n", *"+1 404.555.0134")
+        await settle(pilot)
+        assert app.screen.customer_id is not None
+        assert "Maria Lopez" in screen_text(app)
+
+
+async def test_invalid_phone_keeps_what_was_typed_and_says_why(make_app, desk):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n", *"555-01", "tab", "tab", *"A topic")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, NewCallScreen)
+        assert screen.query_one("#phone", Input).value == "555-01"
+        assert screen.query_one("#topic", Input).value == "A topic"
+        assert "too short" in str(screen.query_one("#error").render())
+        assert app.focused.id == "phone"
+    assert desk.todays_calls() == []
+
+
+async def test_escape_asks_before_discarding_typed_text(make_app, desk):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n", *"4045550134", "escape")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "Confirm"
+        await pilot.press("n")  # keep typing
+        await settle(pilot)
+        assert isinstance(app.screen, NewCallScreen)
+        await pilot.press("escape", "y")
+        await settle(pilot)
+        assert isinstance(app.screen, DeskScreen)
+
+
+async def test_outbound_call_is_selectable(make_app, desk):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n", *"4045550134", "ctrl+o", "ctrl+s")
+        await settle(pilot)
+    assert desk.todays_calls()[0].direction == "out"

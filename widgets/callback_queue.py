@@ -1,0 +1,87 @@
+"""The live queue of open callbacks, soonest first, with time left and a state mark that
+reads without colour: '!!' overdue, '! ' within the lead time, blank upcoming."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from rich.text import Text
+from textual.message import Message
+from textual.widgets import DataTable
+
+from frontdesk.formatting import short_when, time_left
+from frontdesk.models import Callback
+from frontdesk.reminders import callback_state
+
+from .safe import plain
+
+MARKS = {"overdue": ("!!", "bold reverse"), "soon": ("! ", "bold"), "upcoming": ("  ", "")}
+
+
+class CallbackQueue(DataTable):
+    DEFAULT_CSS = """
+    CallbackQueue { height: auto; max-height: 10; }
+    """
+
+    class Chosen(Message):
+        def __init__(self, callback_id: int) -> None:
+            super().__init__()
+            self.callback_id = callback_id
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(cursor_type="row", **kwargs)
+        self.callbacks: dict[int, Callback] = {}
+        self.states: dict[int, str] = {}
+
+    def on_mount(self) -> None:
+        self.add_column("", key="mark", width=2)
+        self.add_column("due", key="due", width=12)
+        self.add_column("time left", key="left", width=18)
+        self.add_column("caller", key="caller", width=16)
+        self.add_column("topic", key="topic", width=12)
+        self.add_column("for", key="for", width=6)
+
+    def show(self, callbacks: list[Callback], now: datetime, lead: timedelta, zone: ZoneInfo) -> None:
+        """Update in place: unchanged rows keep the cursor; only cells that differ are redrawn."""
+        selected = self.selected_id
+        wanted = [str(cb.id) for cb in callbacks]
+        current = [str(key.value) for key in self.rows]
+        self.callbacks = {cb.id: cb for cb in callbacks}
+        self.states = {cb.id: callback_state(cb, now, lead) for cb in callbacks}
+        if wanted != current:
+            with self.app.batch_update():
+                self.clear()
+                for cb in callbacks:
+                    self.add_row(*self._cells(cb, now, zone), key=str(cb.id))
+                if selected in self.callbacks:
+                    self.move_cursor(row=self.get_row_index(str(selected)))
+            return
+        for cb in callbacks:
+            for column, cell in zip(("mark", "due", "left", "caller", "topic", "for"),
+                                    self._cells(cb, now, zone), strict=True):
+                if self.get_cell(str(cb.id), column) != cell:
+                    self.update_cell(str(cb.id), column, cell)
+
+    def _cells(self, cb: Callback, now: datetime, zone: ZoneInfo) -> list[Text]:
+        mark, style = MARKS[self.states[cb.id]]
+        return [
+            Text(mark, style=style),
+            Text(short_when(cb.due_at, zone, now)),
+            Text(time_left(cb.due_at, now), style=style),
+            plain(cb.caller, 16),
+            plain(cb.topic, 12),
+            plain(cb.assignee, 6),
+        ]
+
+    @property
+    def selected_id(self) -> int | None:
+        if not self.row_count:
+            return None
+        key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
+        return int(key.value) if key.value is not None else None
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if event.row_key.value is not None:
+            self.post_message(self.Chosen(int(event.row_key.value)))

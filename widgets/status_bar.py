@@ -1,0 +1,39 @@
+"""The line at the top of every screen: desk, operator, clock and the callback counters."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+
+class StatusBar(Static):
+    DEFAULT_CSS = """
+    StatusBar {
+        dock: top;
+        height: 1;
+        background: $primary;
+        color: $text;
+        padding: 0 1;
+    }
+    """
+
+    def show(self, *, desk: str, operator: str, clock: str, overdue: int, soon: int, title: str = "") -> None:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append("FrontDesk", style="bold")
+        text.append(f" · {desk}")
+        if title:
+            text.append(f" · {title}")
+        text.append(f" · {operator}")
+        counters = Text()
+        if overdue:
+            counters.append(f" !! {overdue} OVERDUE ", style="bold reverse")
+        if soon:
+            counters.append(f" ! {soon} due soon ", style="bold")
+        if not (overdue or soon):
+            counters.append(" no callbacks due ")
+        width = max(self.size.width - 2, 40)
+        pad = width - len(text) - len(counters) - len(clock) - 1
+        text.append(" " * max(pad, 1))
+        text.append_text(counters)
+        text.append(f" {clock}")
+        self.update(text)
