@@ -1,0 +1,145 @@
+"""Promises by keys; reminders derived from an injected clock; completing by calling back."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from frontdesk.services import NewCall
+from screens.desk import DeskScreen
+from screens.new_call import NewCallScreen
+from widgets.callback_queue import CallbackQueue
+
+from pilot_helpers import notifications, screen_text, settle
+
+
+def spy_bell(app) -> list[int]:
+    rings: list[int] = []
+    app.bell = lambda: rings.append(1)
+    return rings
+
+
+async def tick(pilot) -> None:
+    pilot.app.tick()
+    await settle(pilot)
+
+
+async def test_promise_remind_overdue_and_complete(make_app, desk, clock):
+    app = make_app()
+    rings = spy_bell(app)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("n", *"4045550134", "tab", *"Maria Lopez", "tab", *"Refund", "tab",
+                          *"needs the manager", "tab")
+        assert app.focused.id == "outcome"
+        await pilot.press("enter", "down", "enter")  # resolved -> callback promised
+        await settle(pilot)
+        assert app.screen.value("outcome") == "callback"
+        assert app.screen.value("promise") == "1bh"  # the default promise
+        assert "due 11:00 (in 1 h)" in screen_text(app)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, DeskScreen)
+        [cb] = desk.open_callbacks()
+        assert cb.assignee == "ann" and cb.due_at == clock.now() + timedelta(hours=1)
+        queue = app.screen.query_one("#queue", CallbackQueue)
+        assert queue.states == {cb.id: "upcoming"}
+        assert rings == []
+
+        clock.advance(minutes=51)  # 10:51, inside the 10-minute lead time
+        await tick(pilot)
+        assert queue.states == {cb.id: "soon"}
+        assert any("Maria Lopez is due at 11:00" in n for n in notifications(app))
+        assert len(rings) == 1
+        await tick(pilot)  # fires once per state
+        assert len(rings) == 1
+
+        clock.advance(minutes=10)  # 11:01
+        await tick(pilot)
+        assert queue.states == {cb.id: "overdue"}
+        assert "1 min overdue" in screen_text(app) and "!! 1 OVERDUE" in screen_text(app)
+        assert any("Maria Lopez is OVERDUE" in n for n in notifications(app))
+        assert len(rings) == 2
+
+        clock.advance(minutes=5)  # nobody acknowledged: nags again
+        await tick(pilot)
+        assert len(rings) == 3
+        queue.focus()
+        await pilot.press("k")  # acknowledge
+        await settle(pilot)
+        clock.advance(minutes=10)
+        await tick(pilot)
+        assert len(rings) == 3
+        assert queue.states == {cb.id: "overdue"}  # still marked until done
+
+        await pilot.press("c")  # call back: the form comes pre-filled as outbound
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, NewCallScreen)
+        assert form.direction == "out" and form.callback_id == cb.id
+        assert form.value("phone") == "(404) 555-0134"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, DeskScreen)
+        assert queue.row_count == 0
+        done = desk.callback(cb.id)
+        assert done.state == "done" and done.kept_on_time is False and done.waited_min == 76
+        assert any("promise done, late" in n for n in notifications(app))
+
+
+async def test_unreached_attempt_keeps_the_promise_open(make_app, desk, clock):
+    logged = desk.log_call(NewCall(phone="4045550134", name="Bo", outcome="callback"))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#queue", CallbackQueue).focus()
+        await pilot.press("c")
+        await settle(pilot)
+        form = app.screen
+        form.query_one("#outcome").value = "no_answer"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        cb = desk.callback(logged.callback.id)
+        assert cb.state == "open" and cb.attempts == 1
+        assert app.screen.query_one("#queue", CallbackQueue).row_count == 1
+
+
+async def test_reminders_wait_for_opening_time(make_app, desk, clock):
+    # Friday 16:55: promise due 17:00 (end of day); desk closes at 17:00.
+    clock.set(clock.now() + timedelta(days=4, hours=6, minutes=55))
+    desk.log_call(NewCall(phone="4045550134", name="Bo", callback_due=clock.now() + timedelta(minutes=5)))
+    clock.advance(hours=1)  # 17:55: closed, overdue, but no toast at night
+    app = make_app()
+    rings = spy_bell(app)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        assert rings == []
+        assert app.screen.query_one("#queue", CallbackQueue).states.popitem()[1] == "overdue"
+        clock.advance(days=2, hours=15, minutes=10)  # Monday 09:05
+        await tick(pilot)
+        assert len(rings) == 1 and any("OVERDUE" in n for n in notifications(app))
+
+
+async def test_overdue_from_another_operator_reminds_everyone(make_app, desk, clock):
+    desk.log_call(NewCall(phone="4045550134", name="Bo", assignee="raj",
+                          callback_due=clock.now() + timedelta(minutes=5)))
+    app = make_app()
+    rings = spy_bell(app)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        assert rings == []  # within the lead time: only raj is warned ahead
+        clock.advance(minutes=6)
+        await tick(pilot)
+        assert len(rings) == 1
+
+
+async def test_mine_filter(make_app, desk, clock):
+    desk.log_call(NewCall(phone="4045550134", name="Bo", assignee="raj", outcome="callback"))
+    desk.log_call(NewCall(phone="4045550135", name="Cy", outcome="callback"))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        queue = app.screen.query_one("#queue", CallbackQueue)
+        assert queue.row_count == 2
+        await pilot.press("m")
+        await settle(pilot)
+        assert queue.row_count == 1 and "Callbacks (mine, 1 open)" in screen_text(app)
