@@ -1,0 +1,127 @@
+"""Several desks on one file: live updates, drafts that survive, conflicting edits."""
+
+from __future__ import annotations
+
+import asyncio
+
+from textual.widgets import Input
+
+from frontdesk.app import FrontDeskApp
+from frontdesk.clock import FixedClock
+from frontdesk.db import open_database
+from frontdesk.services import Desk, NewCall
+from frontdesk.store import Store
+from screens.customer import CustomerScreen
+from screens.customer_edit import EditCustomer
+from screens.new_call import NewCallScreen
+from widgets.call_table import CallTable
+from widgets.callback_queue import CallbackQueue
+
+from pilot_helpers import screen_text, settle
+
+
+def other_desk(db_path, clock, operator="raj") -> Desk:
+    """A second connection, as another process would have."""
+    return Desk(Store(open_database(db_path)), FixedClock(clock.now()), operator,
+                env={"TZ": "America/New_York", "FRONTDESK_REGION": "US"})
+
+
+async def wait_for(pilot, condition, seconds: float = 2.0) -> float:
+    """Real seconds until the condition holds (the app polls PRAGMA data_version)."""
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    while loop.time() - start < seconds:
+        await pilot.pause(0.05)
+        await pilot.app.workers.wait_for_complete()
+        if condition():
+            return loop.time() - start
+    raise AssertionError(f"not seen within {seconds} s")
+
+
+async def test_another_connections_call_and_callback_appear_within_two_seconds(desk, db_path, clock):
+    app = FrontDeskApp(desk, offer_draft=False)  # the default poll interval
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        calls = app.screen.query_one("#calls", CallTable)
+        queue = app.screen.query_one("#queue", CallbackQueue)
+        assert calls.row_count == 0
+        raj = other_desk(db_path, clock)
+        raj.log_call(NewCall(phone="4045550134", name="From Raj", outcome="callback"))
+        waited = await wait_for(pilot, lambda: calls.row_count == 1 and queue.row_count == 1)
+        assert waited < 2.0
+        assert "From Raj" in screen_text(app)
+        raj.store.close()
+
+
+async def test_live_update_keeps_the_cursor_on_the_same_call(desk, db_path, clock):
+    for n in range(3):
+        desk.log_call(NewCall(phone=f"404555013{n}", name=f"Caller {n}"))
+    app = FrontDeskApp(desk, offer_draft=False, poll_seconds=0.1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        calls = app.screen.query_one("#calls", CallTable)
+        calls.focus()
+        await pilot.press("down")
+        chosen = calls.selected_id
+        raj = other_desk(db_path, clock)
+        raj.log_call(NewCall(phone="4045550199", name="New one"))
+        await wait_for(pilot, lambda: calls.row_count == 4)
+        assert calls.selected_id == chosen
+        raj.store.close()
+
+
+async def test_draft_survives_teardown_and_is_offered_on_next_start(desk, db_path, clock):
+    app = FrontDeskApp(desk, offer_draft=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n", *"4045550134", "tab", *"Half typed", "tab", *"Topic kept")
+        await pilot.pause(0.7)  # the draft is written shortly after every change
+        await settle(pilot)
+    # The app is gone (as after a dropped SSH link); the same operator starts again.
+    again = other_desk(db_path, clock, operator="ann")
+    app2 = FrontDeskApp(again)
+    async with app2.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert type(app2.screen).__name__ == "Confirm"
+        assert "4045550134" in screen_text(app2)
+        await pilot.press("enter")  # Restore
+        await settle(pilot)
+        form = app2.screen
+        assert isinstance(form, NewCallScreen)
+        assert form.query_one("#name", Input).value == "Half typed"
+        assert form.query_one("#topic", Input).value == "Topic kept"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    assert [c.topic for c in again.todays_calls()] == ["Topic kept"]
+    assert again.draft() is None
+    again.store.close()
+
+
+async def test_conflicting_edit_is_detected_and_both_versions_shown(desk, db_path, clock):
+    logged = desk.log_call(NewCall(phone="4045550134", name="Maria Lopez"))
+    app = FrontDeskApp(desk, offer_draft=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_customer(logged.customer.id)
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerScreen)
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, EditCustomer)
+        raj = other_desk(db_path, clock)
+        current = raj.customer(logged.customer.id)
+        raj.update_customer(current.id, current.version, name="Maria López-Raj")
+        app.screen.query_one("#name", Input).value = "Maria Lopez-Ann"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Someone else saved" in text
+        assert "Maria López-Raj" in text and "Maria Lopez-Ann" in text
+        assert desk.customer(current.id).name == "Maria López-Raj"  # nothing overwritten yet
+        await pilot.press("enter")  # "Save mine over theirs"
+        await settle(pilot)
+        assert desk.customer(current.id).name == "Maria Lopez-Ann"
+        history = [(a.operator, a.old, a.new) for a in desk.audit(current.id) if a.field == "name"]
+        assert ("ann", "Maria López-Raj", "Maria Lopez-Ann") in history
+        assert ("raj", "Maria Lopez", "Maria López-Raj") in history
+        raj.store.close()
