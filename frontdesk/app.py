@@ -32,12 +32,17 @@ class FrontDeskApp(App):
     TITLE = "FrontDesk"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
-        Binding("n", "new_call", "New call", id="new_call"),
-        Binding("slash", "search", "Search", id="search"),
+        # Priority, so the keys typed in the same burst go to the new screen (see check_action).
+        Binding("n", "new_call", "New call", id="new_call", priority=True),
+        Binding("slash", "search", "Search", id="search", priority=True),
         Binding("question_mark", "help", "Keys", id="help"),
         Binding("r", "reports", "Reports", id="reports", show=False),
         Binding("s", "settings", "Settings", id="settings", show=False),
         Binding("q", "quit", "Quit", id="quit"),
+        # Priority: focus moves before the next key is routed, so keys that arrive in one burst
+        # over a slow SSH link ("Tab" then the name) land in the right field.
+        Binding("tab", "focus_next", show=False, priority=True),
+        Binding("shift+tab", "focus_previous", show=False, priority=True),
     ]
 
     def __init__(self, desk: Desk, *, poll_seconds: float = POLL_SECONDS,
@@ -147,15 +152,34 @@ class FrontDeskApp(App):
         self.desk_changed()
 
     # -- actions ----------------------------------------------------------------------------
-    def open_new_call(self, draft: dict | None = None) -> None:
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        """Letter keys are text while a text field or a list has focus."""
+        if action in ("new_call", "search") and self._typing():
+            return False
+        return True
+
+    def _typing(self) -> bool:
+        from textual.widgets import Input, OptionList, TextArea
+
+        focused = self.focused
+        return isinstance(focused, Input | TextArea) or (
+            isinstance(focused, OptionList) and focused.parent is not None
+            and type(focused.parent).__name__ == "SelectOverlay")
+
+    def open_new_call(self, draft: dict | None = None):
         from screens.new_call import NewCallScreen
 
         if isinstance(self.screen, NewCallScreen):
-            return
-        self.push_screen(NewCallScreen(draft or {}))
+            return None
+        return self.push_screen(NewCallScreen(draft or {}))
 
-    def action_new_call(self) -> None:
-        self.open_new_call()
+    async def action_new_call(self) -> None:
+        """Awaited until the form is mounted and focused, so digits typed right after `n`
+        (one burst over SSH) reach the phone field instead of being lost."""
+        mounted = self.open_new_call()
+        if mounted is not None:
+            await mounted
+            self.screen.focus_first_field()
 
     def action_search(self) -> None:
         from screens.search import SearchScreen

@@ -71,6 +71,7 @@ def connect(path: Path | str) -> Database:
     db = Database(conn)
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        _refuse_foreign(db, path)  # before the first write (the WAL switch) touches the file
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if mode.lower() != "wal" and os.access(path, os.W_OK):
             raise DatabaseError(f"cannot switch {path} to WAL mode (got {mode})")
@@ -80,7 +81,23 @@ def connect(path: Path | str) -> Database:
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise DatabaseError(f"{path} is not a FrontDesk database ({exc})") from None
+    except DatabaseError:
+        conn.close()
+        raise
     return db
+
+
+def _refuse_foreign(db: Database, path: Path) -> None:
+    """Refuse another program's SQLite file, or a newer FrontDesk's, without writing to it."""
+    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if not tables - {migrations.migrations_table}:
+        return  # a new (or empty) file
+    if not applied_steps(db):
+        raise DatabaseError(
+            f"{path} is not a FrontDesk database (it holds another program's tables); "
+            "it was not changed"
+        )
+    _refuse_newer(db)
 
 
 @contextlib.contextmanager
@@ -112,14 +129,18 @@ def applied_steps(db: Database) -> list[str]:
     return [m.name for m in migrations.applied(db)]
 
 
-def upgrade(db: Database) -> None:
-    """Apply pending schema steps, one transaction each; refuse a database from a newer version."""
+def _refuse_newer(db: Database) -> None:
     unknown = [name for name in applied_steps(db) if name not in SCHEMA_STEPS]
     if unknown:
         raise DatabaseError(
             f"this database was written by a newer FrontDesk (schema step {unknown[-1]}); "
             "upgrade FrontDesk to open it. The file was not changed."
         )
+
+
+def upgrade(db: Database) -> None:
+    """Apply pending schema steps, one transaction each; refuse a database from a newer version."""
+    _refuse_newer(db)
     while migrations.pending(db):
         with transaction(db):
             pending = migrations.pending(db)  # another process may have upgraded meanwhile

@@ -35,6 +35,7 @@ class Phone:
 
 def default_region(env: dict[str, str] | None = None) -> str:
     """FRONTDESK_REGION if set, else the locale's country, else US."""
+    from_process = env is None
     env = os.environ if env is None else env
     region = (env.get("FRONTDESK_REGION") or "").strip().upper()
     if region and region in phonenumbers.SUPPORTED_REGIONS:
@@ -43,8 +44,8 @@ def default_region(env: dict[str, str] | None = None) -> str:
         match = re.match(r"^[a-z]{2,3}_([A-Z]{2})", env.get(name) or "")
         if match and match.group(1) in phonenumbers.SUPPORTED_REGIONS:
             return match.group(1)
-    try:
-        loc = locale.getlocale()[0] or ""
+    try:  # the process locale only speaks for the process environment, not a given env
+        loc = (locale.getlocale()[0] or "") if from_process else ""
     except ValueError:
         loc = ""
     match = re.match(r"^[a-z]{2,3}_([A-Z]{2})", loc)

@@ -37,6 +37,7 @@ __all__ = ["Desk", "DeskError", "ConflictError", "StorageError", "NewCall", "Log
 StorageError = sqlite3.Error
 
 MAX_TEXT = 10_000
+EARLIEST = datetime(1970, 1, 1, tzinfo=ZoneInfo("UTC"))  # older "call times" are typing mistakes
 
 
 @dataclass(frozen=True)
@@ -344,6 +345,8 @@ class Desk(Promises):
         self._check_call(request)
         now = self.clock.now()
         at = (request.at or now).astimezone(ZoneInfo("UTC")).replace(microsecond=0)
+        if not EARLIEST <= at <= now + timedelta(days=366):
+            raise DeskError(f"{at:%Y-%m-%d} is not a plausible time for a call", "at")
         name, company = _short(request.name), _short(request.company)
         number = self._parse_phone(request.phone) if request.phone.strip() else None
         if number is None and request.customer_id is None:

@@ -15,6 +15,16 @@ class WhenError(ValueError):
     """The text is not a time or day we understand; the message says what is accepted."""
 
 
+# Days outside these years are typing mistakes, and at the ends of datetime's range they would
+# overflow (year 1, year 9999) or be stored in a form that does not read back (years < 1000).
+YEARS = range(1970, 3000)
+
+
+def _plausible(value: date | datetime, text: str) -> None:
+    if value.year not in YEARS:
+        raise WhenError(f"'{text}' is not a plausible day (years {YEARS[0]}-{YEARS[-1]})")
+
+
 def _local_at(day: date, clock_time: time, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, clock_time, tzinfo=zone).astimezone(ZoneInfo("UTC"))
 
@@ -27,9 +37,11 @@ def parse_day(text: str, now: datetime, zone: ZoneInfo) -> date:
     if value in words:
         return words[value]
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise WhenError(f"'{text}' is not a day (use YYYY-MM-DD, today or yesterday)") from None
+    _plausible(day, text)
+    return day
 
 
 def parse_when(text: str, now: datetime, zone: ZoneInfo) -> datetime:
@@ -50,10 +62,12 @@ def parse_when(text: str, now: datetime, zone: ZoneInfo) -> datetime:
         except HoursError as exc:
             raise WhenError(str(exc)) from None
     try:
-        has_offset = re.search(r"(Z|[+-]\d{2}:?\d{2})$", value) and "T" in value.upper()
+        # An offset after a time part ("T14:30Z" or " 14:30+01:00") is honoured, whatever the separator.
+        has_offset = re.search(r"\d[T ]\d{1,2}:\d{2}.*(Z|[+-]\d{2}:?\d{2})$", value, re.IGNORECASE)
         parsed = arrow.get(value) if has_offset else arrow.get(value, tzinfo=zone)
     except (arrow.parser.ParserError, ValueError, TypeError):
         raise WhenError(
             f"'{text}' is not a time (use HH:MM, 'yesterday 14:30' or 2026-11-23T14:30)"
         ) from None
+    _plausible(parsed.datetime, text)
     return parsed.to("UTC").datetime

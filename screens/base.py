@@ -35,10 +35,10 @@ class DeskScreenBase(Screen):
 
     def run_service(self, call, *, done=None, failed=None) -> None:
         """Run a service call in a worker thread; `done(result)` or an error toast on the UI thread."""
-        import sqlite3
+
 
         from frontdesk.errors import DeskError
-        from frontdesk.store import ConflictError
+        from frontdesk.services import ConflictError, StorageError
 
         def job() -> None:
             try:
@@ -46,7 +46,7 @@ class DeskScreenBase(Screen):
             except (DeskError, ConflictError) as exc:
                 self.app.call_from_thread(self._failed, str(exc), failed)
                 return
-            except sqlite3.Error as exc:
+            except StorageError as exc:
                 self.app.call_from_thread(self._failed, f"could not save: {exc}. Nothing was lost; try again.", failed)
                 return
             self.app.call_from_thread(self._done, result, done)

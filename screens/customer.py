@@ -11,7 +11,7 @@ from textual.widgets import Footer, Label, Static
 
 from frontdesk.errors import DeskError
 from frontdesk.formatting import day_time, time_left
-from frontdesk.store import PAGE
+from frontdesk.services import PAGE
 from widgets.call_table import CallTable
 from widgets.safe import plain
 

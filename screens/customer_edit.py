@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,7 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static, TextArea
 
 from frontdesk.errors import DeskError
-from frontdesk.store import ConflictError
+from frontdesk.services import ConflictError, StorageError
 from widgets.safe import plain
 
 from .modals import MODAL_CSS, Choose, Confirm, Prompt
@@ -70,7 +68,7 @@ class EditCustomer(ModalScreen[None]):
         except DeskError as exc:
             self.query_one("#edit-error", Static).update(Text(str(exc)))
             return
-        except sqlite3.Error as exc:
+        except StorageError as exc:
             self.query_one("#edit-error", Static).update(Text(f"Not saved ({exc}); your edits are kept."))
             return
         self.app.notify("Customer saved", timeout=3)

@@ -5,7 +5,6 @@ loses nothing), and in the form when a save is refused."""
 
 from __future__ import annotations
 
-import sqlite3
 import uuid
 from datetime import datetime
 
@@ -22,7 +21,7 @@ from frontdesk.errors import DeskError
 from frontdesk.formatting import clock_time, day_time, time_left
 from frontdesk.hours import PRESETS
 from frontdesk.models import OUTCOMES
-from frontdesk.services import NewCall
+from frontdesk.services import NewCall, StorageError
 from frontdesk.when import WhenError, parse_when
 from widgets.caller_card import CallerCardView
 from widgets.safe import plain
@@ -117,8 +116,12 @@ class NewCallScreen(DeskScreenBase):
                 yield CallerCardView(id="card")
         yield Footer()
 
+    def focus_first_field(self) -> None:
+        """Focus the phone field now (not after a refresh), so keys already on their way land in it."""
+        self.set_focus(self.query_one("#phone", Input))
+
     def on_mount(self) -> None:
-        self.query_one("#phone", Input).focus()
+        self.focus_first_field()
         self._sync_promise()
         if self.customer_id:
             self.load_card(self.customer_id)
@@ -128,6 +131,17 @@ class NewCallScreen(DeskScreenBase):
             self.load_returning(self.callback_id)
         if self.value("phone") and not self.customer_id:
             self.lookup(self.value("phone"))
+
+    def on_key(self, event) -> None:
+        """Keys typed in the same burst as `n` can arrive before the phone field has focus:
+        they belong to the phone number, not to nowhere."""
+        phone = self.query_one("#phone", Input)
+        # A printable key reaching the screen while the phone field has (or is about to get)
+        # focus was routed here before the focus moved: the field never saw it.
+        if self.focused in (None, phone) and event.is_printable and event.character:
+            event.stop()
+            phone.focus()
+            phone.insert_text_at_cursor(event.character)
 
     # -- field access -----------------------------------------------------------------------
     def value(self, name: str) -> str:
@@ -315,7 +329,7 @@ class NewCallScreen(DeskScreenBase):
     def save_draft(self, payload: dict) -> None:
         try:
             self.desk.save_draft(payload)
-        except sqlite3.Error:
+        except StorageError:
             pass  # the form still holds everything; the next change tries again
 
     # -- save / cancel ----------------------------------------------------------------------
@@ -361,7 +375,7 @@ class NewCallScreen(DeskScreenBase):
         except DeskError as exc:
             self.app.call_from_thread(self._save_failed, str(exc), exc.field)
             return
-        except sqlite3.Error as exc:
+        except StorageError as exc:
             reason = str(exc)
             if "locked" in reason or "busy" in reason:
                 reason = "the database is busy (another desk is saving)"
@@ -374,7 +388,7 @@ class NewCallScreen(DeskScreenBase):
             return
         try:
             self.desk.discard_draft()
-        except sqlite3.Error:
+        except StorageError:
             pass
         self.app.call_from_thread(self._saved, logged)
 

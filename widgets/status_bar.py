@@ -17,7 +17,14 @@ class StatusBar(Static):
     }
     """
 
+    _shown: dict | None = None
+
+    def on_resize(self) -> None:
+        if self._shown:
+            self.show(**self._shown)
+
     def show(self, *, desk: str, operator: str, clock: str, overdue: int, soon: int, title: str = "") -> None:
+        self._shown = dict(desk=desk, operator=operator, clock=clock, overdue=overdue, soon=soon, title=title)
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append("FrontDesk", style="bold")
         text.append(f" · {desk}")
@@ -31,7 +38,7 @@ class StatusBar(Static):
             counters.append(f" ! {soon} due soon ", style="bold")
         if not (overdue or soon):
             counters.append(" no callbacks due ")
-        width = max(self.size.width - 2, 40)
+        width = max(self.size.width - 2, 20)
         pad = width - len(text) - len(counters) - len(clock) - 1
         text.append(" " * max(pad, 1))
         text.append_text(counters)

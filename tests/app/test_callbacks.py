@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from pilot_helpers import notifications, screen_text, settle
+
 from frontdesk.services import NewCall
 from screens.desk import DeskScreen
 from screens.new_call import NewCallScreen
 from widgets.callback_queue import CallbackQueue
-
-from pilot_helpers import notifications, screen_text, settle
 
 
 def spy_bell(app) -> list[int]:

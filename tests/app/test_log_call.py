@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pilot_helpers import screen_text, settle
 from textual.widgets import Input
 
 from frontdesk.services import NewCall
@@ -9,8 +10,6 @@ from screens.customer import CustomerScreen
 from screens.desk import DeskScreen
 from screens.new_call import NewCallScreen
 from widgets.call_table import CallTable
-
-from pilot_helpers import screen_text, settle
 
 
 async def test_log_a_call_by_keys_then_find_it_on_desk_and_in_history(make_app, desk):

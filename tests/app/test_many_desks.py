@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+from pilot_helpers import screen_text, settle
 from textual.widgets import Input
 
 from frontdesk.app import FrontDeskApp
@@ -16,8 +17,6 @@ from screens.customer_edit import EditCustomer
 from screens.new_call import NewCallScreen
 from widgets.call_table import CallTable
 from widgets.callback_queue import CallbackQueue
-
-from pilot_helpers import screen_text, settle
 
 
 def other_desk(db_path, clock, operator="raj") -> Desk:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from pilot_helpers import notifications, screen_text, settle
+
 from frontdesk.services import NewCall
 from screens.customer import CustomerScreen
-
-from pilot_helpers import notifications, screen_text, settle
 
 HOSTILE_NAME = "[bold]x[/] [@click=app.quit]x"
 HOSTILE_NOTE = "closing [/] tag, \x1b[31mred\x1b[0m, title \x1b]0;pwned\x07 and \u202eevil"

@@ -1,0 +1,369 @@
+"""The owner's call log: a day's (or a range's) calls as CSV, JSON, NDJSON or a Markdown summary.
+
+One row per call, oldest first, in this stable order (JSON key / CSV header):
+
+    id / Call ID                 topic / Topic
+    date / Date (local)          outcome / Outcome (code: resolved, callback, no_answer, ...)
+    time / Time (local)          note / Note
+    direction / Direction        callback_due / Callback due
+    operator / Operator          callback_state / Callback state (open, done, cancelled)
+    customer / Customer          callback_done_at / Callback done at
+    company / Company            kept_on_time / Kept on time
+    phone / Phone (E.164)        minutes_waited / Minutes waited
+    phone_national / Phone (national)
+
+Days are desk-local; times are ISO 8601 with the desk's UTC offset (`09:05:00-05:00`,
+`2026-11-23T10:40:00-05:00`), so the hour repeated when clocks go back stays unambiguous.
+The callback columns describe the callback promised on that call; calls without one leave
+them empty (null in JSON).
+
+CSV follows RFC 4180 (quoted fields, CRLF line ends) and is UTF-8 with a byte-order mark, so
+Excel and LibreOffice open accents correctly (read it back with encoding="utf-8-sig").
+No cell runs as a spreadsheet formula: text starting with `=`, `+`, `-`, `@`, tab, CR or LF,
+also after leading spaces or quotes, gets a leading `'` (OWASP's CSV-injection advice);
+genuine numbers such as `-5` or `12.5` pass unchanged. E.164 numbers therefore read
+`'+14045550101`; spreadsheet users should prefer the national column. JSON and NDJSON carry
+the values as they are (booleans, numbers and nulls typed); Markdown escapes table syntax.
+
+Rows are streamed in batches (constant memory for a year of calls). With a file, output goes
+to a temporary file in the same directory that replaces the target only when complete.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import functools
+import io
+import json
+import os
+import re
+import stat
+import sys
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, TextIO
+from zoneinfo import ZoneInfo
+
+from .errors import DeskError
+from .formatting import day_time, time_left
+from .models import Call, Callback
+from .report import Summary, day_summary
+from .text import one_line
+
+BATCH = 1000
+FORMATS = ("csv", "json", "ndjson", "md")
+
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("id", "Call ID"),
+    ("date", "Date"),
+    ("time", "Time"),
+    ("direction", "Direction"),
+    ("operator", "Operator"),
+    ("customer", "Customer"),
+    ("company", "Company"),
+    ("phone", "Phone (E.164)"),
+    ("phone_national", "Phone (national)"),
+    ("topic", "Topic"),
+    ("outcome", "Outcome"),
+    ("note", "Note"),
+    ("callback_due", "Callback due"),
+    ("callback_state", "Callback state"),
+    ("callback_done_at", "Callback done at"),
+    ("kept_on_time", "Kept on time"),
+    ("minutes_waited", "Minutes waited"),
+)
+FIELDS = tuple(key for key, _ in COLUMNS)
+HEADERS = tuple(header for _, header in COLUMNS)
+
+
+# -- rows ------------------------------------------------------------------------------------
+def _iso(at: datetime | None, zone: ZoneInfo) -> str | None:
+    return at.astimezone(zone).isoformat(timespec="seconds") if at else None
+
+
+def call_row(desk, call: Call, promise: Callback | None,
+             national: Callable[[str, str], str] | None = None) -> dict[str, Any]:
+    """One call as an export row (keys in FIELDS order)."""
+    zone = desk.zone
+    national = national or desk.national
+    local = _iso(call.at, zone)
+    return {
+        "id": call.id,
+        "date": local[:10],
+        "time": local[11:],
+        "direction": call.direction,
+        "operator": call.operator,
+        "customer": call.customer_name,
+        "company": call.company,
+        "phone": call.e164,
+        "phone_national": national(call.e164, call.ext),
+        "topic": call.topic,
+        "outcome": call.outcome,
+        "note": call.note,
+        "callback_due": _iso(promise.due_at, zone) if promise else None,
+        "callback_state": promise.state if promise else None,
+        "callback_done_at": _iso(promise.done_at, zone) if promise else None,
+        "kept_on_time": promise.kept_on_time if promise else None,
+        "minutes_waited": promise.waited_min if promise else None,
+    }
+
+
+def iter_rows(desk, first_day: date, last_day: date, batch: int = BATCH) -> Iterator[dict[str, Any]]:
+    """Export rows of the desk-local days first_day..last_day, fetched `batch` calls at a time."""
+    start, end = desk.day_bounds(first_day, last_day)
+    national = functools.lru_cache(maxsize=4096)(desk.national)  # callers call again and again
+    for call, promise in desk.store.iter_calls_with_promises(start, end, batch):
+        yield call_row(desk, call, promise, national)
+
+
+# -- CSV -------------------------------------------------------------------------------------
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def neutralise(value: str) -> str:
+    """A cell no spreadsheet runs as a formula: a leading `'` when the text starts with a
+    formula character (also after spaces or quotes); genuine numbers pass unchanged."""
+    if not value or _NUMBER.fullmatch(value):
+        return value
+    if value.startswith(_FORMULA_START) or value.lstrip(" \u00a0\"'").startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return neutralise(str(value))
+
+
+def write_csv(rows: Iterable[dict[str, Any]], out: TextIO) -> int:
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(HEADERS)
+    count = 0
+    for row in rows:
+        writer.writerow([csv_cell(row[key]) for key in FIELDS])
+        count += 1
+    return count
+
+
+# -- JSON ------------------------------------------------------------------------------------
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def write_json(rows: Iterable[dict[str, Any]], out: TextIO, head: dict[str, Any]) -> int:
+    """One document: the head's keys, then "calls" written element by element."""
+    out.write("{" + "".join(f"{_json(k)}: {_json(v)}, " for k, v in head.items()) + '"calls": [')
+    count = 0
+    for row in rows:
+        out.write(("\n  " if count == 0 else ",\n  ") + _json(row))
+        count += 1
+    out.write("\n]}\n" if count else "]}\n")
+    return count
+
+
+def write_ndjson(rows: Iterable[dict[str, Any]], out: TextIO) -> int:
+    """One JSON object per line, one line per call."""
+    count = 0
+    for row in rows:
+        out.write(_json(row) + "\n")
+        count += 1
+    return count
+
+
+# -- Markdown --------------------------------------------------------------------------------
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|&~])")
+
+
+def md_text(value: str | None, limit: int | None = 80) -> str:
+    """Untrusted text as one inert Markdown line: newlines folded, table and markup escaped."""
+    return _MD_SPECIAL.sub(r"\\\1", one_line(value, limit))
+
+
+def _period(summary: Summary) -> str:
+    if summary.first_day == summary.last_day:
+        return f"calls on {summary.first_day:%A %d %B %Y}"
+    return f"calls from {summary.first_day.isoformat()} to {summary.last_day.isoformat()}"
+
+
+def _minutes(value: float | None) -> str:
+    if value is None:
+        return "n/a"
+    return f"{value:.0f}" if value == int(value) else f"{value:.1f}"
+
+
+def _table(headers: tuple[str, ...], align: str, rows: Iterable[Iterable[Any]]) -> list[str]:
+    lines = ["| " + " | ".join(headers) + " |",
+             "| " + " | ".join("---:" if a == "r" else "---" for a in align) + " |"]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return lines
+
+
+def markdown_lines(summary: Summary) -> list[str]:
+    """The printable summary, line by line (same figures as the reports screen)."""
+    zone, now = ZoneInfo(summary.timezone), summary.now
+    kept_share = summary.kept_share
+    kept = f"{summary.kept}" + (f" ({kept_share:.0%} of returned)" if kept_share is not None else "")
+    lines = [
+        f"# {md_text(summary.desk_name)}: {_period(summary)}",
+        "",
+        f"As of {now.astimezone(zone):%Y-%m-%d %H:%M} ({summary.timezone}).",
+        "",
+        "## Calls",
+        "",
+        f"- Calls in: {summary.calls_in}",
+        f"- Calls out: {summary.calls_out}",
+        f"- Distinct callers: {summary.distinct_callers}",
+        f"- New customers: {summary.new_customers}",
+        "",
+        "## Callbacks promised on these calls",
+        "",
+        f"- Promised: {summary.promised}",
+        f"- Kept on time: {kept}",
+        f"- Late: {summary.late}",
+        f"- Cancelled: {summary.cancelled}",
+        f"- Still open: {summary.still_open}",
+        f"- Overdue now: {summary.overdue}",
+        f"- Median minutes to callback: {_minutes(summary.median_minutes_to_callback)}",
+        "",
+        "## By operator",
+        "",
+    ]
+    if summary.operators:
+        lines += _table(
+            ("Operator", "Calls in", "Calls out", "Promised", "Kept on time", "Late", "Open", "Overdue"),
+            "lrrrrrrr",
+            ((md_text(o.operator, 40), o.calls_in, o.calls_out, o.promised, o.kept, o.late,
+              o.still_open, o.overdue) for o in summary.operators),
+        )
+    else:
+        lines.append("No calls.")
+    lines += ["", "## Top topics", ""]
+    if summary.top_topics:
+        lines += _table(("Topic", "Calls"), "lr", ((md_text(t), n) for t, n in summary.top_topics))
+    else:
+        lines.append("No topics recorded.")
+    lines += ["", "## Overdue promises", ""]
+    if summary.overdue_promises:
+        lines += _table(
+            ("Due", "Overdue by", "Caller", "Phone", "Assigned to", "Topic"), "llllll",
+            ((day_time(p.due_at, zone, now), time_left(p.due_at, now).removesuffix(" overdue"),
+              md_text(p.caller, 60), md_text(p.phone_national or p.phone, 30),
+              md_text(p.assignee, 40), md_text(p.topic)) for p in summary.overdue_promises),
+        )
+        if summary.overdue > len(summary.overdue_promises):
+            lines += ["", f"…and {summary.overdue - len(summary.overdue_promises)} more."]
+    else:
+        lines.append("None.")
+    return lines
+
+
+def write_markdown(summary: Summary, out: TextIO) -> int:
+    out.write("\n".join(markdown_lines(summary)) + "\n")
+    return summary.calls
+
+
+# -- where it goes ---------------------------------------------------------------------------
+def _to_stdout(write: Callable[[TextIO], int]) -> int:
+    """Write UTF-8 with the writer's own line ends (no newline translation) to standard output."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        return write(sys.stdout)
+    sys.stdout.flush()
+    out = io.TextIOWrapper(buffer, encoding="utf-8", newline="")
+    try:
+        count = write(out)
+        out.flush()
+        return count
+    except BrokenPipeError:  # `frontdesk export | head`: the reader has had enough
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    finally:
+        with contextlib.suppress(OSError, ValueError):
+            out.detach()
+
+
+def _is_database(target: Path, database: str) -> bool:
+    if not database:
+        return False
+    live = Path(os.path.realpath(database))
+    if target in {live, *(live.with_name(live.name + s) for s in ("-wal", "-shm", "-journal"))}:
+        return True
+    with contextlib.suppress(OSError):
+        return target.exists() and os.path.samefile(target, live)
+    return False
+
+
+def _to_file(path: Path, write: Callable[[TextIO], int], database: str = "") -> int:
+    """Write through a temporary file next to the target, renamed over it when complete."""
+    target = Path(os.path.realpath(path))  # through a symlink, to the file it names
+    if target.is_dir():
+        raise DeskError(f"cannot write {path}: it is a directory")
+    if _is_database(target, database):
+        raise DeskError(f"refusing to overwrite the database itself with an export: {path}")
+    if not target.parent.is_dir():
+        raise DeskError(f"cannot write {path}: no such directory {target.parent}")
+    if target.exists() and not target.is_file():  # a FIFO or a device: nothing to rename over
+        with open(target, "w", encoding="utf-8", newline="") as out:
+            return write(out)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise DeskError(f"cannot write {path}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            count = write(out)
+            out.flush()
+            os.fsync(out.fileno())
+        if target.exists():
+            os.chmod(tmp, stat.S_IMODE(target.stat().st_mode))
+        os.replace(tmp, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise DeskError(f"cannot write {path}: {exc.strerror or exc}") from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    with contextlib.suppress(OSError):
+        dir_fd = os.open(target.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    return count
+
+
+def export_calls(desk, first_day: date, last_day: date, fmt: str, output: Path | None, *,
+                 batch: int = BATCH) -> int:
+    """Write the calls of the desk-local days first_day..last_day (inclusive) as `fmt` to
+    `output` (None: standard output). Returns the number of calls written (for `md`, the
+    number of calls summarised). An empty day is not an error."""
+    if fmt not in FORMATS:
+        raise DeskError(f"unknown format '{fmt}' (one of: {', '.join(FORMATS)})")
+    if last_day < first_day:
+        raise DeskError(f"the range is empty: {last_day} is before {first_day}")
+
+    def write(out: TextIO) -> int:
+        if fmt == "md":
+            return write_markdown(day_summary(desk, first_day, last_day), out)
+        rows = iter_rows(desk, first_day, last_day, batch)
+        if fmt == "csv":
+            return write_csv(rows, out)
+        if fmt == "ndjson":
+            return write_ndjson(rows, out)
+        head = {"from": first_day.isoformat(), "to": last_day.isoformat(), "timezone": desk.settings.tz}
+        return write_json(rows, out, head)
+
+    if output is None:
+        return _to_stdout(write)
+    return _to_file(Path(output), write, desk.store.database_file())
