@@ -20,6 +20,7 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check frontdesk screens widgets tests
 	$(BIN)/python -m pytest -q
+	bash tests/tmux_check.sh
 
 bench: $(STAMP)
 	$(BIN)/python tests/bench/bench.py

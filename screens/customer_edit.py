@@ -24,7 +24,7 @@ class EditCustomer(ModalScreen[None]):
     EditCustomer .error { color: $error; height: auto; }
     """
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("ctrl+s", "save", "Save"),
         Binding("escape", "cancel", "Cancel"),
     ]
 

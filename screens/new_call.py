@@ -34,8 +34,10 @@ FIELDS = ("phone", "name", "topic", "note", "outcome", "direction", "promise", "
 
 class NewCallScreen(DeskScreenBase):
     TITLE_TEXT = "new call"
+    # ctrl+s is deliberately not a priority binding: it travels through the focused field's
+    # queue, so every key typed before it (one burst over SSH) is in the field when it saves.
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="save", priority=True),
+        Binding("ctrl+s", "save", "Save", id="save"),
         Binding("escape", "cancel", "Cancel", id="cancel"),
         Binding("ctrl+o", "toggle_direction", "In/Out", id="toggle_direction"),
         Binding("down", "to_matches", "Suggestions", id="to_matches", show=False),

@@ -23,7 +23,7 @@ DAY_NAMES = dict(zip(WEEKDAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "F
 class SettingsScreen(DeskScreenBase):
     TITLE_TEXT = "settings"
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="save", priority=True),
+        Binding("ctrl+s", "save", "Save", id="save"),
         Binding("escape", "back", "Back", id="back"),
     ]
     DEFAULT_CSS = """

@@ -32,7 +32,7 @@ tmux send-keys -t "$session" Tab
 tmux send-keys -t "$session" -l "Checked by tmux"
 tmux send-keys -t "$session" C-s
 wait_for "Logged call with Tmux Tester"
-wait_for "Checked by tmux"
+wait_for "Checked by"
 screen | grep -F "Tmux Tester" >/dev/null
 tmux send-keys -t "$session" q
 sleep 0.5
