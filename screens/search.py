@@ -45,8 +45,11 @@ class SearchScreen(DeskScreenBase):
     @on(Input.Submitted, "#query")
     def _submitted(self) -> None:
         options = self.query_one("#customers", OptionList)
-        target = options if options.option_count else self.query_one("#calls", CallTable)
-        target.focus()
+        if options.option_count:
+            options.focus()
+            options.highlighted = options.highlighted or 0
+        else:
+            self.query_one("#calls", CallTable).focus()
 
     @work(thread=True, exclusive=True, group="search")
     def search(self, text: str) -> None:

@@ -1,0 +1,177 @@
+"""The other screens by keys: settings validation, queue actions, customer page, search, help."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from pilot_helpers import notifications, screen_text, settle
+from textual.widgets import Input
+
+from frontdesk.services import NewCall
+from screens.customer import CustomerScreen
+from screens.desk import DeskScreen
+from screens.search import SearchScreen
+from screens.settings import SettingsScreen
+from widgets.callback_queue import CallbackQueue
+
+
+async def type_into(pilot, field_id: str, text: str) -> None:
+    field = pilot.app.screen.query_one(f"#{field_id}", Input)
+    field.focus()
+    field.value = ""
+    await pilot.pause()
+    await pilot.press(*text)
+
+
+async def test_settings_refuse_bad_values_and_keep_what_was_typed(make_app, desk):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, SettingsScreen)
+        cases = [
+            ("tz", "Mars/Base", "unknown timezone"),
+            ("day_mon", "25:00-17:00", "25:00 is not a time of day"),
+            ("day_tue", "17:00-09:00", "is not after opening time"),
+            ("lead", "soon", "whole number"),
+            ("region", "XX", "unknown region"),
+        ]
+        for field, bad, reason in cases:
+            original = app.screen.query_one(f"#{field}", Input).value
+            await type_into(pilot, field, bad)
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert isinstance(app.screen, SettingsScreen)
+            assert reason in screen_text(app), field
+            assert app.screen.query_one(f"#{field}", Input).value == bad
+            assert app.focused.id == field
+            await type_into(pilot, field, original)
+        for day in ("mon", "tue", "wed", "thu", "fri"):
+            await type_into(pilot, f"day_{day}", "closed")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "the week has no open hours" in screen_text(app)
+        for day in ("mon", "tue", "wed", "thu", "fri"):
+            await type_into(pilot, f"day_{day}", "08:00-18:00")
+        await type_into(pilot, "tz", "Europe/Berlin")
+        await type_into(pilot, "lead", "15")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, DeskScreen)
+    assert desk.reload_settings().tz == "Europe/Berlin"
+    assert desk.settings.lead_minutes == 15
+    assert desk.settings.hours.to_dict()["week"]["mon"] == "08:00-18:00"
+
+
+async def test_reschedule_reassign_and_cancel_from_the_queue(make_app, desk, clock):
+    cb = desk.log_call(NewCall(phone="4045550134", name="Bo", outcome="callback")).callback
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#queue", CallbackQueue).focus()
+        await pilot.press("t")  # reschedule: presets, then a reason
+        await settle(pilot)
+        await pilot.press("down", "enter")  # 1 business hour... second preset
+        await settle(pilot)
+        await pilot.press(*"customer asked", "enter")
+        await settle(pilot)
+        moved = desk.callback(cb.id)
+        assert moved.due_at == clock.now() + timedelta(hours=1)
+        events = desk.callback_history(cb.id)
+        assert events[-1].kind == "rescheduled" and events[-1].reason == "customer asked"
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press("ctrl+u", *"raj", "enter")
+        await settle(pilot)
+        assert desk.callback(cb.id).assignee == "raj"
+        await pilot.press("x")
+        await settle(pilot)
+        await pilot.press("enter")  # an empty reason is refused
+        await settle(pilot)
+        assert "a reason is needed" in screen_text(app)
+        await pilot.press(*"solved by email", "enter")
+        await settle(pilot)
+        cancelled = desk.callback(cb.id)
+        assert cancelled.state == "cancelled" and cancelled.cancel_reason == "solved by email"
+        assert app.screen.query_one("#queue", CallbackQueue).row_count == 0
+
+
+async def test_customer_page_add_number_and_merge_a_duplicate(make_app, desk):
+    keep = desk.log_call(NewCall(phone="4045550134", name="Maria Lopez", topic="first")).customer
+    dup = desk.log_call(NewCall(phone="4045550999", name="M. Lopez", topic="second")).customer
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_customer(keep.id)
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerScreen)
+        await pilot.press("p", *"(404) 555-0777 as mobile", "enter")
+        await settle(pilot)
+        assert "(404) 555-0777" in screen_text(app) and "mobile" in screen_text(app)
+        await pilot.press("g", *"0999", "enter")
+        await settle(pilot)
+        await pilot.press("enter")  # the one match
+        await settle(pilot)
+        await pilot.press("y")  # confirm
+        await settle(pilot)
+        text = screen_text(app)
+        assert "(404) 555-0999" in text and "2 of 2 calls" in text
+    assert desk.customer(dup.id).id == keep.id
+    assert [m.customer.id for m in desk.find_callers("0999")] == [keep.id]
+
+
+async def test_search_finds_customers_and_notes_and_opens_the_customer(make_app, desk):
+    customer = desk.log_call(NewCall(phone="4045550134", name="Maria Lopez",
+                                     note="wants the blue invoice")).customer
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"invoice")
+        await settle(pilot)
+        assert isinstance(app.screen, SearchScreen)
+        assert "Calls whose notes match (1)" in screen_text(app)
+        await type_into(pilot, "query", "lop")
+        await settle(pilot)
+        assert "Customers (1)" in screen_text(app)
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerScreen) and app.screen.customer_id == customer.id
+
+
+async def test_help_lists_every_key_and_q_quits(make_app, desk):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        text = screen_text(app)
+        for words in ("Call back", "Reschedule", "New call", "Search", "Reports", "Settings", "Quit"):
+            assert words in text
+        await pilot.press("escape", "q")
+        await settle(pilot)
+    assert not app.is_running
+
+
+async def test_reports_screen_shows_the_day_and_moves_between_days(make_app, desk, clock, tmp_path):
+    desk.log_call(NewCall(phone="4045550134", name="Bo", at=clock.now() - timedelta(days=1)))
+    desk.log_call(NewCall(phone="4045550135", name="Cy", outcome="callback"))
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Monday 23 November 2026" in text and "Promised        1" in text
+        await pilot.press("left")
+        await settle(pilot)
+        assert "Sunday 22 November 2026" in screen_text(app)
+        assert "Calls           1" in screen_text(app)
+        await pilot.press("e")
+        await settle(pilot)
+        target = tmp_path / "sunday.csv"
+        await type_into(pilot, "answer", str(target))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert any(f"Exported 1 calls to {target}" in n for n in notifications(app))
+    assert "Bo" in target.read_text(encoding="utf-8-sig")
