@@ -143,3 +143,37 @@ async def test_mine_filter(make_app, desk, clock):
         await pilot.press("m")
         await settle(pilot)
         assert queue.row_count == 1 and "Callbacks (mine, 1 open)" in screen_text(app)
+
+
+async def test_enter_on_the_queue_opens_the_promise_with_its_original_note(make_app, desk, clock):
+    desk.log_call(NewCall(phone="+44 20 7946 0958", name="Oliver", topic="Delivery",
+                          note="parcel stuck in customs", outcome="callback"))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#queue", CallbackQueue).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "CallbackScreen"
+        text = screen_text(app)
+        assert "parcel stuck in customs" in text and "Oliver" in text
+        # Due 11:00 New York = 16:00 London: their time is shown.
+        assert "their time 16:00 (Europe/London)" in text
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, DeskScreen)
+
+
+async def test_custom_time_outside_the_callers_day_is_warned(make_app, desk, clock):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n", *"+44 20 7946 0958")
+        form = app.screen
+        form.query_one("#outcome").value = "callback"
+        form.query_one("#promise").value = "custom"
+        await settle(pilot)
+        form.query_one("#due").value = "17:30"  # 22:30 in London
+        await settle(pilot)
+        text = screen_text(app)
+        assert "their time 22:30 (Europe/London): outside 08:00-21:00 for the caller" in text
