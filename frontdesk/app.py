@@ -41,8 +41,8 @@ class FrontDeskApp(App):
         Binding("q", "quit", "Quit", id="quit"),
         # Priority: focus moves before the next key is routed, so keys that arrive in one burst
         # over a slow SSH link ("Tab" then the name) land in the right field.
-        Binding("tab", "focus_next", show=False, priority=True),
-        Binding("shift+tab", "focus_previous", show=False, priority=True),
+        Binding("tab", "focus_next", "Next field", show=False, priority=True),
+        Binding("shift+tab", "focus_previous", "Previous field", show=False, priority=True),
     ]
 
     def __init__(self, desk: Desk, *, poll_seconds: float = POLL_SECONDS,

@@ -29,7 +29,6 @@ class HelpScreen(ShowText):
                 text.append(f"  {key_label(binding.key):>10}  ")
                 text.append(f"{binding.description or binding.action}\n")
         text.append("  {:>10}  command palette (every action by name)\n".format("ctrl+p"))
-        text.append("  {:>10}  move between parts of the screen\n".format("Tab"))
         super().__init__(text, title="Keys")
 
     def compose(self) -> ComposeResult:

@@ -26,10 +26,6 @@ class SettingsScreen(DeskScreenBase):
         Binding("ctrl+s", "save", "Save", id="save"),
         Binding("escape", "back", "Back", id="back"),
     ]
-    DEFAULT_CSS = """
-    SettingsScreen .field > Label { width: 16; }
-    SettingsScreen #settings-error { margin: 1 0 0 0; }
-    """
 
     def compose(self) -> ComposeResult:
         s = self.desk.settings

@@ -1,0 +1,502 @@
+"""A realistic demo desk: customers, a week of calls, callbacks in every state.
+
+One plan, two writers: a small desk goes through the service API with the clock set back to
+each moment; a large one (benchmarks) spans two years, bulk-inserted in big transactions.
+Numbers are fictional (US: 555-01xx in real area codes, widened to 555-xxxx for a large desk)
+and never one already on the desk.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+import time
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from itertools import accumulate, islice
+
+import phonenumbers
+
+from . import phones
+from .clock import FixedClock
+from .errors import DeskError
+from .hours import HoursError, preset_due
+from .models import OUTCOMES
+from .paths import data_dir
+from .services import NewCall
+
+BULK_CALLS = 5_000
+BULK_CUSTOMERS = 5_000
+DAY = 86_400
+
+
+def _weights(**w: float) -> tuple:
+    return tuple(w), list(accumulate(w.values()))
+
+
+IN = _weights(resolved=40, connected=10, message=14, transferred=12, referred=6, wrong_number=2)
+OUT = _weights(connected=26, resolved=24, voicemail=20, no_answer=14, busy=6, message=8, wrong_number=2)
+PRESETS = _weights(**{"1bh": 45, "15m": 10, "4bh": 15, "eod": 15, "morning": 15})
+DONE = _weights(resolved=80, connected=12, message=8)
+MISSED = _weights(no_answer=5, voicemail=4, busy=1)
+DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
+TIMES = ("9:30", "10:00", "11:15", "13:45", "14:00", "15:30", "16:15")
+CALLS = ("call", "new", "promise", "return")
+
+
+def _pick(rng: random.Random, weights: tuple) -> str:
+    return rng.choices(weights[0], cum_weights=weights[1])[0]
+
+
+def _ts(at: datetime) -> int:
+    return int(at.timestamp())
+
+
+def _dt(ts: int) -> datetime:
+    return datetime.fromtimestamp(ts, UTC)
+
+
+def _iso(ts: int) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
+
+
+def fill_demo(desk, *, seed: int = 7, customers: int | None = None, calls: int | None = None) -> str:
+    """Add a demo desk; returns a one-line summary. Same seed, database and clock: same rows."""
+    data = json.loads((data_dir() / "demo.json").read_text(encoding="utf-8"))
+    sql = desk.store.db.conn.execute
+    with desk.store.lock:
+        had = sql("SELECT (SELECT count(*) FROM customers), (SELECT count(*) FROM calls)").fetchone()
+    rng = random.Random(f"frontdesk-demo/{seed}/{had[0]}/{had[1]}")
+    if (calls or 0) > BULK_CALLS or (customers or 0) > BULK_CUSTOMERS:
+        calls = (customers or 0) * 10 if calls is None else calls
+        customers = max(60, calls // 10) if customers is None else customers
+        _bulk(desk, _Plan(desk, data, rng, customers, calls, 730, 0.015))
+    else:
+        _small(desk, _Plan(desk, data, rng, 60 if customers is None else customers, calls, 7, 0.1))
+    with desk.store.lock:
+        row = sql("""SELECT (SELECT count(*) FROM customers WHERE merged_into IS NULL),
+                     (SELECT count(*) FROM calls), (SELECT count(*) FROM callbacks WHERE state = 'open')""").fetchone()
+    return f"demo desk: {row[0]:,} customers, {row[1]:,} calls, {row[2]:,} open callbacks ({desk.counts()[0]:,} overdue)"
+
+
+# -- people and numbers -----------------------------------------------------------------------
+@dataclass
+class _Person:
+    name: str
+    company: str = ""
+    notes: str = ""
+    numbers: list[tuple[str, str]] = field(default_factory=list)
+    weight: float = 1.0
+    simple: bool = False
+    since: int = 0  # a newcomer's first call (bulk: when created)
+    seen: int = 0
+    last: int = 0
+    id: int | None = None
+
+    @property
+    def first(self) -> str:
+        return self.name.split(" ")[0]
+
+
+def _widen(template: str, level: int) -> str:
+    """Free `level` more digits at the end (never the country code)."""
+    head, _, tail = template.partition(" ")
+    chars = list(tail)
+    for i in range(len(chars) - 1, -1, -1):
+        if level > 0 and chars[i].isdigit():
+            chars[i], level = "#", level - 1
+    return f"{head} {''.join(chars)}"
+
+
+def _templates(data: dict, region: str) -> list[str]:
+    if region in data["nanp_area_codes"]:
+        return [f"+1 {code} 555 01##" for code in data["nanp_area_codes"][region]]
+    if region in data["numbers"]:
+        return data["numbers"][region]
+    examples = (phonenumbers.example_number_for_type(region, kind) for kind in (0, 1))  # fixed, mobile
+    return [_widen(phonenumbers.format_number(e, 1), 3) for e in examples if e]  # 1: international
+
+
+def _pool(templates: list[str], region: str, rng: random.Random, taken: set[str]):
+    """Valid unused numbers in random order: the fictional ranges first, then widened ones."""
+    issued: list[str] = []
+    for level in range(3):
+        blocks = list(dict.fromkeys(_widen(t, level) for t in templates))
+        widths = [b.count("#") for b in blocks]
+        starts = list(accumulate((10**w for w in widths), initial=0))
+        for index in rng.sample(range(starts[-1]), starts[-1]):
+            k = bisect_right(starts, index) - 1
+            digits = iter(f"{index - starts[k]:0{widths[k]}d}")
+            number = phones.try_parse("".join(next(digits) if c == "#" else c for c in blocks[k]), region)
+            if number and number.e164 not in taken:
+                taken.add(number.e164)
+                issued.append(number.e164)
+                yield number.e164
+    while issued:  # every number is out: lines get shared
+        yield rng.choice(issued)
+    raise DeskError(f"no demo phone numbers for region {region}")
+
+
+def _people(rng: random.Random, data: dict, n: int, region: str, taken: set[str]) -> list[_Person]:
+    pools: dict = {}
+    names: set[str] = set()
+    fixed, single = list(data["companies"]), data["labels"]["single"]
+    rng.shuffle(fixed)
+
+    def number(where: str = region) -> str:
+        if where not in pools:
+            pools[where] = _pool(_templates(data, where), where, rng, taken)
+        return next(pools[where])
+
+    def name(words: dict = data) -> str:
+        for _ in range(20):
+            full = f"{rng.choice(words['first_names'])} {rng.choice(words['last_names'])}"
+            if n > 2000 or full not in names:
+                break
+        names.add(full)
+        return full
+
+    def company() -> str:
+        if fixed and (n <= 2000 or rng.random() < 0.01):
+            return fixed.pop()
+        return f"{rng.choice(data['last_names'])} {rng.choice(data['trades'])}{rng.choice(data['company_suffixes'])}"
+
+    people: list[_Person] = []
+    abroad = [r for r in ("GB", "DE", "US") if r != region][:2]
+    for i in range(max(2, n // 25) if n >= 10 else 0):  # foreign callers: their local time shows
+        words = data["foreign"][abroad[i % 2]]
+        company_name = rng.choice(words["companies"]) if rng.random() < 0.5 else ""
+        people.append(_Person(name(words), company_name, numbers=[(number(abroad[i % 2]), rng.choice(single))]))
+    for _ in range(n // 25):  # two people behind one switchboard
+        firm, board = company(), number()
+        for _ in range(2):
+            people.append(_Person(name(), firm, numbers=[(board, "switchboard")]))
+            if rng.random() < 0.5:
+                people[-1].numbers.append((number(), "mobile"))
+    people += [_Person("", company(), numbers=[(number(), "main")]) for _ in range(n // 40)]
+    while len(people) < n:
+        person = _Person(name(), company() if rng.random() < 0.4 else "")
+        if rng.random() < 0.25:
+            labels = ("mobile", "office") if person.company else rng.choice(data["labels"]["pair"])
+            person.numbers += [(number(), labels[0]), (number(), labels[1])]
+        else:
+            person.numbers, person.simple = [(number(), rng.choice(single))], True
+        people.append(person)
+    for person in people:
+        person.notes = rng.choice(data["customer_notes"]) if rng.random() < 0.35 else ""
+        person.weight = rng.paretovariate(1.3)
+    rng.shuffle(people)
+    return people[:n]
+
+
+# -- the plan ---------------------------------------------------------------------------------
+def _intervals(hours, start: datetime, end: datetime) -> list[tuple[int, int]]:
+    """The desk's open hours within [start, end) as epoch seconds."""
+    found, at = [], start
+    while at < end:
+        try:
+            opens = hours.next_open(at)
+        except HoursError:
+            break
+        if opens >= end:
+            break
+        at = hours.end_of_day(opens)
+        found.append((_ts(opens), _ts(min(at, end))))
+    return found or [(_ts(start), _ts(end))]
+
+
+def _slots(rng: random.Random, spans: list[tuple[int, int]], n: int, now: int) -> list[int]:
+    """n call times spread over the open hours; a few just before opening or after closing."""
+    lengths = [b - a for a, b in spans]
+    total, found, k, base = sum(lengths), [], 0, 0
+    for p in sorted(rng.random() * total for _ in range(n)):
+        while k < len(spans) - 1 and p >= base + lengths[k]:
+            base, k = base + lengths[k], k + 1
+        t = spans[k][0] + int(p - base)
+        if rng.random() < 0.03:
+            t = spans[k][0] - rng.randint(60, 1200) if rng.random() < 0.5 else spans[k][1] + rng.randint(0, 1200)
+        found.append(min(t, now - 60))
+    return sorted(found)
+
+
+class _Plan:
+    """Who calls when, which calls promise a callback, and what becomes of each promise.
+
+    `events`: (time, order, kind, person, promise, extra) in time order; kind is one of CALLS
+    (a return's extra: its outcome), "reschedule" (extra: new due, reason) or "cancel" (reason)."""
+
+    def __init__(self, desk, data: dict, rng: random.Random, n_people: int, n_calls: int | None,
+                 days: int, rate: float) -> None:
+        self.data, self.rng, self.ops, self.hours = data, rng, data["operators"], desk.settings.hours
+        self.now_dt = desk.clock.now().replace(microsecond=0)
+        self.now, self.money = _ts(self.now_dt), {"GB": "£", "DE": "€", "FR": "€"}.get(desk.region, "$")
+        with desk.store.lock:
+            taken = {r[0] for r in desk.store.db.conn.execute("SELECT DISTINCT e164 FROM phones")}
+        self.people = people = _people(rng, data, n_people, desk.region, taken)
+        spans = _intervals(self.hours, self.now_dt - timedelta(days=days), self.now_dt)
+        if n_calls is None:
+            n_calls = max(40, round(sum(b - a for a, b in spans) / 3600 * 9.5))
+        self.times = times = _slots(rng, spans, n_calls if people else 0, self.now)
+        n = len(times)
+        newcomers = [p for p in people if p.simple][: min(len(people) // 12, 10, n // 10)]
+        self.kinds: list = ["call"] * n
+        self.who: list = [None] * n
+        for i, person in zip(sorted(rng.sample(range(n * 85 // 100), len(newcomers))), newcomers, strict=True):
+            self.kinds[i], self.who[i], person.since = "new", person, times[i]
+        self.known = [p for p in people if not p.since]
+        weights, since = list(accumulate(p.weight for p in self.known)), [p.since for p in newcomers]
+        for i, t in enumerate(times):
+            if self.who[i] is None:
+                met = bisect_left(since, t)
+                mine = met and rng.random() < 0.1
+                self.who[i] = newcomers[rng.randrange(met)] if mine else rng.choices(self.known, cum_weights=weights)[0]
+        self.promises, self.events = [], []
+        self._promise_all(rate, 0 if days < 30 else min(400, max(3, round(n * rate) // 40)))
+        plain = [i for i in range(n) if self.kinds[i] == "call"]  # return calls replace ordinary ones
+        for i in rng.sample(plain, min(len(plain), sum(e[2] == "return" for e in self.events))):
+            self.kinds[i] = None
+        for i, k in enumerate(self.kinds):
+            if k:
+                pr = k if isinstance(k, dict) else None
+                self.events.append((times[i], 0, "promise" if pr else k, self.who[i], pr, None))
+        self.events.sort(key=lambda e: (e[0], e[1]))
+
+    def _between(self, a: int, b: int, lo: float, hi: float) -> int:
+        """A moment between a and b, a fraction lo..hi of the way in open hours."""
+        minutes = self.hours.business_minutes_between(_dt(a), _dt(b))
+        if minutes < 2:  # nothing open in between: as soon as it opens
+            return b if b - a > 3600 else a + int((b - a) * self.rng.uniform(lo, hi))
+        return _ts(self.hours.add(_dt(a), timedelta(minutes=minutes * self.rng.uniform(lo, hi))))
+
+    def _promise(self, i: int, due: int = 0, preset: str = "", fate: str = "") -> dict:
+        t, op = self.times[i], self.rng.choice(self.ops)
+        due = due or _ts(preset_due(self.hours, preset, _dt(t)))
+        self.kinds[i] = pr = {"t": t, "due": due, "first_due": due, "preset": preset, "op": op, "fate": fate,
+                              "as": op if self.rng.random() < 0.7 else self.rng.choice(self.ops),
+                              "who": self.who[i], "tries": []}
+        self.promises.append(pr)
+        return pr
+
+    def _later(self, pr: dict, t: int, kind: str, extra) -> None:
+        self.events.append((t, 1 if kind == "return" else 2, kind, pr["who"], pr, extra))
+
+    def _promise_all(self, rate: float, stale: int) -> None:
+        rng, now, now_dt, hours, data, times = self.rng, self.now, self.now_dt, self.hours, self.data, self.times
+
+        def force(test, due: int = 0, preset: str = "1bh", fate: str = "open") -> dict | None:
+            """Promise on the latest ordinary call that passes the test."""
+            i = next((i for i in range(len(times) - 1, -1, -1) if self.kinds[i] == "call" and test(times[i])), None)
+            return None if i is None else self._promise(i, due, "" if due else preset, fate)
+
+        def overdue(t: int) -> bool:  # a business hour and more before now
+            return hours.business_minutes_between(_dt(t), now_dt) >= 75
+
+        if len(times) >= 40:  # a few placed so that every state of the queue shows
+            morning = _ts(hours.next_morning(now_dt))
+            force(lambda t: t <= now - 900, now + rng.randint(3, 8) * 60)  # due within the lead time
+            force(lambda t: t <= now - 120, _ts(preset_due(hours, "2bh", now_dt)))
+            force(lambda t: t <= now - 120, morning + rng.randint(30, 180) * 60)
+            for _ in range(2):
+                force(overdue)
+            if pr := force(lambda t: t <= now - DAY and overdue(t)):
+                self._later(pr, self._between(pr["t"], now - 60, 0.5, 0.9), "return", "voicemail")
+            if pr := force(lambda t: now - 4 * DAY <= t <= now - DAY, preset="4bh", fate="moved"):
+                self._later(pr, self._between(pr["t"], min(pr["due"], now), 0.1, 0.5), "reschedule",
+                            (morning + rng.randint(60, 300) * 60, rng.choice(data["reschedule_reasons"])))
+            if pr := force(lambda t: t <= now - DAY, fate="cancelled"):
+                self._later(pr, self._between(pr["t"], min(pr["due"], now), 0.3, 0.7), "cancel",
+                            rng.choice(data["cancel_reasons"]))
+        for i in range(len(times)):
+            if self.kinds[i] == "call" and rng.random() < rate:
+                self._promise(i, preset=_pick(rng, PRESETS))
+        past = sorted((p for p in self.promises if not p["fate"] and p["due"] <= now), key=lambda p: p["t"])
+        for pr in past[max(0, len(past) - stale) :] if stale else ():
+            pr["fate"] = "open"  # forgotten: overdue
+        late_one = True
+        for pr in self.promises:
+            t, due = pr["t"], pr["due"]
+            if pr["fate"]:
+                continue
+            if due > now:
+                pr["fate"] = "open"
+                if t < now - 1800 and rng.random() < 0.3:
+                    self._later(pr, self._between(t, now - 60, 0.4, 0.8), "return", _pick(rng, MISSED))
+            elif rng.random() < 0.02:
+                pr["fate"] = "cancelled"
+                self._later(pr, self._between(t, due, 0.3, 0.7), "cancel", rng.choice(data["cancel_reasons"]))
+            else:
+                r = 0
+                if late_one or rng.random() < 0.22:  # late: up to three business hours after the due time
+                    r = _ts(hours.add(_dt(due), timedelta(minutes=rng.randint(10, 180))))
+                late_one = late_one and (not r or r >= now - 60)
+                if not r or r >= now - 60:
+                    r = self._between(t, due, 0.3, 0.9)
+                r, prev, pr["fate"] = max(r, t + 120), t, "done"
+                for _ in range(0 if rng.random() < 0.7 else 1 if rng.random() < 0.75 else 2):
+                    a = self._between(prev, r, 0.2, 0.7)  # failed attempts first
+                    if a - prev >= 60 and r - a >= 60:
+                        self._later(pr, a, "return", _pick(rng, MISSED))
+                        prev = a
+                self._later(pr, r, "return", _pick(rng, DONE))
+
+    def say(self, kind: str, person: _Person, pr: dict | None, extra) -> tuple[str, str, str, str, str, str]:
+        """(operator, direction, number, topic, note, outcome) of a call."""
+        rng, data = self.rng, self.data
+        if kind == "return":
+            texts = data["callback_attempt"].get(extra) or data["callback_done"]
+            return pr["as"], "out", pr["e164"], pr["topic"], self._fill(texts, person, pr["as"]), extra
+        numbers, op = person.numbers, pr["op"] if pr else rng.choice(self.ops)
+        number = numbers[0][0] if len(numbers) == 1 or rng.random() < 0.8 else numbers[1][0]
+        direction = "in" if pr or kind == "new" or rng.random() >= 0.18 else "out"
+        outcome = "callback" if pr else _pick(rng, IN if direction == "in" else OUT)
+        outcome = "resolved" if kind == "new" and outcome == "wrong_number" else outcome
+        topic, extras = "", data["outcome_notes"]
+        if outcome == "wrong_number":
+            note = self._fill(extras[outcome], person, op)
+        else:
+            item = rng.choice(data["topics" if direction == "in" else "outbound"])
+            topic, note = item["topic"], self._fill(item["notes"], person, op)
+            note = f"{note} {self._fill(extras.get(outcome, ['']), person, op)}".strip()
+        if pr:
+            pr.update(e164=number, topic=topic)
+        return op, direction, number, topic, note, outcome
+
+    def _fill(self, texts: list[str], person: _Person, op: str) -> str:
+        rng = self.rng
+        return rng.choice(texts).format(
+            first=person.first or "them", colleague=rng.choice([o for o in self.ops if o != op] or self.ops).title(),
+            num=rng.randint(10000, 99999), amount=f"{self.money}{rng.randint(40, 2400)}.{rng.choice(('00', '50', '95'))}",
+            day=rng.choice(DAYS), time=rng.choice(TIMES), n=rng.randint(2, 12),
+        )
+
+
+# -- a small desk, through the service --------------------------------------------------------
+def _small(desk, plan: _Plan) -> None:
+    rng = plan.rng
+    oldest = (plan.times[0] if plan.times else plan.now) - DAY
+    created = sorted(rng.randint(oldest - 500 * DAY, oldest) for _ in plan.known)
+    clock, saved = FixedClock(plan.now_dt), (desk.clock, desk.operator)
+    desk.clock = clock
+    try:
+        with desk.store.write():
+            for person, t in zip(plan.known, created, strict=True):
+                clock.set(_dt(t))
+                desk.operator = rng.choice(plan.ops)
+                person.id = desk.create_customer(person.name, person.company, person.notes).id
+                for number, label in person.numbers:
+                    desk.add_phone(person.id, number, label)
+        for start in range(0, len(plan.events), 200):
+            with desk.store.write():
+                for t, _, kind, person, pr, extra in plan.events[start : start + 200]:
+                    clock.set(_dt(t))
+                    if kind == "cancel":
+                        desk.operator = pr["as"]
+                        desk.cancel(pr["cb"], extra)
+                    elif kind == "reschedule":
+                        desk.operator = pr["as"]
+                        desk.reschedule(pr["cb"], _dt(extra[0]), extra[1])
+                    else:
+                        desk.operator, direction, number, topic, note, outcome = plan.say(kind, person, pr, extra)
+                        promise = kind == "promise"
+                        logged = desk.log_call(NewCall(
+                            phone=number, customer_id=person.id, name="" if person.id else person.name,
+                            company="" if person.id else person.company, topic=topic, note=note, outcome=outcome,
+                            direction=direction, at=_dt(t), uid=f"{rng.getrandbits(128):032x}",
+                            callback_id=pr["cb"] if kind == "return" else None,
+                            callback_due=_dt(pr["due"]) if promise and not pr["preset"] else None,
+                            promise=pr["preset"] if promise else "", assignee=pr["as"] if promise else "",
+                        ))
+                        person.id = logged.customer.id
+                        if logged.callback:
+                            pr["cb"] = logged.callback.id
+    finally:
+        desk.clock, desk.operator = saved
+
+
+# -- a large desk, in bulk --------------------------------------------------------------------
+def _bulk(desk, plan: _Plan) -> None:
+    store, rng = desk.store, plan.rng
+    sql, written = store.db.conn.execute, dict.fromkeys(("customers", "phones", "audit", "calls"), 0)
+
+    def insert(table: str, columns: str, rows: list) -> None:
+        marks = ", ".join("?" * len(columns.split(",")))
+        store.db.conn.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
+        written[table] = written.get(table, 0) + len(rows)
+        if len(plan.times) >= 100_000:  # progress of a benchmark-sized desk
+            print(f"demo: {written[table]:,} {table}", file=sys.stderr, flush=True)
+
+    for t, _, kind, person, pr, extra in plan.events:
+        if kind in CALLS:
+            person.seen, person.last = person.seen or t, t
+        elif kind == "cancel":
+            pr["cancelled"] = (t, extra)
+        else:
+            pr["moved"], pr["due"] = (t, extra[1]), extra[0]
+    for p in plan.people:
+        p.since = p.since or (p.seen - rng.randint(0, 60 * DAY) if p.seen else plan.now - rng.randint(DAY, 730 * DAY))
+    with store.lock:
+        base = {t: sql(f"SELECT coalesce(max(id), 0) + 1 FROM {t}").fetchone()[0] for t in ("customers", "phones", "calls")}
+    customers, numbers, audit = [], [], []
+    for i, p in enumerate(sorted(plan.people, key=lambda p: p.since)):
+        p.id, at, by = base["customers"] + i, _iso(p.since), rng.choice(plan.ops)
+        customers.append((p.id, p.name, p.company, p.notes, at, by, at, _iso(p.last) if p.last else None))
+        audit.append((at, by, p.id, "customer", p.id, "created", "name", None, p.name))
+        for number, label in p.numbers:
+            numbers.append((base["phones"] + len(numbers), p.id, number, label, at))
+            audit.append((at, by, p.id, "phone", numbers[-1][0], "added", "number", None, number))
+    calls = [e for e in plan.events if e[2] in CALLS]
+
+    def rows():
+        for call_id, (t, _, kind, person, pr, extra) in enumerate(calls, base["calls"]):
+            op, direction, number, topic, note, outcome = plan.say(kind, person, pr, extra)
+            if kind == "return":
+                pr["tries"].append((t, outcome, call_id))
+            elif pr:
+                pr["id"] = call_id
+            at = _iso(t)
+            yield call_id, f"{t:08x}{rng.getrandbits(96):024x}", person.id, number, direction, at, op, topic, note, outcome, at
+
+    old_cache = sql("PRAGMA cache_size").fetchone()[0]
+    sql("PRAGMA cache_size = -262144")
+    try:
+        with store.write():
+            insert("customers", "id, name, company, notes, created_at, created_by, updated_at, last_call_at", customers)
+            insert("phones", "id, customer_id, e164, label, created_at", numbers)
+            insert("audit", "at, operator, customer_id, entity, entity_id, action, field, old, new", audit)
+        batches = rows()
+        while batch := list(islice(batches, 100_000)):
+            with store.write():
+                insert("calls", "id, uid, customer_id, e164, direction, at, operator, topic, note, outcome, created_at", batch)
+        callbacks, links, events = [], [], []
+        with store.write():
+            for pr in plan.promises:
+                t, due, tries, done = pr["t"], pr["due"], pr["tries"], pr["fate"] == "done"
+                r, (stop, why) = (tries[-1][0] if done else 0), pr.get("cancelled", (0, ""))
+                callbacks.append((
+                    pr["id"], pr["who"].id, pr["e164"], _iso(t), _iso(pr["first_due"]), _iso(due), pr["as"],
+                    "done" if done else "cancelled" if stop else "open", len(tries), _iso(tries[0][0]) if tries else None,
+                    _iso(r) if done else None, tries[-1][2] if done else None, int(r <= due) if done else None,
+                    (r - t) // 60 if done else None, why, pr["op"], _iso(max(r, stop, pr.get("moved", (t,))[0], t)),
+                ))
+            insert("callbacks", "call_id, customer_id, e164, promised_at, first_due_at, due_at, assignee, state, attempts, "
+                   "first_attempt_at, done_at, done_call_id, kept_on_time, waited_min, cancel_reason, created_by, updated_at",
+                   callbacks)
+            ids = dict(sql("SELECT call_id, id FROM callbacks WHERE call_id >= ?", [base["calls"]]).fetchall())
+            for pr in plan.promises:
+                cb = ids[pr["id"]]
+                events.append((cb, _iso(pr["t"]), pr["op"], "promised", None, _iso(pr["first_due"]), "", pr["id"]))
+                for n, (at, outcome, call_id) in enumerate(pr["tries"], 1):
+                    links.append((cb, call_id))
+                    kind = "done" if pr["fate"] == "done" and n == len(pr["tries"]) else "attempt"
+                    events.append((cb, _iso(at), pr["as"], kind, None, None, OUTCOMES[outcome] * (kind != "done"), call_id))
+                if "moved" in pr:
+                    (at, why), due = pr["moved"], _iso(pr["due"])
+                    events.append((cb, _iso(at), pr["as"], "rescheduled", _iso(pr["first_due"]), due, why, None))
+                if "cancelled" in pr:
+                    events.append((cb, _iso(pr["cancelled"][0]), pr["as"], "cancelled", None, None, pr["cancelled"][1], None))
+            store.db.conn.executemany("UPDATE calls SET callback_id = ? WHERE id = ?", links)
+            insert("callback_events", "callback_id, at, operator, kind, due_before, due_after, reason, call_id", events)
+    finally:
+        sql(f"PRAGMA cache_size = {old_cache}")
