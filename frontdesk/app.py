@@ -4,6 +4,7 @@ The one core module that imports textual."""
 from __future__ import annotations
 
 import os
+from functools import partial
 from datetime import timedelta
 from pathlib import Path
 
@@ -211,13 +212,18 @@ class FrontDeskApp(App):
         self.push_screen(CustomerScreen(customer_id))
 
     def get_system_commands(self, screen):
+        """Every action with a key is also in the palette: the app's and the current screen's."""
         yield from super().get_system_commands(screen)
-        yield SystemCommand("New call", "Log a call (n)", self.action_new_call)
-        yield SystemCommand("Search", "Find customers and call notes (/)", self.action_search)
-        yield SystemCommand("Reports", "Today's summary and export (r)", self.action_reports)
-        yield SystemCommand("Settings", "Hours, timezone, lead time (s)", self.action_settings)
-        yield SystemCommand("Keys", "Every key of this screen (?)", self.action_help)
-
+        seen: set[str] = set()
+        for key, active in screen.active_bindings.items():
+            binding = active.binding
+            if not active.enabled or not binding.description or binding.action in seen:
+                continue
+            if binding.action in ("focus_next", "focus_previous", "quit"):
+                continue
+            seen.add(binding.action)
+            yield SystemCommand(binding.description, f"key: {key}",
+                                partial(self.call_later, self.run_action, binding.action, active.node))
 
 def run_app(db_path: Path, operator: str, clock: Clock | None = None) -> None:
     from .db import open_database

@@ -31,6 +31,7 @@ class CallTable(DataTable):
         super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)
         self.show_caller = show_caller
         self.calls: dict[int, Call] = {}
+        self._now_day = None
 
     def on_mount(self) -> None:
         self.add_column("when", key="when", width=12)
@@ -45,6 +46,10 @@ class CallTable(DataTable):
 
     def show_calls(self, calls: list[Call], zone: ZoneInfo, now: datetime) -> None:
         """Replace the rows, keeping the cursor on the same call when it is still there."""
+        if self.row_count == len(calls) and list(self.calls.values()) == calls and self._now_day == (
+                now.astimezone(zone).date()):
+            return  # nothing changed (another desk saved a draft, say): no redraw, no flicker
+        self._now_day = now.astimezone(zone).date()
         selected = self.selected_id
         self.calls = {call.id: call for call in calls}
         with self.app.batch_update():

@@ -175,3 +175,21 @@ async def test_reports_screen_shows_the_day_and_moves_between_days(make_app, des
         await settle(pilot)
         assert any(f"Exported 1 calls to {target}" in n for n in notifications(app))
     assert "Bo" in target.read_text(encoding="utf-8-sig")
+
+
+async def test_every_action_with_a_key_is_in_the_command_palette(make_app, desk):
+    desk.log_call(NewCall(phone="4045550134", name="Bo", outcome="callback"))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#queue", CallbackQueue).focus()
+        await settle(pilot)
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        for title in ("New call", "Search", "Reports", "Settings", "Keys", "Call back",
+                      "Reschedule", "Ack", "Snooze", "Reassign", "Cancel callback", "Mine/all"):
+            assert title in titles
+        await pilot.press("ctrl+p", *"Settings")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SettingsScreen)
