@@ -4,8 +4,8 @@ The one core module that imports textual."""
 from __future__ import annotations
 
 import os
-from functools import partial
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 from textual import work
