@@ -1,29 +1,22 @@
 """A realistic demo desk: customers, a week of calls, callbacks in every state.
 
 One plan, two writers: a small desk goes through the service API with the clock set back to
-each moment; a large one (benchmarks) spans two years, bulk-inserted in big transactions.
-Numbers are fictional (US: 555-01xx in real area codes, widened to 555-xxxx for a large desk)
-and never one already on the desk.
+each moment (here); a large one (benchmarks) spans two years, bulk-inserted in big transactions
+(demo_bulk). The people and their fictional numbers come from demo_people.
 """
 
 from __future__ import annotations
 
 import json
 import random
-import sys
-import time
-from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from bisect import bisect_left
 from datetime import UTC, datetime, timedelta
-from itertools import accumulate, islice
+from itertools import accumulate
 
-import phonenumbers
-
-from . import phones
 from .clock import FixedClock
-from .errors import DeskError
+from .demo_bulk import write_bulk
+from .demo_people import Person, make_people
 from .hours import HoursError, preset_due
-from .models import OUTCOMES
 from .paths import data_dir
 from .services import NewCall
 
@@ -43,7 +36,6 @@ DONE = _weights(resolved=80, connected=12, message=8)
 MISSED = _weights(no_answer=5, voicemail=4, busy=1)
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
 TIMES = ("9:30", "10:00", "11:15", "13:45", "14:00", "15:30", "16:15")
-CALLS = ("call", "new", "promise", "return")
 
 
 def _pick(rng: random.Random, weights: tuple) -> str:
@@ -58,10 +50,6 @@ def _dt(ts: int) -> datetime:
     return datetime.fromtimestamp(ts, UTC)
 
 
-def _iso(ts: int) -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
-
-
 def fill_demo(desk, *, seed: int = 7, customers: int | None = None, calls: int | None = None) -> str:
     """Add a demo desk; returns a one-line summary. Same seed, database and clock: same rows."""
     data = json.loads((data_dir() / "demo.json").read_text(encoding="utf-8"))
@@ -72,123 +60,13 @@ def fill_demo(desk, *, seed: int = 7, customers: int | None = None, calls: int |
     if (calls or 0) > BULK_CALLS or (customers or 0) > BULK_CUSTOMERS:
         calls = (customers or 0) * 10 if calls is None else calls
         customers = max(60, calls // 10) if customers is None else customers
-        _bulk(desk, _Plan(desk, data, rng, customers, calls, 730, 0.015))
+        write_bulk(desk, Plan(desk, data, rng, customers, calls, 730, 0.015))
     else:
-        _small(desk, _Plan(desk, data, rng, 60 if customers is None else customers, calls, 7, 0.1))
+        _small(desk, Plan(desk, data, rng, 60 if customers is None else customers, calls, 7, 0.1))
     with desk.store.lock:
         row = sql("""SELECT (SELECT count(*) FROM customers WHERE merged_into IS NULL),
                      (SELECT count(*) FROM calls), (SELECT count(*) FROM callbacks WHERE state = 'open')""").fetchone()
     return f"demo desk: {row[0]:,} customers, {row[1]:,} calls, {row[2]:,} open callbacks ({desk.counts()[0]:,} overdue)"
-
-
-# -- people and numbers -----------------------------------------------------------------------
-@dataclass
-class _Person:
-    name: str
-    company: str = ""
-    notes: str = ""
-    numbers: list[tuple[str, str]] = field(default_factory=list)
-    weight: float = 1.0
-    simple: bool = False
-    since: int = 0  # a newcomer's first call (bulk: when created)
-    seen: int = 0
-    last: int = 0
-    id: int | None = None
-
-    @property
-    def first(self) -> str:
-        return self.name.split(" ")[0]
-
-
-def _widen(template: str, level: int) -> str:
-    """Free `level` more digits at the end (never the country code)."""
-    head, _, tail = template.partition(" ")
-    chars = list(tail)
-    for i in range(len(chars) - 1, -1, -1):
-        if level > 0 and chars[i].isdigit():
-            chars[i], level = "#", level - 1
-    return f"{head} {''.join(chars)}"
-
-
-def _templates(data: dict, region: str) -> list[str]:
-    if region in data["nanp_area_codes"]:
-        return [f"+1 {code} 555 01##" for code in data["nanp_area_codes"][region]]
-    if region in data["numbers"]:
-        return data["numbers"][region]
-    examples = (phonenumbers.example_number_for_type(region, kind) for kind in (0, 1))  # fixed, mobile
-    return [_widen(phonenumbers.format_number(e, 1), 3) for e in examples if e]  # 1: international
-
-
-def _pool(templates: list[str], region: str, rng: random.Random, taken: set[str]):
-    """Valid unused numbers in random order: the fictional ranges first, then widened ones."""
-    issued: list[str] = []
-    for level in range(3):
-        blocks = list(dict.fromkeys(_widen(t, level) for t in templates))
-        widths = [b.count("#") for b in blocks]
-        starts = list(accumulate((10**w for w in widths), initial=0))
-        for index in rng.sample(range(starts[-1]), starts[-1]):
-            k = bisect_right(starts, index) - 1
-            digits = iter(f"{index - starts[k]:0{widths[k]}d}")
-            number = phones.try_parse("".join(next(digits) if c == "#" else c for c in blocks[k]), region)
-            if number and number.e164 not in taken:
-                taken.add(number.e164)
-                issued.append(number.e164)
-                yield number.e164
-    while issued:  # every number is out: lines get shared
-        yield rng.choice(issued)
-    raise DeskError(f"no demo phone numbers for region {region}")
-
-
-def _people(rng: random.Random, data: dict, n: int, region: str, taken: set[str]) -> list[_Person]:
-    pools: dict = {}
-    names: set[str] = set()
-    fixed, single = list(data["companies"]), data["labels"]["single"]
-    rng.shuffle(fixed)
-
-    def number(where: str = region) -> str:
-        if where not in pools:
-            pools[where] = _pool(_templates(data, where), where, rng, taken)
-        return next(pools[where])
-
-    def name(words: dict = data) -> str:
-        for _ in range(20):
-            full = f"{rng.choice(words['first_names'])} {rng.choice(words['last_names'])}"
-            if n > 2000 or full not in names:
-                break
-        names.add(full)
-        return full
-
-    def company() -> str:
-        if fixed and (n <= 2000 or rng.random() < 0.01):
-            return fixed.pop()
-        return f"{rng.choice(data['last_names'])} {rng.choice(data['trades'])}{rng.choice(data['company_suffixes'])}"
-
-    people: list[_Person] = []
-    abroad = [r for r in ("GB", "DE", "US") if r != region][:2]
-    for i in range(max(2, n // 25) if n >= 10 else 0):  # foreign callers: their local time shows
-        words = data["foreign"][abroad[i % 2]]
-        company_name = rng.choice(words["companies"]) if rng.random() < 0.5 else ""
-        people.append(_Person(name(words), company_name, numbers=[(number(abroad[i % 2]), rng.choice(single))]))
-    for _ in range(n // 25):  # two people behind one switchboard
-        firm, board = company(), number()
-        for _ in range(2):
-            people.append(_Person(name(), firm, numbers=[(board, "switchboard")]))
-            if rng.random() < 0.5:
-                people[-1].numbers.append((number(), "mobile"))
-    people += [_Person("", company(), numbers=[(number(), "main")]) for _ in range(n // 40)]
-    while len(people) < n:
-        person = _Person(name(), company() if rng.random() < 0.4 else "")
-        if rng.random() < 0.25:
-            labels = ("mobile", "office") if person.company else rng.choice(data["labels"]["pair"])
-            person.numbers += [(number(), labels[0]), (number(), labels[1])]
-        else:
-            person.numbers, person.simple = [(number(), rng.choice(single))], True
-        people.append(person)
-    for person in people:
-        person.notes = rng.choice(data["customer_notes"]) if rng.random() < 0.35 else ""
-        person.weight = rng.paretovariate(1.3)
-    rng.shuffle(people)
-    return people[:n]
 
 
 # -- the plan ---------------------------------------------------------------------------------
@@ -221,11 +99,12 @@ def _slots(rng: random.Random, spans: list[tuple[int, int]], n: int, now: int) -
     return sorted(found)
 
 
-class _Plan:
+class Plan:
     """Who calls when, which calls promise a callback, and what becomes of each promise.
 
-    `events`: (time, order, kind, person, promise, extra) in time order; kind is one of CALLS
-    (a return's extra: its outcome), "reschedule" (extra: new due, reason) or "cancel" (reason)."""
+    `events`: (time, order, kind, person, promise, extra) in time order; kind is one of
+    demo_bulk.CALLS (a return's extra: its outcome), "reschedule" (extra: new due, reason) or
+    "cancel" (reason)."""
 
     def __init__(self, desk, data: dict, rng: random.Random, n_people: int, n_calls: int | None,
                  days: int, rate: float) -> None:
@@ -234,7 +113,7 @@ class _Plan:
         self.now, self.money = _ts(self.now_dt), {"GB": "£", "DE": "€", "FR": "€"}.get(desk.region, "$")
         with desk.store.lock:
             taken = {r[0] for r in desk.store.db.conn.execute("SELECT DISTINCT e164 FROM phones")}
-        self.people = people = _people(rng, data, n_people, desk.region, taken)
+        self.people = people = make_people(rng, data, n_people, desk.region, taken)
         spans = _intervals(self.hours, self.now_dt - timedelta(days=days), self.now_dt)
         if n_calls is None:
             n_calls = max(40, round(sum(b - a for a, b in spans) / 3600 * 9.5))
@@ -341,7 +220,7 @@ class _Plan:
                         prev = a
                 self._later(pr, r, "return", _pick(rng, DONE))
 
-    def say(self, kind: str, person: _Person, pr: dict | None, extra) -> tuple[str, str, str, str, str, str]:
+    def say(self, kind: str, person: Person, pr: dict | None, extra) -> tuple[str, str, str, str, str, str]:
         """(operator, direction, number, topic, note, outcome) of a call."""
         rng, data = self.rng, self.data
         if kind == "return":
@@ -363,7 +242,7 @@ class _Plan:
             pr.update(e164=number, topic=topic)
         return op, direction, number, topic, note, outcome
 
-    def _fill(self, texts: list[str], person: _Person, op: str) -> str:
+    def _fill(self, texts: list[str], person: Person, op: str) -> str:
         rng = self.rng
         return rng.choice(texts).format(
             first=person.first or "them", colleague=rng.choice([o for o in self.ops if o != op] or self.ops).title(),
@@ -373,7 +252,7 @@ class _Plan:
 
 
 # -- a small desk, through the service --------------------------------------------------------
-def _small(desk, plan: _Plan) -> None:
+def _small(desk, plan: Plan) -> None:
     rng = plan.rng
     oldest = (plan.times[0] if plan.times else plan.now) - DAY
     created = sorted(rng.randint(oldest - 500 * DAY, oldest) for _ in plan.known)
@@ -413,90 +292,3 @@ def _small(desk, plan: _Plan) -> None:
                             pr["cb"] = logged.callback.id
     finally:
         desk.clock, desk.operator = saved
-
-
-# -- a large desk, in bulk --------------------------------------------------------------------
-def _bulk(desk, plan: _Plan) -> None:
-    store, rng = desk.store, plan.rng
-    sql, written = store.db.conn.execute, dict.fromkeys(("customers", "phones", "audit", "calls"), 0)
-
-    def insert(table: str, columns: str, rows: list) -> None:
-        marks = ", ".join("?" * len(columns.split(",")))
-        store.db.conn.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
-        written[table] = written.get(table, 0) + len(rows)
-        if len(plan.times) >= 100_000:  # progress of a benchmark-sized desk
-            print(f"demo: {written[table]:,} {table}", file=sys.stderr, flush=True)
-
-    for t, _, kind, person, pr, extra in plan.events:
-        if kind in CALLS:
-            person.seen, person.last = person.seen or t, t
-        elif kind == "cancel":
-            pr["cancelled"] = (t, extra)
-        else:
-            pr["moved"], pr["due"] = (t, extra[1]), extra[0]
-    for p in plan.people:
-        p.since = p.since or (p.seen - rng.randint(0, 60 * DAY) if p.seen else plan.now - rng.randint(DAY, 730 * DAY))
-    with store.lock:
-        base = {t: sql(f"SELECT coalesce(max(id), 0) + 1 FROM {t}").fetchone()[0] for t in ("customers", "phones", "calls")}
-    customers, numbers, audit = [], [], []
-    for i, p in enumerate(sorted(plan.people, key=lambda p: p.since)):
-        p.id, at, by = base["customers"] + i, _iso(p.since), rng.choice(plan.ops)
-        customers.append((p.id, p.name, p.company, p.notes, at, by, at, _iso(p.last) if p.last else None))
-        audit.append((at, by, p.id, "customer", p.id, "created", "name", None, p.name))
-        for number, label in p.numbers:
-            numbers.append((base["phones"] + len(numbers), p.id, number, label, at))
-            audit.append((at, by, p.id, "phone", numbers[-1][0], "added", "number", None, number))
-    calls = [e for e in plan.events if e[2] in CALLS]
-
-    def rows():
-        for call_id, (t, _, kind, person, pr, extra) in enumerate(calls, base["calls"]):
-            op, direction, number, topic, note, outcome = plan.say(kind, person, pr, extra)
-            if kind == "return":
-                pr["tries"].append((t, outcome, call_id))
-            elif pr:
-                pr["id"] = call_id
-            at = _iso(t)
-            yield call_id, f"{t:08x}{rng.getrandbits(96):024x}", person.id, number, direction, at, op, topic, note, outcome, at
-
-    old_cache = sql("PRAGMA cache_size").fetchone()[0]
-    sql("PRAGMA cache_size = -262144")
-    try:
-        with store.write():
-            insert("customers", "id, name, company, notes, created_at, created_by, updated_at, last_call_at", customers)
-            insert("phones", "id, customer_id, e164, label, created_at", numbers)
-            insert("audit", "at, operator, customer_id, entity, entity_id, action, field, old, new", audit)
-        batches = rows()
-        while batch := list(islice(batches, 100_000)):
-            with store.write():
-                insert("calls", "id, uid, customer_id, e164, direction, at, operator, topic, note, outcome, created_at", batch)
-        callbacks, links, events = [], [], []
-        with store.write():
-            for pr in plan.promises:
-                t, due, tries, done = pr["t"], pr["due"], pr["tries"], pr["fate"] == "done"
-                r, (stop, why) = (tries[-1][0] if done else 0), pr.get("cancelled", (0, ""))
-                callbacks.append((
-                    pr["id"], pr["who"].id, pr["e164"], _iso(t), _iso(pr["first_due"]), _iso(due), pr["as"],
-                    "done" if done else "cancelled" if stop else "open", len(tries), _iso(tries[0][0]) if tries else None,
-                    _iso(r) if done else None, tries[-1][2] if done else None, int(r <= due) if done else None,
-                    (r - t) // 60 if done else None, why, pr["op"], _iso(max(r, stop, pr.get("moved", (t,))[0], t)),
-                ))
-            insert("callbacks", "call_id, customer_id, e164, promised_at, first_due_at, due_at, assignee, state, attempts, "
-                   "first_attempt_at, done_at, done_call_id, kept_on_time, waited_min, cancel_reason, created_by, updated_at",
-                   callbacks)
-            ids = dict(sql("SELECT call_id, id FROM callbacks WHERE call_id >= ?", [base["calls"]]).fetchall())
-            for pr in plan.promises:
-                cb = ids[pr["id"]]
-                events.append((cb, _iso(pr["t"]), pr["op"], "promised", None, _iso(pr["first_due"]), "", pr["id"]))
-                for n, (at, outcome, call_id) in enumerate(pr["tries"], 1):
-                    links.append((cb, call_id))
-                    kind = "done" if pr["fate"] == "done" and n == len(pr["tries"]) else "attempt"
-                    events.append((cb, _iso(at), pr["as"], kind, None, None, OUTCOMES[outcome] * (kind != "done"), call_id))
-                if "moved" in pr:
-                    (at, why), due = pr["moved"], _iso(pr["due"])
-                    events.append((cb, _iso(at), pr["as"], "rescheduled", _iso(pr["first_due"]), due, why, None))
-                if "cancelled" in pr:
-                    events.append((cb, _iso(pr["cancelled"][0]), pr["as"], "cancelled", None, None, pr["cancelled"][1], None))
-            store.db.conn.executemany("UPDATE calls SET callback_id = ? WHERE id = ?", links)
-            insert("callback_events", "callback_id, at, operator, kind, due_before, due_after, reason, call_id", events)
-    finally:
-        sql(f"PRAGMA cache_size = {old_cache}")
