@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 
-async def settle(pilot, rounds: int = 3) -> None:
-    """Let workers finish and their results reach the screen."""
+async def settle(pilot, rounds: int = 4) -> None:
+    """Let workers finish and their results reach the screen (until nothing is left running)."""
     for _ in range(rounds):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+        if not any(worker.is_running for worker in pilot.app.workers):
+            return
 
 
 def notifications(app) -> list[str]:
