@@ -26,17 +26,6 @@ def time_left(due: datetime, now: datetime) -> str:
     return f"{_span(int(-seconds) // 60)} overdue"
 
 
-def ago(at: datetime, now: datetime) -> str:
-    seconds = (now - at).total_seconds()
-    if seconds < 60:
-        return "just now"
-    return f"{_span(int(seconds) // 60)} ago"
-
-
-def local(at: datetime, zone: ZoneInfo) -> datetime:
-    return at.astimezone(zone)
-
-
 def clock_time(at: datetime, zone: ZoneInfo) -> str:
     return at.astimezone(zone).strftime("%H:%M")
 

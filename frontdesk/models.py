@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 OUTCOMES: dict[str, str] = {
@@ -20,7 +20,6 @@ OUTCOMES: dict[str, str] = {
 # Outcomes of an outbound callback attempt that did not reach the caller: the promise stays open.
 UNREACHED = frozenset({"voicemail", "no_answer", "busy"})
 DIRECTIONS = {"in": "inbound", "out": "outbound"}
-CALLBACK_STATES = ("open", "done", "cancelled")
 
 
 @dataclass(frozen=True)
@@ -163,24 +162,3 @@ class CallerCard:
 class SearchResults:
     customers: tuple[Customer, ...] = ()
     calls: tuple[Call, ...] = ()
-
-
-@dataclass
-class CallDraft:
-    """What the new-call form holds: everything as typed, so nothing is lost."""
-
-    phone: str = ""
-    name: str = ""
-    topic: str = ""
-    note: str = ""
-    outcome: str = "resolved"
-    direction: str = "in"
-    customer_id: int | None = None
-    promise: str = ""
-    assignee: str = ""
-    callback_id: int | None = None
-    uid: str = ""
-    extra: dict = field(default_factory=dict)
-
-    def is_empty(self) -> bool:
-        return not any((self.phone.strip(), self.name.strip(), self.topic.strip(), self.note.strip()))

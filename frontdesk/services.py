@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -428,7 +428,3 @@ _short = short_text
 
 def _text(value: str | None) -> str:
     return clean(value)[:MAX_TEXT]
-
-
-def with_changes(request: NewCall, **changes: object) -> NewCall:
-    return replace(request, **changes)

@@ -15,12 +15,3 @@ def plain(value: str | None, limit: int | None = None, style: str = "") -> Text:
 def block(value: str | None, style: str = "") -> Text:
     """Multi-line user text (notes) as a Rich Text."""
     return Text(clean(value), style=style)
-
-
-def join(*parts: Text | str, sep: str = "") -> Text:
-    text = Text()
-    for index, part in enumerate(parts):
-        if index and sep:
-            text.append(sep)
-        text.append(part if isinstance(part, Text) else Text(part))
-    return text

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from frontdesk.formatting import ago, day_time, time_left
+from frontdesk.formatting import day_time, short_when, time_left
 from frontdesk.when import WhenError, parse_day, parse_when
 
 NY = ZoneInfo("America/New_York")
@@ -85,9 +85,10 @@ def test_time_left(delta, text):
     assert time_left(NOW + delta, NOW) == text
 
 
-def test_ago_and_day_time():
-    assert ago(NOW - timedelta(seconds=20), NOW) == "just now"
-    assert ago(NOW - timedelta(minutes=5), NOW) == "5 min ago"
+def test_day_time_and_short_when():
+    assert short_when(NOW, NY, NOW) == "10:00"
+    assert short_when(NOW - timedelta(days=3), NY, NOW) == "20 Nov 10:00"
+    assert short_when(datetime(2025, 1, 2, 15, tzinfo=UTC), NY, NOW) == "2025-01-02"
     assert day_time(NOW, NY, NOW) == "10:00"
     assert day_time(NOW - timedelta(days=3), NY, NOW) == "Fri 20 Nov 10:00"
     assert day_time(datetime(2025, 1, 2, 15, tzinfo=UTC), NY, NOW) == "2025-01-02 10:00"
