@@ -26,6 +26,7 @@ class CustomerScreen(DeskScreenBase):
         Binding("escape", "back", "Back", id="back"),
         Binding("e", "edit", "Edit", id="edit"),
         Binding("p", "add_phone", "Add number", id="add_phone"),
+        Binding("u", "edit_phone", "Edit number", id="edit_phone", show=False),
         Binding("d", "remove_phone", "Remove number", id="remove_phone", show=False),
         Binding("g", "merge", "Merge", id="merge"),
         Binding("c", "call", "Call", id="call"),
@@ -147,6 +148,19 @@ class CustomerScreen(DeskScreenBase):
     def action_add_phone(self) -> None:
         if self.customer:
             ask_phone(self, self.customer)
+
+    def action_edit_phone(self) -> None:
+        if not self.customer or not self.customer.phones:
+            return
+        choices = [(str(p.id), self.desk.national(p.e164, p.ext) + (f"  {p.label}" if p.label else ""))
+                   for p in self.customer.phones]
+
+        def chosen(phone_id: str | None) -> None:
+            phone = next((p for p in self.customer.phones if str(p.id) == phone_id), None)
+            if phone:
+                ask_phone(self, self.customer, phone)
+
+        self.app.push_screen(Choose("Edit which number?", choices), chosen)
 
     def action_remove_phone(self) -> None:
         if not self.customer or not self.customer.phones:

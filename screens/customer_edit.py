@@ -106,7 +106,8 @@ class EditCustomer(ModalScreen[None]):
         self.dismiss(None)
 
 
-def ask_phone(screen, customer) -> None:
+def ask_phone(screen, customer, phone=None) -> None:
+    """Add a number ('... as mobile' sets its label), or edit `phone` when given."""
     desk = screen.desk
 
     def check(value: str) -> str:
@@ -120,13 +121,22 @@ def ask_phone(screen, customer) -> None:
         return ""
 
     def save(value: str | None) -> None:
-        if value:
-            number, _, label = value.partition(" as ")
+        if not value:
+            return
+        number, _, label = value.partition(" as ")
+        if phone is None:
             screen.run_service(lambda: desk.add_phone(customer.id, number, label.strip()),
                                done=lambda _: screen.notify("Number added", timeout=3))
+        else:
+            screen.run_service(lambda: desk.edit_phone(phone.id, number, label.strip()),
+                               done=lambda _: screen.notify("Number changed", timeout=3))
 
-    screen.app.push_screen(Prompt(f"Add a number for {customer.display_name} "
-                                  "(optionally '... as mobile')", check=check), save)
+    if phone is None:
+        question, value = f"Add a number for {customer.display_name} (optionally '... as mobile')", ""
+    else:
+        question = "Change the number (and its label after ' as ')"
+        value = desk.national(phone.e164, phone.ext) + (f" as {phone.label}" if phone.label else "")
+    screen.app.push_screen(Prompt(question, value=value, check=check), save)
 
 
 def ask_merge(screen, customer) -> None:

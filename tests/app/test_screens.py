@@ -193,3 +193,21 @@ async def test_every_action_with_a_key_is_in_the_command_palette(make_app, desk)
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, SettingsScreen)
+
+
+async def test_editing_a_number_is_audited(make_app, desk):
+    customer = desk.log_call(NewCall(phone="4045550134", name="Maria Lopez")).customer
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_customer(customer.id)
+        await settle(pilot)
+        await pilot.press("u", "enter")  # the only number
+        await settle(pilot)
+        await type_into(pilot, "answer", "404 555 0135 as office")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "(404) 555-0135" in screen_text(app) and "office" in screen_text(app)
+        await pilot.press("h")
+        await settle(pilot)
+        assert "+14045550134 -> +14045550135" in screen_text(app)
