@@ -80,7 +80,7 @@ def connect(path: Path | str) -> Database:
         conn.execute("PRAGMA journal_size_limit = 67108864")
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise DatabaseError(f"{path} is not a FrontDesk database ({exc})") from None
+        raise DatabaseError(f"{path} is not a FrontDesk database ({exc})")
     except DatabaseError:
         conn.close()
         raise
