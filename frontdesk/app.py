@@ -101,9 +101,15 @@ class FrontDeskApp(App):
             self.desk_changed()
 
     def desk_changed(self) -> None:
-        """Reload the queue and tell the visible screen to reload its data."""
+        """Reload settings (another desk may have saved them), the queue, and the visible screen."""
+        self._adopt_settings(self.desk.reload_settings())
         self.tick()
         self.screen.post_message(DeskChanged())
+
+    def _adopt_settings(self, settings) -> None:
+        """New lead time / nag interval without forgetting which reminders already fired."""
+        self.tracker.lead = timedelta(minutes=settings.lead_minutes)
+        self.tracker.nag = timedelta(minutes=settings.nag_minutes)
 
     @work(thread=True, exclusive=True, group="tick")
     def tick(self) -> None:
@@ -148,15 +154,22 @@ class FrontDeskApp(App):
                      title=getattr(self.screen, "TITLE_TEXT", ""))
 
     def settings_changed(self) -> None:
-        self.desk.reload_settings()
-        self.tracker = self._new_tracker()
         self.desk_changed()
 
     # -- actions ----------------------------------------------------------------------------
+    # Single-letter app keys that would leave the screen: not while a text field has focus,
+    # not in a dialog, and not in a form (a stray `q` in the call form must not quit).
+    LEAVING_ACTIONS = frozenset({"new_call", "search", "reports", "settings", "quit"})
+
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        """Letter keys are text while a text field or a list has focus."""
-        if action in ("new_call", "search") and self._typing():
-            return False
+        if action in self.LEAVING_ACTIONS and not getattr(self, "_from_palette", False):
+            from textual.command import CommandPalette
+            from textual.screen import ModalScreen
+
+            screen = self.screen
+            dialog = isinstance(screen, ModalScreen) and not isinstance(screen, CommandPalette)
+            if self._typing() or dialog or getattr(screen, "FORM", False):
+                return False
         return True
 
     def _typing(self) -> bool:
@@ -185,7 +198,9 @@ class FrontDeskApp(App):
     def action_search(self) -> None:
         from screens.search import SearchScreen
 
-        if not isinstance(self.screen, SearchScreen):
+        if isinstance(self.screen, SearchScreen):
+            self.screen.query_one("#query").focus()
+        else:
             self.push_screen(SearchScreen())
 
     def action_help(self) -> None:
@@ -215,15 +230,28 @@ class FrontDeskApp(App):
         """Every action with a key is also in the palette: the app's and the current screen's."""
         yield from super().get_system_commands(screen)
         seen: set[str] = set()
+        for binding in self.BINDINGS:
+            if binding.action in self.LEAVING_ACTIONS - {"quit"} or binding.action == "help":
+                seen.add(binding.action)
+                yield SystemCommand(binding.description, f"key: {binding.key_display or binding.key}",
+                                    partial(self.call_later, self._run_from_palette, binding.action, self))
         for key, active in screen.active_bindings.items():
             binding = active.binding
-            if not active.enabled or not binding.description or binding.action in seen:
+            if active.node is self or not active.enabled or not binding.description:
                 continue
-            if binding.action in ("focus_next", "focus_previous", "quit"):
+            if binding.action in seen:
                 continue
             seen.add(binding.action)
             yield SystemCommand(binding.description, f"key: {key}",
-                                partial(self.call_later, self.run_action, binding.action, active.node))
+                                partial(self.call_later, self._run_from_palette, binding.action, active.node))
+
+    async def _run_from_palette(self, action: str, node) -> None:
+        """A command chosen by name is meant: the letter-key guards below do not apply."""
+        self._from_palette = True
+        try:
+            await self.run_action(action, node)
+        finally:
+            self._from_palette = False
 
 def run_app(db_path: Path, operator: str, clock: Clock | None = None) -> None:
     from .db import open_database

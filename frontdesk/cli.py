@@ -83,6 +83,9 @@ def log(ctx: Context, phone, name, company, note, topic, direction, outcome, at_
 
     if callback_in and callback_at:
         raise click.UsageError("give --callback-in or --callback-at, not both")
+    if outcome and outcome != "callback" and (callback_in or callback_at):
+        raise click.UsageError(f"--outcome {outcome} cannot promise a callback; leave --outcome out "
+                               "or use --outcome callback")
     _operator(ctx, op)
     desk = ctx.desk()
     now = ctx.clock.now()

@@ -6,13 +6,14 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 
-def _span(minutes: int) -> str:
+def span(minutes: int) -> str:
+    """A duration in words: '12 min', '1 h 30 min', '3 h', '2 days' (whole units, rounded down)."""
     if minutes < 60:
         return f"{minutes} min"
     hours, rest = divmod(minutes, 60)
     if hours < 24:
         return f"{hours} h {rest} min" if rest and hours < 3 else f"{hours} h"
-    days = round(minutes / 1440)
+    days = minutes // 1440
     return f"{days} day" if days == 1 else f"{days} days"
 
 
@@ -22,8 +23,8 @@ def time_left(due: datetime, now: datetime) -> str:
     if -60 < seconds <= 0:
         return "due now"
     if seconds > 0:
-        return f"in {_span(max(1, int(seconds + 59) // 60))}"
-    return f"{_span(int(-seconds) // 60)} overdue"
+        return f"in {span(max(1, int(seconds + 59) // 60))}"
+    return f"{span(int(-seconds) // 60)} overdue"
 
 
 def clock_time(at: datetime, zone: ZoneInfo) -> str:

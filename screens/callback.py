@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Static
 
-from frontdesk.formatting import day_time, time_left
+from frontdesk.formatting import day_time, span, time_left
 from widgets.caller_card import CallerCardView
 from widgets.safe import block, plain
 
@@ -46,7 +46,7 @@ class CallbackScreen(DeskScreenBase):
             with VerticalScroll(id="cb-detail"):
                 yield Static("", id="cb-text")
             yield CallerCardView(id="cb-card")
-        yield Footer()
+        yield Footer(compact=True)
 
     @work(thread=True, exclusive=True, group="cb-load")
     def reload(self) -> None:
@@ -67,19 +67,23 @@ class CallbackScreen(DeskScreenBase):
         text.append_text(plain(cb.caller, style="bold"))
         text.append(f"  {self.desk.national(cb.e164)}\n")
         if cb.state == "open":
-            mark = "!! OVERDUE" if cb.due_at <= now else "due"
-            text.append(f"{mark} {day_time(cb.due_at, zone, now)} ({time_left(cb.due_at, now)})", style="bold")
+            if cb.due_at <= now:
+                text.append(f"!! OVERDUE: was due {day_time(cb.due_at, zone, now)}, "
+                            f"{time_left(cb.due_at, now)}", style="bold")
+            else:
+                text.append(f"due {day_time(cb.due_at, zone, now)} ({time_left(cb.due_at, now)})", style="bold")
         else:
             text.append(cb.state.upper(), style="bold")
             if cb.state == "done":
                 text.append(f" {day_time(cb.done_at, zone, now)}, "
-                            f"{'kept on time' if cb.kept_on_time else 'late'}, waited {cb.waited_min} min")
+                            f"{'kept on time' if cb.kept_on_time else 'late'}, "
+                            f"the customer waited {span(cb.waited_min or 0)}")
         text.append("\nassigned to ")
         text.append_text(plain(cb.assignee))
         text.append(f", attempts {cb.attempts}")
-        warning = self.desk.caller_time_warning(cb.e164, cb.due_at) if cb.e164 else ""
+        warning = self.desk.caller_time_warning(cb.e164, now) if cb.e164 and cb.state == "open" else ""
         if warning:
-            text.append(f"\n{warning}", style="italic")
+            text.append(f"\nnow {warning}", style="italic")
         text.append("\n\nTopic: ", style="bold")
         text.append_text(plain(cb.topic or "-"))
         text.append("\nOriginal note:\n", style="bold")
@@ -101,7 +105,7 @@ class CallbackScreen(DeskScreenBase):
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action in {"call_back", "reschedule", "reassign", "cancel_callback", "acknowledge", "snooze"}:
-            return True if self.cb is not None and self.cb.state == "open" else None
+            return self.cb is not None and self.cb.state == "open"
         return True
 
     def action_back(self) -> None:

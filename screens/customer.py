@@ -53,7 +53,7 @@ class CustomerScreen(DeskScreenBase):
             yield Static("", id="promises")
         yield Label("History", classes="section-title", id="history-title")
         yield CallTable(show_caller=False, id="history")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#history", CallTable).focus()

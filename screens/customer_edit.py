@@ -30,8 +30,7 @@ class EditCustomer(ModalScreen[None]):
 
     def __init__(self, customer) -> None:
         super().__init__()
-        self.customer = customer
-        self.version = customer.version
+        self.customer = customer  # the version this form started from
 
     def compose(self) -> ComposeResult:
         c = self.customer
@@ -58,12 +57,19 @@ class EditCustomer(ModalScreen[None]):
             "notes": self.query_one("#notes", TextArea).text,
         }
 
-    def action_save(self, version: int | None = None) -> None:
+    def my_changes(self) -> dict:
+        """Only the fields edited in this form, compared with the version it started from."""
+        return {k: v for k, v in self.values().items() if v.strip() != getattr(self.customer, k)}
+
+    def action_save(self) -> None:
+        self._save(self.my_changes(), self.customer.version)
+
+    def _save(self, changes: dict, version: int, note: str = "Customer saved") -> None:
         desk = self.app.desk
         try:
-            desk.update_customer(self.customer.id, version or self.version, **self.values())
+            desk.update_customer(self.customer.id, version, **changes)
         except ConflictError as exc:
-            self._conflict(exc.current)
+            self._conflict(exc.current, changes)
             return
         except DeskError as exc:
             self.query_one("#edit-error", Static).update(Text(str(exc)))
@@ -71,35 +77,44 @@ class EditCustomer(ModalScreen[None]):
         except StorageError as exc:
             self.query_one("#edit-error", Static).update(Text(f"Not saved ({exc}); your edits are kept."))
             return
-        self.app.notify("Customer saved", timeout=3)
+        self.app.notify(note, timeout=4)
         self.dismiss(None)
         self.app.desk_changed()
 
-    def _conflict(self, current) -> None:
-        """Show both versions; the user picks. Nobody silently overwrites anybody."""
-        mine = self.values()
+    def _conflict(self, current, mine: dict) -> None:
+        """Someone saved meanwhile. Their edits to other fields are kept; only a field both
+        changed differently is a clash, and for those the user sees both and chooses."""
+        clashes = [k for k, v in mine.items()
+                   if getattr(current, k) != getattr(self.customer, k) and getattr(current, k) != v.strip()]
+        if not clashes:
+            self.customer = current
+            self._save(mine, current.version, "Saved, together with the other desk's changes")
+            return
         text = Text("Someone else saved this customer while you were editing.\n", style="bold")
-        for key in ("name", "company", "notes"):
-            theirs = getattr(current, key)
-            if theirs != mine[key].strip():
-                text.append(f"\n{key}\n  theirs: ")
-                text.append_text(plain(theirs, 50))
-                text.append("\n  yours:  ")
-                text.append_text(plain(mine[key], 50))
+        for key in clashes:
+            text.append(f"\n{key}\n  theirs: ")
+            text.append_text(plain(getattr(current, key), 50))
+            text.append("\n  yours:  ")
+            text.append_text(plain(mine[key], 50))
 
         def decide(choice: str | None) -> None:
             if choice == "mine":
-                self.action_save(version=current.version)
+                self.customer = current
+                self._save(mine, current.version)
             elif choice == "theirs":
-                self.app.notify("Kept their version", timeout=3)
-                self.dismiss(None)
-                self.app.desk_changed()
-            # "edit": stay in the form with everything typed; the next save compares again
-            elif choice == "edit":
-                self.version = current.version
+                self.customer = current
+                rest = {k: v for k, v in mine.items() if k not in clashes}
+                self._save(rest, current.version, "Kept their version")
+            elif choice == "edit":  # the form now shows theirs where you had not edited
+                for key in ("name", "company"):
+                    if key not in mine:
+                        self.query_one(f"#{key}", Input).value = getattr(current, key)
+                if "notes" not in mine:
+                    self.query_one("#notes", TextArea).text = current.notes
+                self.customer = current
 
         self.app.push_screen(Choose(text.plain, [
-            ("mine", "Save mine over theirs"), ("theirs", "Keep theirs, drop mine"),
+            ("mine", "Save mine over theirs"), ("theirs", "Keep theirs for these fields"),
             ("edit", "Keep editing (based on theirs)")]), decide)
 
     def action_cancel(self) -> None:

@@ -43,7 +43,7 @@ class DeskScreen(DeskScreenBase):
         yield Label("", classes="hint", id="queue-empty")
         yield Label("Today's calls", classes="section-title", id="calls-title")
         yield CallTable(id="calls")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#calls", CallTable).focus()

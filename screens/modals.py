@@ -31,9 +31,9 @@ class Confirm(ModalScreen[bool]):
         Binding("y", "answer(True)", "Yes"),
     ]
 
-    def __init__(self, question: str, yes: str = "Yes", no: str = "No") -> None:
+    def __init__(self, question: str, yes: str = "Yes", no: str = "No", focus_no: bool = False) -> None:
         super().__init__()
-        self.question, self.yes, self.no = question, yes, no
+        self.question, self.yes, self.no, self.focus_no = question, yes, no, focus_no
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -43,7 +43,8 @@ class Confirm(ModalScreen[bool]):
                 yield Button(self.no, id="no")
 
     def on_mount(self) -> None:
-        self.query_one("#yes", Button).focus()
+        # A destructive question starts on the safe answer, so Enter does not lose work.
+        self.query_one("#no" if self.focus_no else "#yes", Button).focus()
 
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)

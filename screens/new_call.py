@@ -19,7 +19,7 @@ from textual.widgets.option_list import Option
 from frontdesk import phones
 from frontdesk.errors import DeskError
 from frontdesk.formatting import clock_time, day_time, time_left
-from frontdesk.hours import PRESETS
+from frontdesk.hours import PRESETS, parse_duration
 from frontdesk.models import OUTCOMES
 from frontdesk.services import NewCall, StorageError
 from frontdesk.when import WhenError, parse_when
@@ -34,6 +34,7 @@ FIELDS = ("phone", "name", "topic", "note", "outcome", "direction", "promise", "
 
 class NewCallScreen(DeskScreenBase):
     TITLE_TEXT = "new call"
+    FORM = True  # letter keys of the app (q, r, s...) do not leave a half-typed call
     # ctrl+s is deliberately not a priority binding: it travels through the focused field's
     # queue, so every key typed before it (one burst over SSH) is in the field when it saves.
     BINDINGS = [
@@ -52,8 +53,6 @@ class NewCallScreen(DeskScreenBase):
     NewCallScreen #note { height: 4; width: 1fr; border: none; padding: 0 1; background: $boost; }
     NewCallScreen #note:focus { background: $accent 30%; }
     NewCallScreen .field > Select { width: 1fr; }
-    NewCallScreen Select > SelectCurrent { border: none; height: 1; padding: 0 1; background: $boost; }
-    NewCallScreen Select:focus > SelectCurrent { background: $accent 30%; }
     NewCallScreen #promise-row, NewCallScreen #due-row, NewCallScreen #assignee-row { display: none; }
     NewCallScreen .-callback #promise-row, NewCallScreen .-callback #assignee-row { display: block; }
     NewCallScreen .-custom #due-row { display: block; }
@@ -75,9 +74,11 @@ class NewCallScreen(DeskScreenBase):
     def compose(self) -> ComposeResult:
         d, settings = self.draft, self.desk.settings
         outcomes = [(label, code) for code, label in OUTCOMES.items()]
-        presets = [(label, key) for key, label in PRESETS] + [("custom time...", "custom")]
-        default_promise = d.get("promise") or (
-            settings.default_promise if settings.default_promise in dict(PRESETS) else "1bh")
+        presets = [(label, key) for key, label in PRESETS]
+        if settings.default_promise not in dict(PRESETS):  # a desk's own default, e.g. "2bh"
+            presets.insert(0, (str(parse_duration(settings.default_promise)), settings.default_promise))
+        presets.append(("custom time...", "custom"))
+        default_promise = d.get("promise") or settings.default_promise
         yield self.status_bar()
         with Horizontal(id="body"):
             with VerticalScroll(id="form"):
@@ -116,14 +117,17 @@ class NewCallScreen(DeskScreenBase):
                 yield Static("", classes="error", id="error")
             with Vertical(id="side"):
                 yield CallerCardView(id="card")
-        yield Footer()
+        yield Footer(compact=True)
 
     def focus_first_field(self) -> None:
-        """Focus the phone field now (not after a refresh), so keys already on their way land in it."""
-        self.set_focus(self.query_one("#phone", Input))
+        """Focus now (not after a refresh), so keys already on their way land in the field: the
+        phone, or the note when the form comes pre-filled for a known customer (a call-back)."""
+        prefilled = self.customer_id is not None and self.draft.get("phone")
+        self.set_focus(self.query_one("#note" if prefilled else "#phone"))
 
     def on_mount(self) -> None:
         self.focus_first_field()
+        self.initial = {n: self.value(n) for n in ("phone", "name", "topic", "note")}
         self._sync_promise()
         if self.customer_id:
             self.load_card(self.customer_id)
@@ -160,7 +164,9 @@ class NewCallScreen(DeskScreenBase):
         return data
 
     def typed_anything(self) -> bool:
-        return any(self.value(n).strip() for n in ("phone", "name", "topic", "note"))
+        """Anything typed beyond what the form opened with (a pre-filled call-back is not typing)."""
+        return any(self.value(n).strip() and self.value(n) != self.initial.get(n)
+                   for n in ("phone", "name", "topic", "note"))
 
     # -- caller recognition -----------------------------------------------------------------
     @on(Input.Changed, "#phone")
@@ -285,6 +291,9 @@ class NewCallScreen(DeskScreenBase):
             preview.update("")
             return
         now = self.desk.clock.now()
+        if due <= now:
+            preview.update(Text(f"{day_time(due, self.desk.zone, now)} has already passed", style="italic"))
+            return
         text = Text(f"due {day_time(due, self.desk.zone, now)} ({time_left(due, now)})", style="bold")
         warning = self._caller_hours_warning(due)
         if warning:
@@ -313,8 +322,12 @@ class NewCallScreen(DeskScreenBase):
     # -- drafts -----------------------------------------------------------------------------
     @on(Input.Changed)
     @on(TextArea.Changed)
-    def _any_change(self) -> None:
+    def _any_change(self, event) -> None:
         self.schedule_draft()
+        widget = getattr(event, "input", None) or getattr(event, "text_area", None)
+        if widget is not None and widget.has_class("-invalid"):
+            widget.remove_class("-invalid")  # the user is fixing it: the old reason goes
+            self.query_one("#error", Static).update("")
 
     def schedule_draft(self) -> None:
         self._dirty = True
@@ -428,7 +441,7 @@ class NewCallScreen(DeskScreenBase):
                 self._discard()
 
         self.app.push_screen(Confirm("Discard this call? What you typed will be lost.",
-                                     yes="Discard", no="Keep typing"), answer)
+                                     yes="Discard", no="Keep typing", focus_no=True), answer)
 
     def _discard(self) -> None:
         self._saving = True

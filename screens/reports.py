@@ -40,7 +40,7 @@ class ReportsScreen(DeskScreenBase):
         yield self.status_bar()
         with VerticalScroll(id="report"):
             yield Static("", id="report-text")
-        yield Footer()
+        yield Footer(compact=True)
 
     @work(thread=True, exclusive=True, group="report")
     def reload(self) -> None:
@@ -97,7 +97,8 @@ class ReportsScreen(DeskScreenBase):
         self.reload()
 
     def action_export(self) -> None:
-        folder = platformdirs.user_documents_path()
+        documents = platformdirs.user_documents_path()
+        folder = documents if documents.is_dir() else Path.home()
         suggestion = folder / f"frontdesk-calls-{self.day.isoformat()}.csv"
 
         def check(value: str) -> str:

@@ -17,7 +17,10 @@ from .base import DeskScreenBase
 
 class SearchScreen(DeskScreenBase):
     TITLE_TEXT = "search"
-    BINDINGS = [Binding("escape", "back", "Back", id="back")]
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="back"),
+        Binding("down", "to_results", "Results", id="to_results", show=False),
+    ]
     DEFAULT_CSS = """
     SearchScreen #query { margin: 0 0; }
     SearchScreen #customers { height: auto; max-height: 8; border: none; }
@@ -30,7 +33,7 @@ class SearchScreen(DeskScreenBase):
         yield OptionList(id="customers")
         yield Label("Calls whose notes match", classes="section-title", id="calls-title")
         yield CallTable(id="calls")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#query", Input).focus()
@@ -41,6 +44,12 @@ class SearchScreen(DeskScreenBase):
     @on(Input.Changed, "#query")
     def _changed(self, event: Input.Changed) -> None:
         self.search(event.value)
+
+    def action_to_results(self) -> None:
+        if self.focused is self.query_one("#query"):
+            self._submitted()
+        else:
+            self.focus_next()
 
     @on(Input.Submitted, "#query")
     def _submitted(self) -> None:

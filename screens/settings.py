@@ -22,6 +22,7 @@ DAY_NAMES = dict(zip(WEEKDAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "F
 
 class SettingsScreen(DeskScreenBase):
     TITLE_TEXT = "settings"
+    FORM = True
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="save"),
         Binding("escape", "back", "Back", id="back"),
@@ -46,7 +47,7 @@ class SettingsScreen(DeskScreenBase):
             yield Static("", classes="error", id="settings-error")
             yield Static(Text("ctrl+s saves for every desk on this database; Escape leaves unsaved.",
                               style="dim"))
-        yield Footer()
+        yield Footer(compact=True)
 
     def _field(self, label: str, name: str, value: str, placeholder: str = "") -> Horizontal:
         return Horizontal(Label(label), Input(value, placeholder=placeholder, id=name), classes="field")

@@ -46,7 +46,8 @@ class CallerCardView(Static):
         if card.open_callbacks:
             text.append("\nOpen promises:", style="bold")
             for cb in card.open_callbacks[:3]:
-                text.append(f"\n ! {time_left(cb.due_at, now)} ", style="bold")
+                mark = "!!" if cb.due_at <= now else " -"
+                text.append(f"\n{mark} {time_left(cb.due_at, now)} ", style="bold" if mark == "!!" else "")
                 text.append_text(plain(cb.topic, 24))
         text.append(f"\n{card.call_count} call{'s' if card.call_count != 1 else ''}", style="bold")
         for call in card.recent_calls:

@@ -157,8 +157,8 @@ async def test_enter_on_the_queue_opens_the_promise_with_its_original_note(make_
         assert type(app.screen).__name__ == "CallbackScreen"
         text = screen_text(app)
         assert "parcel stuck in customs" in text and "Oliver" in text
-        # Due 11:00 New York = 16:00 London: their time is shown.
-        assert "their time 16:00 (Europe/London)" in text
+        # 10:00 in New York is 15:00 in London: their time now is shown.
+        assert "now their time 15:00 (Europe/London)" in text
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, DeskScreen)

@@ -112,3 +112,33 @@ async def test_outbound_call_is_selectable(make_app, desk):
         await pilot.press("n", *"4045550134", "ctrl+o", "ctrl+s")
         await settle(pilot)
     assert desk.todays_calls()[0].direction == "out"
+
+
+async def test_letter_keys_do_not_leave_a_half_typed_call(make_app, desk):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n", *"4045550134", "tab", "tab", "tab", "tab")  # to the outcome drop-down
+        assert app.focused.id == "outcome"
+        await pilot.press("q", "r", "s", "n", "slash")
+        await settle(pilot)
+        assert app.is_running and isinstance(app.screen, NewCallScreen)
+        assert app.screen.query_one("#phone", Input).value == "4045550134"
+
+
+async def test_call_back_form_starts_in_the_note(make_app, desk):
+    desk.log_call(NewCall(phone="4045550134", name="Bo", outcome="callback"))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#queue").focus()
+        await pilot.press("c")
+        await settle(pilot)
+        assert app.focused.id == "note"
+        await pilot.press(*"Confirmed Wed", "escape")  # typed: asks, and starts on "Keep typing"
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, NewCallScreen)
+        assert app.screen.value("note") == "Confirmed Wed"
+        assert app.screen.value("phone") == "(404) 555-0134"

@@ -124,3 +124,65 @@ async def test_conflicting_edit_is_detected_and_both_versions_shown(desk, db_pat
         assert ("ann", "Maria López-Raj", "Maria Lopez-Ann") in history
         assert ("raj", "Maria Lopez", "Maria López-Raj") in history
         raj.store.close()
+
+
+async def test_settings_saved_on_another_desk_reach_this_one(desk, db_path, clock):
+    from dataclasses import replace
+
+    app = FrontDeskApp(desk, offer_draft=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        raj = other_desk(db_path, clock)
+        raj.save_settings(replace(raj.settings, lead_minutes=25, nag_minutes=3, desk_name="Acme desk"))
+        await wait_for(pilot, lambda: app.desk.settings.lead_minutes == 25)
+        assert app.tracker.lead.total_seconds() == 25 * 60 and app.tracker.nag.total_seconds() == 180
+        await settle(pilot)
+        assert "Acme desk" in screen_text(app)
+        raj.store.close()
+
+
+async def test_edits_to_different_fields_merge_without_asking(desk, db_path, clock):
+    logged = desk.log_call(NewCall(phone="4045550134", name="Maria Lopez"))
+    app = FrontDeskApp(desk, offer_draft=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_customer(logged.customer.id)
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        raj = other_desk(db_path, clock)
+        raj.update_customer(logged.customer.id, 1, company="Lopez Ltd")
+        app.screen.query_one("#name", Input).value = "Maria Lopez Garcia"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerScreen)  # no dialog: nothing clashed
+        merged = desk.customer(logged.customer.id)
+        assert (merged.name, merged.company) == ("Maria Lopez Garcia", "Lopez Ltd")
+        raj.store.close()
+
+
+async def test_keep_editing_after_a_clash_shows_their_other_fields(desk, db_path, clock):
+    logged = desk.log_call(NewCall(phone="4045550134", name="Maria Lopez"))
+    app = FrontDeskApp(desk, offer_draft=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_customer(logged.customer.id)
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        raj = other_desk(db_path, clock)
+        raj.update_customer(logged.customer.id, 1, name="Maria L. (Raj)", company="Lopez Ltd")
+        app.screen.query_one("#name", Input).value = "Maria (Ann)"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("down", "down", "enter")  # "Keep editing (based on theirs)"
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, EditCustomer)
+        assert form.query_one("#company", Input).value == "Lopez Ltd"  # theirs, untouched by me
+        assert form.query_one("#name", Input).value == "Maria (Ann)"  # mine, still there
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        final = desk.customer(logged.customer.id)
+        assert (final.name, final.company) == ("Maria (Ann)", "Lopez Ltd")
+        raj.store.close()

@@ -189,7 +189,10 @@ async def test_every_action_with_a_key_is_in_the_command_palette(make_app, desk)
                       "Reschedule", "Ack", "Snooze", "Reassign", "Cancel callback", "Mine/all"):
             assert title in titles
         await pilot.press("ctrl+p", *"Settings")
-        await settle(pilot)
+        for _ in range(40):  # the palette searches its providers in the background
+            await pilot.pause(0.05)
+            if app.screen.query("OptionList").first().option_count:
+                break
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, SettingsScreen)

@@ -1,0 +1,78 @@
+"""Lists that grow without bound reach the screen one page at a time (mechanism, not seconds:
+tests/bench/bench.py measures the time)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from pilot_helpers import settle
+
+from frontdesk.services import PAGE, NewCall
+from screens.customer import CustomerScreen
+from screens.desk import DeskScreen
+from widgets.call_table import CallTable
+
+MORE = 50
+
+
+def log_many(desk, clock, n: int, phone: str = "+14045550101", name: str = "Busy Caller",
+             step: timedelta = timedelta(minutes=2)) -> int:
+    """n calls from one caller, the last one just before now; returns the customer id."""
+    start = clock.now() - step * n
+    with desk.store.write():
+        for i in range(n):
+            logged = desk.log_call(NewCall(phone=phone, name=name, topic=f"topic {i}",
+                                           note=f"note {i}", at=start + step * i))
+    return logged.customer.id
+
+
+async def test_the_desk_shows_one_page_of_todays_calls(make_app, desk, clock):
+    log_many(desk, clock, PAGE + MORE)
+    assert len(desk.calls_on(desk.today(), limit=10 * PAGE)) == PAGE + MORE
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, DeskScreen)
+        table = app.screen.query_one("#calls", CallTable)
+        assert table.row_count == PAGE
+        assert len(table.calls) == PAGE
+        newest = desk.todays_calls(limit=1)[0]
+        assert table.get_row_index(str(newest.id)) == 0  # the page is the newest calls
+        assert f"({PAGE}+)" in str(app.screen.query_one("#calls-title").content)
+
+
+async def test_the_customer_page_shows_one_page_and_l_loads_the_next(make_app, desk, clock):
+    customer_id = log_many(desk, clock, PAGE + MORE, step=timedelta(hours=3))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_customer(customer_id)
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CustomerScreen)
+        table = screen.query_one("#history", CallTable)
+        assert table.row_count == PAGE
+        assert screen.more
+        await pilot.press("l")
+        await settle(pilot)
+        assert table.row_count == PAGE + MORE
+        assert not screen.more
+        ids = [int(key.value) for key in table.rows]
+        assert len(set(ids)) == PAGE + MORE  # the second page continues the first, no repeats
+        await pilot.press("l")  # nothing older: stays as it is
+        await settle(pilot)
+        assert table.row_count == PAGE + MORE
+
+
+def test_service_lists_are_pages(desk, clock):
+    """Every list the screens ask for is capped, whatever is stored."""
+    customer_id = log_many(desk, clock, PAGE + MORE)
+    assert len(desk.todays_calls()) == PAGE
+    assert len(desk.history(customer_id)) == PAGE
+    last = desk.history(customer_id)[-1]
+    from frontdesk.clock import to_iso
+
+    older = desk.history(customer_id, before=(to_iso(last.at), last.id))
+    assert len(older) == MORE
+    assert len(desk.search("note").calls) <= 50
+    assert len(desk.find_callers("Busy")) <= 8
