@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,16 +15,17 @@ from .migrations import SCHEMA_STEPS, migrations
 
 BUSY_TIMEOUT_MS = 8000
 NETWORK_FILESYSTEMS = {"nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "9p", "afs", "ncpfs"}
+MOUNTS = Path("/proc/mounts")  # where filesystem_type looks; tests point it at a fake table
 
 
 class DatabaseError(Exception):
     """The database cannot be used; the message says why and what to do."""
 
 
-def filesystem_type(path: Path) -> str:
+def filesystem_type(path: Path, mounts_file: Path | None = None) -> str:
     """The type of the filesystem holding path, from /proc/mounts ('' when unknown)."""
     try:
-        mounts = Path("/proc/mounts").read_text().splitlines()
+        mounts = Path(mounts_file or MOUNTS).read_text().splitlines()
     except OSError:
         return ""
     target = str(path.resolve())
@@ -47,8 +49,28 @@ def _create_private(path: Path) -> None:
     if path.exists():
         return
     shared = bool(path.parent.stat().st_mode & 0o2000)
-    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o660 if shared else 0o600)
-    os.close(fd)
+    mode = 0o660 if shared else 0o600
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, mode)
+    except FileExistsError:
+        return  # another desk created it a moment ago
+    try:
+        os.fchmod(fd, mode)  # exactly this mode: a umask of 022 would take the group's write away
+    finally:
+        os.close(fd)
+
+
+def _switch_to_wal(conn: sqlite3.Connection) -> str:
+    """PRAGMA journal_mode = WAL fails at once with 'database is locked' (the busy handler is
+    not consulted) while another process is opening or converting the same file: retry."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            return conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.005)
 
 
 def connect(path: Path | str) -> Database:
@@ -72,15 +94,18 @@ def connect(path: Path | str) -> Database:
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         _refuse_foreign(db, path)  # before the first write (the WAL switch) touches the file
-        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        mode = _switch_to_wal(conn)
         if mode.lower() != "wal" and os.access(path, os.W_OK):
             raise DatabaseError(f"cannot switch {path} to WAL mode (got {mode})")
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA journal_size_limit = 67108864")
+    except sqlite3.OperationalError as exc:  # locked for longer than the busy timeout, I/O
+        conn.close()
+        raise DatabaseError(f"cannot open {path}: {exc}") from None
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise DatabaseError(f"{path} is not a FrontDesk database ({exc})")
+        raise DatabaseError(f"{path} is not a FrontDesk database ({exc})") from None
     except DatabaseError:
         conn.close()
         raise

@@ -60,6 +60,7 @@ class CallbackScreen(DeskScreenBase):
             self.reload()
 
     def _show(self, cb, events, card) -> None:
+        state_changed = self.cb is None or self.cb.state != cb.state
         self.cb = cb
         now, zone = self.desk.clock.now(), self.desk.zone
         text = Text()
@@ -101,7 +102,8 @@ class CallbackScreen(DeskScreenBase):
             text.append("\n")
         self.query_one("#cb-text", Static).update(text)
         self.query_one("#cb-card", CallerCardView).show_card(card, zone, now, self.desk.national)
-        self.refresh_bindings()
+        if state_changed:
+            self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action in {"call_back", "reschedule", "reassign", "cancel_callback", "acknowledge", "snooze"}:

@@ -1,0 +1,194 @@
+"""Many desks on one file at once: real processes and real connections, no mocks.
+
+Four processes log 50 calls each through `frontdesk log` at the same moment on a database
+none of them has created yet; two threads with their own connections write at the same time.
+Nothing may fail, nothing may be lost, nothing may be stored twice."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from frontdesk.clock import FixedClock
+from frontdesk.db import open_database, transaction
+from frontdesk.services import Desk, NewCall
+from frontdesk.store import Store
+
+ROOT = Path(__file__).resolve().parents[2]
+PROCESSES = 4
+CALLS_EACH = 50
+ENV = {"TZ": "America/New_York", "FRONTDESK_REGION": "US"}
+
+# One interpreter per desk, 50 `frontdesk log` commands in it (each opens the database as a
+# separate `frontdesk log` process would): a fast stand-in for 50 shell invocations.
+WORKER = textwrap.dedent("""
+    import contextlib, io, os, sys, time
+    from frontdesk.cli import main
+
+    path, worker, go, count = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+    print("ready", flush=True)
+    while not os.path.exists(go):
+        time.sleep(0.002)
+    failed = 0
+    for n in range(count):
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            code = main(["--db", path, "--operator", f"desk{worker}", "log",
+                         "--phone", f"404555{worker}{n:03d}", "--name", f"Caller {worker}-{n}",
+                         "--note", "concurrent", "--uid", f"w{worker}-{n}"])
+        if code != 0:
+            failed += 1
+        else:
+            print(out.getvalue().strip(), f"w{worker}-{n}", flush=True)
+    sys.exit(1 if failed else 0)
+""")
+
+
+def start_workers(db: Path, go: Path) -> list[subprocess.Popen]:
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WORKER, str(db), str(worker), str(go), str(CALLS_EACH)],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        for worker in range(PROCESSES)
+    ]
+    for proc in procs:  # every interpreter is up and waiting: the start is simultaneous
+        assert proc.stdout.readline().strip() == "ready", proc.stderr.read()
+    return procs
+
+
+def test_four_processes_log_fifty_calls_each_at_the_same_time(tmp_path):
+    db = tmp_path / "desk.db"  # fresh: the four race to create and upgrade it too
+    go = tmp_path / "go"
+    procs = start_workers(db, go)
+    go.touch()
+    printed: list[tuple[int, str]] = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, f"a desk failed:\n{err}"
+        assert "Traceback" not in err and "locked" not in err, err
+        printed += [(int(line.split()[0]), line.split()[1]) for line in out.splitlines()]
+
+    expected = {f"w{w}-{n}" for w in range(PROCESSES) for n in range(CALLS_EACH)}
+    assert len(printed) == PROCESSES * CALLS_EACH
+    assert {uid for _, uid in printed} == expected
+    assert len({call_id for call_id, _ in printed}) == len(printed), "two commands got one id"
+
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        stored = dict(conn.execute("SELECT uid, id FROM calls").fetchall())
+        assert conn.execute("SELECT count(*) FROM calls").fetchone()[0] == 200
+        assert set(stored) == expected
+        assert all(stored[uid] == call_id for call_id, uid in printed)
+        # Every call made its own customer (distinct numbers), each number stored once.
+        assert conn.execute("SELECT count(*) FROM customers").fetchone()[0] == 200
+        assert conn.execute("SELECT count(DISTINCT e164), count(*) FROM phones").fetchone() == (200, 200)
+        operators = dict(conn.execute("SELECT operator, count(*) FROM calls GROUP BY operator").fetchall())
+        assert operators == {f"desk{w}": CALLS_EACH for w in range(PROCESSES)}
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    finally:
+        conn.close()
+
+
+def _desk(db: Path, operator: str) -> Desk:
+    """A desk on its own connection, as another process would have."""
+    clock = FixedClock(datetime(2026, 11, 23, 15, 0, tzinfo=UTC))
+    return Desk(Store(open_database(db)), clock, operator, env=ENV)
+
+
+def test_two_threads_with_their_own_connections_write_at_once(db_path):
+    first, second = _desk(db_path, "ann"), _desk(db_path, "raj")
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def write(desk: Desk, tag: str, digit: int) -> None:
+        try:
+            barrier.wait()
+            for n in range(40):
+                desk.log_call(NewCall(phone=f"404555{digit}{n:03d}", name=f"{tag} {n}", uid=f"{tag}-{n}"))
+                desk.save_draft({"phone": f"{n}"})  # drafts are written all day long too
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(first, "ann", 1)),
+               threading.Thread(target=write, args=(second, "raj", 2))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    try:
+        assert errors == []
+        rows = first.store.db.execute("SELECT operator, count(*) FROM calls GROUP BY operator").fetchall()
+        assert dict(rows) == {"ann": 40, "raj": 40}
+        assert first.store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        first.store.close()
+        second.store.close()
+
+
+def test_a_writer_waits_for_another_connections_transaction_instead_of_failing(db_path):
+    """BEGIN IMMEDIATE takes the write lock up front, so the busy timeout applies: the second
+    writer waits while the first holds its transaction, then goes ahead."""
+    first, second = _desk(db_path, "ann"), _desk(db_path, "raj")
+    holding = threading.Event()
+    held_for = 0.6
+
+    def hold() -> None:
+        with first.store.write():
+            first.store.db.execute("INSERT INTO drafts VALUES ('ann', '2026-11-23T15:00:00Z', '{}')")
+            holding.set()
+            time.sleep(held_for)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert holding.wait(5)
+        started = time.monotonic()
+        logged = second.log_call(NewCall(phone="4045550134", name="Waited", uid="waited"))
+        waited = time.monotonic() - started
+        holder.join(5)
+        assert logged.call.id
+        assert waited >= held_for / 2, "the second writer did not wait for the first"
+        assert second.store.call_id_for_uid("waited") == logged.call.id
+        assert first.draft() == {}
+    finally:
+        holder.join(5)
+        first.store.close()
+        second.store.close()
+
+
+def test_a_transaction_that_starts_by_reading_still_waits(db_path):
+    """A read followed by a write in one transaction (check uid, then insert) is where a
+    deferred BEGIN fails at once with 'database is locked'; `transaction` must not."""
+    first, second = _desk(db_path, "ann"), _desk(db_path, "raj")
+    holding, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with transaction(first.store.db):
+            first.store.db.execute("INSERT INTO drafts VALUES ('ann', 'x', '{}')")
+            holding.set()
+            release.wait(5)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert holding.wait(5)
+        threading.Timer(0.3, release.set).start()
+        with transaction(second.store.db) as db:
+            db.execute("SELECT count(*) FROM drafts").fetchone()
+            db.execute("INSERT INTO drafts VALUES ('raj', 'y', '{}')")
+        count = second.store.db.execute("SELECT count(*) FROM drafts").fetchone()[0]
+        assert count == 2
+    finally:
+        release.set()
+        holder.join(5)
+        first.store.close()
+        second.store.close()
