@@ -195,7 +195,7 @@ class NewCallScreen(DeskScreenBase):
         options.clear_options()
         self._matches = {str(m.customer.id): m for m in matches}
         for match in matches:
-            line = Text()
+            line = Text(no_wrap=True, overflow="ellipsis")
             line.append_text(plain(match.customer.display_name, 30))
             number = match.phone or (match.customer.phones[0] if match.customer.phones else None)
             if number:

@@ -71,7 +71,7 @@ class SearchScreen(DeskScreenBase):
         options = self.query_one("#customers", OptionList)
         options.clear_options()
         for customer in results.customers:
-            line = Text()
+            line = Text(no_wrap=True, overflow="ellipsis")
             line.append_text(plain(customer.display_name, 40))
             for phone in customer.phones[:2]:
                 line.append(f"  {self.desk.national(phone.e164, phone.ext)}", style="dim")
