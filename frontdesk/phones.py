@@ -87,10 +87,15 @@ def try_parse(text: str, region: str) -> Phone | None:
 
 def national(e164: str, region: str, ext: str = "") -> str:
     """The number as the desk's region writes it; international format for foreign numbers."""
-    try:
-        number = phonenumbers.parse(e164, None)
-    except NumberParseException:
-        return e164
+    if len(e164) == 12 and e164.startswith("+1") and e164[2:].isdigit() and e164[2] not in "01":
+        # North American (+1 and ten digits, no leading zero): the PhoneNumber parse() would
+        # build, without its ~8 us of text handling (an export formats ~100k such numbers).
+        number = phonenumbers.PhoneNumber(country_code=1, national_number=int(e164[2:]))
+    else:
+        try:
+            number = phonenumbers.parse(e164, None)
+        except NumberParseException:
+            return e164
     if phonenumbers.region_code_for_number(number) == region:
         shown = phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL)
     else:

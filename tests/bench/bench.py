@@ -1,0 +1,904 @@
+"""FrontDesk at a lifetime's scale: `make bench`.
+
+Builds (or reuses) a large deterministic desk, times what a receptionist waits for, and puts
+beside each figure the same work done by the bare minimum (raw SQL through the sqlite3 module,
+or a bare Textual app) in the same run. Prints a table and writes the figures as JSON.
+
+    .venv/bin/python tests/bench/bench.py                 # 100,000 customers, 1,000,000 calls
+    .venv/bin/python tests/bench/bench.py --quick         # 10,000 / 100,000
+    .venv/bin/python tests/bench/bench.py --only lookup,save
+
+Not part of `make test`: tests guard the mechanisms (query plans, bounded pages), this file
+measures seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import math
+import os
+import platform
+import random
+import re
+import shlex
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as dtime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+for extra in (str(ROOT), str(HERE)):
+    if extra not in sys.path:
+        sys.path.insert(0, extra)
+
+from frontdesk.clock import FixedClock, SystemClock, to_iso  # noqa: E402
+from frontdesk.db import open_database  # noqa: E402
+from frontdesk.services import Desk, NewCall  # noqa: E402
+from frontdesk.settings import from_rows  # noqa: E402
+from frontdesk.store import Store  # noqa: E402
+
+GENERATOR = 1  # bump when the bench database's contents change: old files are rebuilt
+SEED = 7
+DESK_ENV = {"TZ": "America/New_York", "FRONTDESK_REGION": "US"}
+ZONE = ZoneInfo(DESK_ENV["TZ"])
+BUSY_DAY_CALLS = 5_000
+BUSY_CUSTOMER_CALLS = 2_000
+TODAY_CALLS = 250  # today's calls are topped up to this, so the desk opens on a full page
+BUSY_NAME, WRITER_NAME = "Quinn Bigcaller", "Bench Writer"
+OPERATOR = "bench"
+CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "frontdesk-bench"
+FRONTDESK = [str(Path(sys.executable).with_name("frontdesk"))]
+if not Path(FRONTDESK[0]).exists():
+    FRONTDESK = [sys.executable, "-m", "frontdesk"]
+
+
+# -- figures ------------------------------------------------------------------------------------
+def p99(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    return ordered[max(0, math.ceil(0.99 * len(ordered)) - 1)]
+
+
+class Results:
+    def __init__(self) -> None:
+        self.rows: list[dict] = []
+
+    def add(self, key: str, figure: str, unit: str, ours: list[float], base: list[float] | None,
+            base_label: str, target: str, check: Callable[[dict], bool] | None, **extra) -> dict:
+        row = {
+            "key": key, "figure": figure, "unit": unit, "n": len(ours),
+            "median": statistics.median(ours), "p99": p99(ours),
+            "baseline": base_label,
+            "base_median": statistics.median(base) if base else None,
+            "base_p99": p99(base) if base else None,
+            "target": target, **extra,
+        }
+        row["ratio"] = (row["median"] / row["base_median"]) if base and row["base_median"] else None
+        row["ratio_p99"] = (row["p99"] / row["base_p99"]) if base and row["base_p99"] else None
+        row["holds"] = check(row) if check else None
+        self.rows.append(row)
+        print(f"  {figure}: median {fmt(row['median'], unit)}, p99 {fmt(row['p99'], unit)}"
+              + (f" (bare {fmt(row['base_median'], unit)}, x{row['ratio']:.2f})" if row["ratio"] else ""),
+              file=sys.stderr, flush=True)
+        return row
+
+
+def fmt(value: float | None, unit: str) -> str:
+    if value is None:
+        return "-"
+    if unit == "ms":
+        return f"{value:.2f} ms" if value < 10 else f"{value:.1f} ms" if value < 1000 else f"{value / 1000:.2f} s"
+    if unit == "s":
+        return f"{value:.2f} s"
+    if unit == "MB":
+        return f"{value:.0f} MB"
+    if unit == "%":
+        return f"{value:.2f} %"
+    return f"{value:g} {unit}"
+
+
+def table(results: Results) -> str:
+    head = ("figure", "median", "p99", "bare median", "bare p99", "ratio", "target", "holds")
+    lines = []
+    for r in results.rows:
+        ratio = f"x{r['ratio']:.2f}" if r["ratio"] is not None else "-"
+        holds = {True: "yes", False: "NO", None: "-"}[r["holds"]]
+        lines.append((r["figure"], fmt(r["median"], r["unit"]), fmt(r["p99"], r["unit"]),
+                      fmt(r["base_median"], r["unit"]), fmt(r["base_p99"], r["unit"]), ratio,
+                      r["target"], holds))
+    widths = [max(len(str(x)) for x in col) for col in zip(head, *lines, strict=True)]
+    out = [" | ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)),
+           "-+-".join("-" * w for w in widths)]
+    out += [" | ".join(str(c).ljust(w) for c, w in zip(line, widths, strict=True)) for line in lines]
+    return "\n".join(out)
+
+
+def timed(fn: Callable[[], object], n: int, warm: int = 3) -> list[float]:
+    for _ in range(warm):
+        fn()
+    samples = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - t0) * 1000)
+    return samples
+
+
+# -- the machine --------------------------------------------------------------------------------
+def machine() -> dict:
+    cpu = ""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    mem = 0
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                mem = int(line.split()[1]) // 1024
+    import textual
+
+    return {
+        "cpu": cpu or platform.processor() or platform.machine(),
+        "cores": os.cpu_count(), "ram_mb": mem, "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version, "textual": textual.__version__,
+        "os": f"{platform.system()} {platform.release()}",
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+# -- the large database -------------------------------------------------------------------------
+def meta_path(db: Path) -> Path:
+    return db.with_name(db.name + ".json")
+
+
+def open_desk(db: Path, clock=None, operator: str = OPERATOR) -> Desk:
+    return Desk(Store(open_database(db)), clock or SystemClock(), operator, env=DESK_ENV)
+
+
+def counts(db: Path) -> tuple[int, int]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute("SELECT (SELECT count(*) FROM customers), (SELECT count(*) FROM calls)").fetchone()
+    finally:
+        conn.close()
+
+
+def reusable(db: Path, customers: int, calls: int) -> dict | None:
+    meta_file = meta_path(db)
+    if not (db.exists() and meta_file.exists()):
+        return None
+    try:
+        meta = json.loads(meta_file.read_text())
+    except ValueError:
+        return None
+    if (meta.get("generator"), meta.get("customers"), meta.get("calls"), meta.get("seed")) != (
+            GENERATOR, customers, calls, SEED):
+        return None
+    have_customers, have_calls = counts(db)
+    if have_customers < customers or have_calls < calls:
+        return None
+    return meta
+
+
+def _notes(rng: random.Random, data: dict) -> tuple[str, str]:
+    item = rng.choice(data["topics"])
+    note = rng.choice(item["notes"]).format(
+        first="them", colleague="Sam", num=rng.randint(10000, 99999), amount=f"${rng.randint(40, 2400)}.00",
+        day=rng.choice(("Monday", "Tuesday", "Friday")), time="10:00", n=rng.randint(2, 12))
+    return item["topic"], note
+
+
+def _free_number(desk: Desk, rng: random.Random) -> str:
+    for _ in range(10_000):
+        number = f"+1 404 555 {rng.randint(0, 9999):04d}"
+        parsed = desk._parse_phone(number)
+        if not desk.store.customers_with_number(parsed.e164):
+            return number
+    raise SystemExit("bench: no free phone number for the bench customers")
+
+
+def _business_times(rng: random.Random, first: date, last: date, n: int) -> list[datetime]:
+    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    days = [d for d in days if d.weekday() < 5]
+    found = []
+    for _ in range(n):
+        day = rng.choice(days)
+        local = datetime.combine(day, dtime(9), tzinfo=ZONE) + timedelta(seconds=rng.randint(0, 8 * 3600 - 1))
+        found.append(local.astimezone(UTC))
+    return sorted(found)
+
+
+def build(db: Path, customers: int, calls: int) -> dict:
+    """fill_demo's bulk desk, then the cases the targets name: a customer with 2,000 calls and a
+    day with 5,000. Same seed and build minute: same rows."""
+    from frontdesk.demo import fill_demo
+    from frontdesk.paths import data_dir
+
+    db.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal", "-shm", ".json"):
+        with contextlib.suppress(FileNotFoundError):
+            (db.with_name(db.name + suffix)).unlink()
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    clock = FixedClock(now)
+    desk = open_desk(db, clock)
+    desk.save_settings(from_rows({}, DESK_ENV))
+    t0 = time.perf_counter()
+    print(f"bench: building {db} ({customers:,} customers, {calls:,} calls)...", file=sys.stderr, flush=True)
+    summary = fill_demo(desk, seed=SEED, customers=customers, calls=calls)
+    rng = random.Random(f"frontdesk-bench/{SEED}/{customers}/{calls}")
+    data = json.loads((data_dir() / "demo.json").read_text(encoding="utf-8"))
+    today = now.astimezone(ZONE).date()
+    busy_day = today - timedelta(days=1)
+    while busy_day.weekday() >= 5:
+        busy_day -= timedelta(days=1)
+    with desk.store.write():
+        busy = desk.create_customer(BUSY_NAME, "Bigcaller Freight", numbers=(_free_number(desk, rng),))
+        writer = desk.create_customer(WRITER_NAME, "", numbers=(_free_number(desk, rng),))
+        phone = busy.phones[0].e164
+        promised = None
+        for i, at in enumerate(_business_times(rng, today - timedelta(days=729), today - timedelta(days=1),
+                                               BUSY_CUSTOMER_CALLS)):
+            topic, note = _notes(rng, data)
+            if promised is not None:  # the previous call promised a callback: this one returns it
+                logged = desk.log_call(NewCall(phone=phone, customer_id=busy.id, topic=topic, note=note,
+                                               direction="out", outcome="resolved", at=at,
+                                               callback_id=promised, uid=f"bench-busy-{i}"))
+                promised = None
+            else:
+                ask = i % 25 == 0 and i < BUSY_CUSTOMER_CALLS - 1
+                logged = desk.log_call(NewCall(
+                    phone=phone, customer_id=busy.id, topic=topic, note=note, at=at, uid=f"bench-busy-{i}",
+                    outcome="callback" if ask else rng.choice(("resolved", "message", "transferred")),
+                    callback_due=at + timedelta(minutes=30) if ask else None, assignee="bench"))
+                promised = logged.callback.id if logged.callback else None
+    start, end = desk.day_bounds(busy_day)
+    have = len(desk.store.calls_between(start, end, limit=BUSY_DAY_CALLS))
+    ids = [r[0] for r in desk.store.db.conn.execute(
+        "SELECT customer_id FROM phones ORDER BY id LIMIT 20000").fetchall()]
+    phones_of = dict(desk.store.db.conn.execute("SELECT customer_id, e164 FROM phones ORDER BY id DESC").fetchall())
+    extra = BUSY_DAY_CALLS - have
+    with desk.store.write():
+        for i in range(extra):
+            at = start + timedelta(hours=14) + timedelta(seconds=rng.randint(0, 9 * 3600))  # 09:00-18:00
+            customer_id = rng.choice(ids)
+            topic, note = _notes(rng, data)
+            desk.log_call(NewCall(phone=phones_of[customer_id], customer_id=customer_id, topic=topic, note=note,
+                                  at=at, outcome=rng.choice(("resolved", "message", "connected")),
+                                  direction=rng.choice(("in", "in", "in", "out")), uid=f"bench-day-{i}"))
+    desk.store.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    desk.store.close()
+    meta = {
+        "generator": GENERATOR, "seed": SEED, "customers": customers, "calls": calls,
+        "built_at": to_iso(now), "build_seconds": round(time.perf_counter() - t0, 1), "summary": summary,
+        "busy_customer": busy.id, "writer_customer": writer.id, "busy_day": busy_day.isoformat(),
+    }
+    meta_path(db).write_text(json.dumps(meta, indent=2))
+    print(f"bench: built in {meta['build_seconds']} s: {summary}", file=sys.stderr, flush=True)
+    return meta
+
+
+def top_up_today(db: Path) -> None:
+    """The desk opens on today's calls: make sure today (desk-local) has a full page of them."""
+    desk = open_desk(db)
+    try:
+        start, end = desk.day_bounds(desk.today())
+        have = len(desk.store.calls_between(start, end, limit=TODAY_CALLS))
+        if have >= TODAY_CALLS:
+            return
+        rng = random.Random(f"frontdesk-bench/today/{desk.today()}")
+        now = desk.clock.now()
+        span = max(60, int((min(now, end) - start).total_seconds()) - 60)
+        picks = desk.store.db.conn.execute(
+            "SELECT customer_id, e164 FROM phones WHERE id % 97 = 3 LIMIT ?", [TODAY_CALLS]).fetchall()
+        with desk.store.write():
+            for i in range(TODAY_CALLS - have):
+                customer_id, e164 = picks[i % len(picks)]
+                desk.log_call(NewCall(phone=e164, customer_id=customer_id, topic="Delivery", at=start + timedelta(
+                    seconds=rng.randint(0, span)), note="Asked when the parcel arrives.", uid=f"bench-today-{desk.today()}-{i}"))
+    finally:
+        desk.store.close()
+
+
+# -- samples for lookups ------------------------------------------------------------------------
+def lookup_words(db: Path, n: int) -> tuple[list[str], list[str]]:
+    """What people type: the first or last 4 digits of a known national number; 3 letters of a
+    known first name, last name or company."""
+    rng = random.Random(11)
+    conn = sqlite3.connect(db)
+    numbers = [r[0] for r in conn.execute("SELECT e164 FROM phones WHERE e164 LIKE '+1%' AND id % 13 = 0 LIMIT 2000")]
+    names = [r[0] for r in conn.execute(
+        "SELECT name FROM customers WHERE name != '' AND id % 7 = 0 LIMIT 2000")]
+    conn.close()
+    digits = []
+    for e164 in rng.sample(numbers, min(n, len(numbers))):
+        national = e164[2:]
+        digits.append(national[:4] if rng.random() < 0.5 else national[-4:])
+    letters = []
+    for name in rng.sample(names, min(n, len(names))):
+        word = rng.choice(name.split())
+        letters.append(word[:3].lower() if len(word) >= 3 else name[:3].lower())
+    return digits, letters
+
+
+# -- in-process figures -------------------------------------------------------------------------
+def bench_lookup(db: Path, results: Results, n: int) -> None:
+    from bare import LOOKUP_SQL, fts_target, raw_connection
+
+    desk = open_desk(db)
+    raw = raw_connection(str(db))
+    digits, letters = lookup_words(db, n)
+
+    def raw_lookup(text: str):
+        rows = raw.execute(LOOKUP_SQL, [fts_target(text)]).fetchall()
+        ids = [r[0] for r in rows]
+        marks = ",".join("?" * len(ids))
+        phones = raw.execute(f"SELECT customer_id, e164, ext, label FROM phones WHERE customer_id IN ({marks})",
+                             ids).fetchall() if ids else []
+        return rows, phones
+
+    for label, words, key in (("4 digits", digits, "lookup_digits"), ("3 letters", letters, "lookup_letters")):
+        for w in words[:5]:
+            desk.find_callers(w)
+            raw_lookup(w)
+        ours, base = [], []
+        for i, w in enumerate(words):  # each word's first reader pays for cold pages: take turns
+            for which in ((ours, base) if i % 2 else (base, ours)):
+                t0 = time.perf_counter()
+                desk.find_callers(w, limit=8) if which is ours else raw_lookup(w)
+                which.append((time.perf_counter() - t0) * 1000)
+        results.add(key, f"caller lookup, {label} (Desk.find_callers)", "ms", ours, base, "raw FTS query + phones",
+                    "p99 < 5 ms, < 3x raw", lambda r: r["p99"] < 5 and r["ratio"] < 3)
+    # The first letters typed go through the name-prefix path (no trigram below 3 characters).
+    short = [w[:k] for w in letters[:200] for k in (1, 2)]
+    ours = []
+    for w in short:
+        t0 = time.perf_counter()
+        desk.find_callers(w, limit=8)
+        ours.append((time.perf_counter() - t0) * 1000)
+    results.add("lookup_prefix", "caller lookup, 1-2 letters (name prefix)", "ms", ours, None, "", "-", None)
+    desk.store.close()
+    raw.close()
+
+
+def bench_reads(db: Path, meta: dict, results: Results, n: int) -> None:
+    """Today's calls, the queue tick, a customer's history pages, note search."""
+    from bare import raw_connection
+
+    desk = open_desk(db)
+    raw = raw_connection(str(db))
+    start, end = desk.day_bounds(desk.today())
+    cols = """calls.id, calls.uid, calls.customer_id, customers.name, customers.company, calls.e164, calls.ext,
+        calls.direction, calls.at, calls.operator, calls.topic, calls.note, calls.outcome, calls.callback_id"""
+    today_sql = f"""SELECT {cols} FROM calls JOIN customers ON customers.id = calls.customer_id
+        WHERE calls.at >= ? AND calls.at < ? ORDER BY calls.at DESC, calls.id DESC LIMIT 200"""
+    ours = timed(lambda: desk.todays_calls(), n)
+    base = timed(lambda: raw.execute(today_sql, [to_iso(start), to_iso(end)]).fetchall(), n)
+    results.add("today", "today's calls, one page (Desk.todays_calls)", "ms", ours, base, "raw SQL", "-", None)
+
+    queue_sql = """SELECT callbacks.*, customers.name, customers.company, calls.topic, calls.note FROM callbacks
+        JOIN customers ON customers.id = callbacks.customer_id JOIN calls ON calls.id = callbacks.call_id
+        WHERE callbacks.state = 'open' ORDER BY callbacks.due_at, callbacks.id LIMIT 500"""
+    counts_sql = "SELECT sum(due_at <= ?), sum(due_at > ? AND due_at <= ?) FROM callbacks WHERE state = 'open'"
+
+    def raw_tick():
+        now = datetime.now(UTC)
+        raw.execute(queue_sql).fetchall()
+        raw.execute(counts_sql, [to_iso(now), to_iso(now), to_iso(now + timedelta(minutes=10))]).fetchall()
+
+    ours = timed(lambda: (desk.open_callbacks(limit=500), desk.counts()), n)
+    base = timed(raw_tick, n)
+    results.add("tick", "5 s tick: open queue + due counts", "ms", ours, base, "raw SQL", "-", None)
+
+    busy = meta["busy_customer"]
+    history_sql = f"""SELECT {cols} FROM calls JOIN customers ON customers.id = calls.customer_id
+        WHERE calls.customer_id = ? ORDER BY calls.at DESC, calls.id DESC LIMIT 200"""
+
+    def service_page():
+        desk.customer(busy)
+        desk.history(busy)
+        desk.promises(busy, limit=20)
+        desk.store.count_customer_calls(busy)
+
+    ours = timed(service_page, n)
+    base = timed(lambda: raw.execute(history_sql, [busy]).fetchall(), n)
+    results.add("history", "customer page data, 2,000 calls (first 200)", "ms", ours, base, "raw SQL", "-", None)
+    last = desk.history(busy)[-1]
+    ours = timed(lambda: desk.history(busy, before=(to_iso(last.at), last.id)), n)
+    results.add("history_more", "customer history, next page (keyset, `l`)", "ms", ours, None, "", "-", None)
+
+    words = ["invoice", "delivery", "refund", "password", "INV", "quote", "parcel", "appointment",
+             "warranty", "cancel", "late fee", "bank statement", "copy", "address", "tracking"]
+    search_sql = f"""SELECT {cols} FROM
+          (SELECT rowid FROM call_search WHERE call_search MATCH ? ORDER BY rowid DESC LIMIT 50) AS hit
+        JOIN calls ON calls.id = hit.rowid JOIN customers ON customers.id = calls.customer_id
+        ORDER BY calls.at DESC, calls.id DESC"""
+    for w in words:
+        desk.search(w)
+    ours, base = [], []
+    for _ in range(max(1, n // len(words))):
+        for w in words:
+            t0 = time.perf_counter()
+            desk.search(w)
+            t1 = time.perf_counter()
+            raw.execute(search_sql, [" ".join(f'"{x}"*' for x in w.split())]).fetchall()
+            t2 = time.perf_counter()
+            ours.append((t1 - t0) * 1000)
+            base.append((t2 - t1) * 1000)
+    results.add("search", "search: notes (FTS) + customers (Desk.search)", "ms", ours, base,
+                "raw FTS query, notes only", "p99 < 50 ms", lambda r: r["p99"] < 50)
+    desk.store.close()
+    raw.close()
+
+
+def bench_save(db: Path, meta: dict, results: Results, n: int) -> None:
+    from bare import raw_connection
+
+    desk = open_desk(db)
+    writer = desk.customer(meta["writer_customer"])
+    phone = writer.phones[0].e164
+    tag = f"bench-save-{os.getpid()}-{time.time_ns()}"
+    counter = iter(range(10**9))
+
+    def save():
+        i = next(counter)
+        desk.log_call(NewCall(phone=phone, customer_id=writer.id, topic="Quote", note="Wants a quote for 12 units.",
+                              outcome="callback", promise="1bh", assignee="bench", uid=f"{tag}-{i}"))
+
+    raw = raw_connection(str(db))
+
+    def raw_save():
+        i = next(counter)
+        now = to_iso(datetime.now(UTC))
+        due = to_iso(datetime.now(UTC) + timedelta(hours=1))
+        raw.execute("BEGIN IMMEDIATE")
+        cur = raw.execute(
+            """INSERT INTO calls (uid, customer_id, e164, direction, at, operator, topic, note, outcome, created_at)
+               VALUES (?, ?, ?, 'in', ?, 'bench', 'Quote', 'Wants a quote for 12 units.', 'callback', ?)""",
+            [f"{tag}-{i}", writer.id, phone, now, now])
+        cb = raw.execute(
+            """INSERT INTO callbacks (call_id, customer_id, e164, promised_at, first_due_at, due_at, assignee,
+               created_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'bench', 'bench', ?)""",
+            [cur.lastrowid, writer.id, phone, now, due, due, now]).lastrowid
+        raw.execute("INSERT INTO callback_events (callback_id, at, operator, kind, due_after, call_id) "
+                    "VALUES (?, ?, 'bench', 'promised', ?, ?)", [cb, now, due, cur.lastrowid])
+        raw.execute("UPDATE customers SET last_call_at = ? WHERE id = ?", [now, writer.id])
+        raw.execute("COMMIT")
+
+    try:
+        ours, base = [], []
+        for _ in range(5):
+            save()
+            raw_save()
+        for _ in range(n):  # interleaved, so both see the same disk
+            t0 = time.perf_counter()
+            save()
+            t1 = time.perf_counter()
+            raw_save()
+            t2 = time.perf_counter()
+            ours.append((t1 - t0) * 1000)
+            base.append((t2 - t1) * 1000)
+        results.add("save", "save a call with a callback (Desk.log_call)", "ms", ours, base,
+                    "raw WAL+FULL commit, same rows", "p99 < 5 ms", lambda r: r["p99"] < 5)
+    finally:
+        with desk.store.write():
+            sql = desk.store.db.conn.execute
+            calls = "SELECT id FROM calls WHERE uid LIKE ?"
+            sql(f"DELETE FROM callback_events WHERE callback_id IN (SELECT id FROM callbacks WHERE call_id IN ({calls}))",
+                [f"{tag}-%"])
+            sql(f"DELETE FROM callbacks WHERE call_id IN ({calls})", [f"{tag}-%"])
+            sql("DELETE FROM calls WHERE uid LIKE ?", [f"{tag}-%"])
+        desk.store.close()
+        raw.close()
+
+
+# -- pilot figures ------------------------------------------------------------------------------
+async def _until(cond: Callable[[], bool], timeout: float = 10.0) -> None:
+    deadline = time.perf_counter() + timeout
+    while not cond():
+        if time.perf_counter() > deadline:
+            raise TimeoutError("bench: the screen never showed what was waited for")
+        await asyncio.sleep(0.0005)
+
+
+async def _keystrokes_frontdesk(db: Path, words: list[str]) -> list[float]:
+    from textual.widgets import Input
+
+    from frontdesk.app import FrontDeskApp
+
+    desk = open_desk(db, operator="bench-pilot")
+    app = FrontDeskApp(desk, offer_draft=False)
+    samples: list[float] = []
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause(0.3)
+            await pilot.press("n")
+            await pilot.pause(0.2)
+            screen = app.screen
+            phone = screen.query_one("#phone", Input)
+            shown: dict = {}
+            original = screen._show_matches
+
+            def show(text, matches):
+                original(text, matches)
+                shown[text] = time.perf_counter()
+
+            screen._show_matches = show
+            for word in words:
+                for k in range(1, len(word) + 1):
+                    shown.clear()
+                    t0 = time.perf_counter()
+                    await pilot.press(word[k - 1])
+                    await _until(lambda key=word[:k]: key in shown)
+                    samples.append((shown[word[:k]] - t0) * 1000)
+                phone.value = ""
+                await pilot.pause(0.05)
+            await pilot.press("escape")
+            await pilot.pause(0.1)
+    finally:
+        with contextlib.suppress(Exception):
+            desk.discard_draft()
+        desk.store.close()
+    return samples
+
+
+async def _keystrokes_bare(db: Path, words: list[str]) -> list[float]:
+    from bare import BareLookup
+
+    app = BareLookup(str(db))
+    samples: list[float] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.2)
+        shown: dict = {}
+        original = app.show
+
+        def show(text, rows):
+            original(text, rows)
+            shown[text] = time.perf_counter()
+
+        app.show = show
+        for word in words:
+            for k in range(1, len(word) + 1):
+                shown.clear()
+                t0 = time.perf_counter()
+                await pilot.press(word[k - 1])
+                await _until(lambda key=word[:k]: key in shown)
+                samples.append((shown[word[:k]] - t0) * 1000)
+            app.query_one("#phone").value = ""
+            await pilot.pause(0.05)
+    app.conn.close()
+    return samples
+
+
+def bench_keystrokes(db: Path, results: Results, n: int) -> None:
+    digits, letters = lookup_words(db, n)
+    words = [w for pair in zip(digits, letters, strict=False) for w in pair][:n]
+    ours = asyncio.run(_keystrokes_frontdesk(db, words))
+    base = asyncio.run(_keystrokes_bare(db, words))
+    results.add("keystroke", "keystroke to suggestion list (pilot, new-call form)", "ms", ours, base,
+                "bare Textual app: Input + OptionList + raw SQL", "p99 < 50 ms", lambda r: r["p99"] < 50)
+
+
+async def _open_customer_frontdesk(db: Path, customer_id: int, n: int) -> list[float]:
+    from frontdesk.app import FrontDeskApp
+    from screens.customer import CustomerScreen
+
+    desk = open_desk(db, operator="bench-pilot")
+    app = FrontDeskApp(desk, offer_draft=False)
+    samples = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.3)
+        for _ in range(n + 2):
+            t0 = time.perf_counter()
+            screen = CustomerScreen(customer_id)
+            app.push_screen(screen)
+            await _until(lambda screen=screen: bool(screen.calls) and screen.is_mounted
+                         and screen.query_one("#history").row_count >= len(screen.calls))
+            await pilot.pause()
+            samples.append((time.perf_counter() - t0) * 1000)
+            app.pop_screen()
+            await pilot.pause(0.05)
+    desk.store.close()
+    return samples[2:]
+
+
+async def _open_customer_bare(db: Path, customer_id: int, n: int) -> list[float]:
+    from bare import BareCustomerApp, BareHistory
+
+    app = BareCustomerApp(str(db))
+    samples = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.2)
+        for _ in range(n + 2):
+            t0 = time.perf_counter()
+            screen = BareHistory(app.conn, customer_id)
+            app.push_screen(screen)
+            await _until(lambda screen=screen: screen.is_mounted and screen.query_one("#history").row_count >= 200)
+            await pilot.pause()
+            samples.append((time.perf_counter() - t0) * 1000)
+            app.pop_screen()
+            await pilot.pause(0.05)
+    app.conn.close()
+    return samples[2:]
+
+
+def bench_customer(db: Path, meta: dict, results: Results, n: int) -> None:
+    ours = asyncio.run(_open_customer_frontdesk(db, meta["busy_customer"], n))
+    base = asyncio.run(_open_customer_bare(db, meta["busy_customer"], n))
+    results.add("customer", "open a customer with 2,000 calls (pilot, to rows shown)", "ms", ours, base,
+                "bare Textual screen: DataTable + raw SQL", "< 100 ms (p99)", lambda r: r["p99"] < 100)
+
+
+# -- real processes -----------------------------------------------------------------------------
+class Tmux:
+    """A private tmux server: real terminals for real processes, read back as text."""
+
+    def __init__(self) -> None:
+        self.socket = f"frontdesk-bench-{os.getpid()}"
+        self.count = 0
+        self.run("new-session", "-d", "-s", "keepalive", "-x", "80", "-y", "24", "sleep 100000")
+
+    def run(self, *args: str, capture: bool = False) -> str:
+        done = subprocess.run(["tmux", "-L", self.socket, *args], check=True, text=True,
+                              stdout=subprocess.PIPE if capture else subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return done.stdout if capture else ""
+
+    def start(self, argv: list[str], env: dict[str, str]) -> tuple[str, float]:
+        self.count += 1
+        name = f"s{self.count}"
+        command = "exec env " + " ".join(shlex.quote(f"{k}={v}") for k, v in env.items()) + " " + shlex.join(argv)
+        t0 = time.perf_counter()
+        self.run("new-session", "-d", "-s", name, "-x", "80", "-y", "24", command)
+        return name, t0
+
+    def screen(self, name: str) -> str:
+        return self.run("capture-pane", "-p", "-t", name, capture=True)
+
+    def pid(self, name: str) -> int:
+        return int(self.run("display-message", "-p", "-t", name, "#{pane_pid}", capture=True).strip())
+
+    def wait_for(self, name: str, ready: Callable[[str], bool], t0: float, timeout: float = 60) -> float:
+        while True:
+            text = self.screen(name)
+            if ready(text):
+                return time.perf_counter() - t0
+            if time.perf_counter() - t0 > timeout:
+                raise TimeoutError(f"bench: {name} never became ready; screen:\n{text}")
+            time.sleep(0.005)
+
+    def kill(self, name: str) -> None:
+        with contextlib.suppress(subprocess.CalledProcessError):
+            self.run("kill-session", "-t", name)
+
+    def close(self) -> None:
+        with contextlib.suppress(subprocess.CalledProcessError):
+            self.run("kill-server")
+        base = Path(os.environ.get("TMUX_TMPDIR") or "/tmp") / f"tmux-{os.getuid()}"
+        with contextlib.suppress(OSError):
+            (base / self.socket).unlink()  # the killed server leaves its socket file behind
+
+
+DESK_READY = re.compile(r"Callbacks \((all|mine), \d+ open\)")
+CALLS_READY = re.compile(r"Today's calls \(\d+")
+
+
+def desk_ready(text: str) -> bool:
+    return bool(DESK_READY.search(text) and CALLS_READY.search(text))
+
+
+def proc_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def proc_cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def idle_cpu(pids: list[int], seconds: float) -> list[float]:
+    """Percent of one core each process used over `seconds` while nobody touched it, from
+    /proc/<pid>/stat (utime + stime): tests/bench/idle_cpu.py's reading when it is there (it
+    measures many desks on a small database; here it is one desk on the large one)."""
+    try:
+        from idle_cpu import cpu_seconds  # tests/bench/idle_cpu.py
+    except ImportError:
+        cpu_seconds = proc_cpu_seconds
+    before = [cpu_seconds(p) for p in pids]
+    t0 = time.perf_counter()
+    time.sleep(seconds)
+    elapsed = time.perf_counter() - t0
+    return [100 * (cpu_seconds(p) - b) / elapsed for p, b in zip(pids, before, strict=True)]
+
+
+def bench_start(db: Path, results: Results, runs: int, idle_seconds: float) -> None:
+    tmux = Tmux()
+    env = {"FRONTDESK_DB": str(db), "FRONTDESK_OPERATOR": OPERATOR, **DESK_ENV}
+    bare_argv = [sys.executable, str(HERE / "bare.py")]
+    ours, base, kept = [], [], {}
+    try:
+        for i in range(runs + 1):  # the first pair warms the page cache and is not counted
+            for which in ("frontdesk", "bare"):
+                if which == "frontdesk":
+                    name, t0 = tmux.start(FRONTDESK, env)
+                    took = tmux.wait_for(name, desk_ready, t0)
+                else:
+                    name, t0 = tmux.start(bare_argv, env)
+                    took = tmux.wait_for(name, lambda text: "bare textual app ready" in text, t0)
+                if i:
+                    (ours if which == "frontdesk" else base).append(took * 1000)
+                if i < runs:
+                    tmux.kill(name)
+                else:
+                    kept[which] = name
+        results.add("start", "`frontdesk` start to first complete frame (tmux)", "ms", ours, base,
+                    "bare Textual app, one label", "< 1.3x bare", lambda r: r["ratio"] < 1.3)
+        pids = {which: tmux.pid(name) for which, name in kept.items()}
+        time.sleep(2.0)  # let the first tick and the draft check settle
+        rss = {which: proc_rss_mb(pid) for which, pid in pids.items()}
+        results.add("rss", "app memory (RSS) with the large database open", "MB", [rss["frontdesk"]],
+                    [rss["bare"]], "bare Textual app", "< 120 MB", lambda r: r["median"] < 120)
+        cpu = idle_cpu([pids["frontdesk"], pids["bare"]], idle_seconds)
+        results.add("idle_cpu", f"idle CPU of one open app ({idle_seconds:.0f} s)", "%", [cpu[0]], [cpu[1]],
+                    "bare Textual app", "< 0.5 % of a core", lambda r: r["median"] < 0.5)
+        assert desk_ready(tmux.screen(kept["frontdesk"])), "the desk stopped showing its queue"
+    finally:
+        tmux.close()
+
+
+def _run_measured(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(seconds, peak RSS in MB) of one child process. The peak is the child's own VmHWM, read
+    from /proc while it runs: rusage's ru_maxrss would also count this (large) bench process,
+    whose memory the child had between fork and exec."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(argv, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    status, peak = Path(f"/proc/{proc.pid}/status"), 0.0
+    while proc.poll() is None:
+        with contextlib.suppress(OSError, ValueError):
+            for line in status.read_text().splitlines():
+                if line.startswith("VmHWM"):
+                    peak = max(peak, int(line.split()[1]) / 1024)
+        time.sleep(0.005)
+    took = time.perf_counter() - t0
+    if proc.returncode:
+        raise SystemExit(f"bench: {argv} failed: {proc.stderr.read().decode()}")
+    proc.stderr.close()
+    return took, peak
+
+
+RAW_EXPORT = r"""
+import csv, sqlite3, sys
+db, start, end, out = sys.argv[1:5]
+conn = sqlite3.connect(db)
+rows = conn.execute('''SELECT calls.id, calls.at, calls.direction, calls.operator, customers.name,
+    customers.company, calls.e164, calls.topic, calls.outcome, calls.note, cb.due_at, cb.state,
+    cb.done_at, cb.kept_on_time, cb.waited_min
+    FROM calls JOIN customers ON customers.id = calls.customer_id
+    LEFT JOIN callbacks AS cb ON cb.call_id = calls.id
+    WHERE calls.at >= ? AND calls.at < ? ORDER BY calls.at, calls.id''', [start, end])
+with open(out, 'w', newline='', encoding='utf-8') as f:
+    w = csv.writer(f)
+    w.writerow(['id', 'at', 'direction', 'operator', 'customer', 'company', 'phone', 'topic', 'outcome',
+                'note', 'callback_due', 'callback_state', 'callback_done_at', 'kept_on_time', 'minutes_waited'])
+    w.writerows(rows)
+"""
+
+
+def bench_export(db: Path, meta: dict, results: Results, day_runs: int, year_runs: int) -> None:
+    env = {"FRONTDESK_DB": str(db), "FRONTDESK_OPERATOR": OPERATOR, **DESK_ENV}
+    desk = open_desk(db)
+    busy_day = date.fromisoformat(meta["busy_day"])
+    first, last = desk.store.db.conn.execute("SELECT min(at), max(at) FROM calls").fetchone()
+    first_day = datetime.strptime(first, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).astimezone(ZONE).date()
+    last_day = datetime.strptime(last, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).astimezone(ZONE).date()
+    day_start, day_end = desk.day_bounds(busy_day)
+    all_start, all_end = desk.day_bounds(first_day, last_day)
+    day_calls = len(desk.store.calls_between(day_start, day_end, limit=10**7))
+    all_calls = desk.store.db.conn.execute("SELECT count(*) FROM calls").fetchone()[0]
+    desk.store.close()
+    with tempfile.TemporaryDirectory(prefix="frontdesk-bench-") as tmp:
+        out = Path(tmp) / "export.csv"
+
+        def ours(start_day: date, end_day: date):
+            return _run_measured([*FRONTDESK, "export", "--from", start_day.isoformat(), "--to", end_day.isoformat(),
+                                  "--format", "csv", "--output", str(out)], env)
+
+        def bare(start: datetime, end: datetime):
+            return _run_measured([sys.executable, "-c", RAW_EXPORT, str(db), to_iso(start), to_iso(end), str(out)], env)
+
+        day = [ours(busy_day, busy_day) for _ in range(day_runs)]
+        day_base = [bare(day_start, day_end) for _ in range(day_runs)]
+        results.add("export_day", f"export a busy day as CSV ({day_calls:,} calls, process)", "s",
+                    [d[0] for d in day], [d[0] for d in day_base], "python + sqlite3 + csv",
+                    "< 0.5 s", lambda r: r["p99"] < 0.5)
+        year = [ours(first_day, last_day) for _ in range(year_runs)]
+        year_base = [bare(all_start, all_end) for _ in range(year_runs)]
+        results.add("export_all", f"export {all_calls:,} calls as CSV (process)", "s",
+                    [y[0] for y in year], [y[0] for y in year_base], "python + sqlite3 + csv",
+                    "< 20 s", lambda r: r["p99"] < 20)
+        results.add("export_all_mem", f"peak memory of that export ({all_calls:,} calls)", "MB",
+                    [y[1] for y in year], [y[1] for y in year_base], "python + sqlite3 + csv",
+                    "< 150 MB", lambda r: r["p99"] < 150)
+
+
+# -- main ---------------------------------------------------------------------------------------
+FIGURES = ("lookup", "reads", "save", "keystroke", "customer", "export", "start")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", type=Path, default=None, help="bench database (built when missing or wrong)")
+    parser.add_argument("--customers", type=int, default=None)
+    parser.add_argument("--calls", type=int, default=None)
+    parser.add_argument("--quick", action="store_true", help="10,000 customers and 100,000 calls, fewer repeats")
+    parser.add_argument("--json", type=Path, default=HERE / "results.json")
+    parser.add_argument("--only", default="", help=f"comma-separated subset of: {', '.join(FIGURES)}")
+    parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--label", default="", help="a note stored with the JSON (e.g. 'before')")
+    args = parser.parse_args(argv)
+    customers = args.customers or (10_000 if args.quick else 100_000)
+    calls = args.calls or (100_000 if args.quick else 1_000_000)
+    db = args.db or CACHE / ("quick.db" if args.quick else f"large-{customers}-{calls}.db")
+    only = set(filter(None, args.only.split(","))) or set(FIGURES)
+    unknown = only - set(FIGURES)
+    if unknown:
+        parser.error(f"unknown figure(s): {', '.join(sorted(unknown))}")
+    began = time.perf_counter()
+    info = machine()
+    print(f"machine: {info['cpu']}, {info['cores']} cores, {info['ram_mb']:,} MB RAM, {info['os']}, "
+          f"Python {info['python']}, SQLite {info['sqlite']}, Textual {info['textual']}; "
+          f"load average {info['load_average'][0]} at the start (other work on the machine skews figures)")
+    meta = None if args.rebuild else reusable(db, customers, calls)
+    if meta is None:
+        meta = build(db, customers, calls)
+    else:
+        print(f"bench: reusing {db} (built {meta['built_at']})", file=sys.stderr)
+    top_up_today(db)
+    have_customers, have_calls = counts(db)
+    print(f"database: {db} ({db.stat().st_size / 2**20:,.0f} MB): {have_customers:,} customers, "
+          f"{have_calls:,} calls; busy customer #{meta['busy_customer']}, busy day {meta['busy_day']}")
+    quick = args.quick
+    results = Results()
+    steps = {
+        "lookup": lambda: bench_lookup(db, results, 300 if quick else 1000),
+        "reads": lambda: bench_reads(db, meta, results, 100 if quick else 300),
+        "save": lambda: bench_save(db, meta, results, 100 if quick else 300),
+        "keystroke": lambda: bench_keystrokes(db, results, 20 if quick else 60),
+        "customer": lambda: bench_customer(db, meta, results, 10 if quick else 30),
+        "export": lambda: bench_export(db, meta, results, 5, 1 if quick else 3),
+        "start": lambda: bench_start(db, results, 5 if quick else 7, 5 if quick else 20),
+    }
+    for name in FIGURES:
+        if name in only:
+            print(f"bench: {name}...", file=sys.stderr, flush=True)
+            steps[name]()
+    elapsed = time.perf_counter() - began
+    print()
+    print(table(results))
+    held = [r for r in results.rows if r["holds"] is not None]
+    print(f"\n{sum(r['holds'] for r in held)} of {len(held)} targets hold; bench took {elapsed:.0f} s")
+    doc = {"machine": info, "database": {"path": str(db), "customers": have_customers, "calls": have_calls,
+                                         **{k: meta[k] for k in ("busy_customer", "busy_day", "built_at")}},
+           "label": args.label, "ran_at": to_iso(datetime.now(UTC)), "seconds": round(elapsed, 1),
+           "figures": results.rows}
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(doc, indent=2) + "\n")
+    print(f"wrote {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
