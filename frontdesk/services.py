@@ -138,6 +138,9 @@ class Desk(Promises):
         start, end = self.day_bounds(day)
         return self.store.calls_between(start, end, limit, before)
 
+    def count_calls_on(self, day: date) -> int:
+        return self.store.count_calls_between(*self.day_bounds(day))
+
     def todays_calls(self, limit: int = PAGE, before: tuple[str, int] | None = None) -> list[Call]:
         return self.calls_on(self.today(), limit, before)
 
@@ -197,6 +200,9 @@ class Desk(Promises):
 
     def history(self, customer_id: int, limit: int = PAGE, before: tuple[str, int] | None = None) -> list[Call]:
         return self.store.customer_calls(customer_id, limit, before)
+
+    def count_history(self, customer_id: int) -> int:
+        return self.store.count_customer_calls(customer_id)
 
     def promises(self, customer_id: int, limit: int = PAGE) -> list[Callback]:
         return self.store.customer_callbacks(customer_id, limit)

@@ -389,6 +389,10 @@ class Store:
         )
         return [_call(r) for r in rows]
 
+    def count_calls_between(self, start: datetime, end: datetime) -> int:
+        return self._one("SELECT count(*) AS n FROM calls WHERE at >= ? AND at < ?",
+                         [to_iso(start), to_iso(end)])["n"]
+
     def count_customer_calls(self, customer_id: int) -> int:
         return self._one("SELECT count(*) AS n FROM calls WHERE customer_id = ?", [customer_id])["n"]
 

@@ -8,6 +8,8 @@ from textual.screen import Screen
 from frontdesk.app import DeskChanged
 from widgets.status_bar import StatusBar
 
+FIRST_PAGE = 50  # rows a list shows at first; moving past the last row (or `l`) adds the next 50
+
 
 class DeskScreenBase(Screen):
     TITLE_TEXT = ""

@@ -9,13 +9,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Footer, Label, Static
 
+from frontdesk.clock import to_iso
 from frontdesk.errors import DeskError
 from frontdesk.formatting import day_time, time_left
-from frontdesk.services import PAGE
 from widgets.call_table import CallTable
 from widgets.safe import plain
 
-from .base import DeskScreenBase
+from .base import FIRST_PAGE, DeskScreenBase
 from .customer_edit import EditCustomer, ask_merge, ask_phone
 from .modals import Choose, ShowText
 
@@ -65,15 +65,14 @@ class CustomerScreen(DeskScreenBase):
         except DeskError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
             return
-        shown = max(len(self.calls), PAGE)
+        shown = max(len(self.calls), FIRST_PAGE)  # a live update keeps the pages already loaded
         calls = self.desk.history(customer.id, limit=shown)
         promises = self.desk.promises(customer.id, limit=20)
-        count = self.desk.store.count_customer_calls(customer.id)
+        count = self.desk.count_history(customer.id)
         self.app.call_from_thread(self._show, customer, calls, promises, count)
 
     def _show(self, customer, calls, promises, count) -> None:
         self.customer, self.customer_id, self.calls = customer, customer.id, calls
-        self.more = len(calls) < count
         now, zone = self.desk.clock.now(), self.desk.zone
         profile = Text()
         profile.append_text(plain(customer.name or "(no name)", style="bold"))
@@ -107,20 +106,32 @@ class CustomerScreen(DeskScreenBase):
             lines.append_text(plain(cb.topic, 20))
         self.query_one("#promises", Static).update(lines)
         self.query_one("#history", CallTable).show_calls(calls, zone, now)
-        more = " (l: older)" if self.more else ""
-        self.query_one("#history-title", Label).update(f"History: {len(calls)} of {count} calls, newest first{more}")
+        self._paged(count)
+
+    def _paged(self, count: int) -> None:
+        table = self.query_one("#history", CallTable)
+        self.more = table.has_more = len(self.calls) < count
+        more = " (l or scroll: older)" if self.more else ""
+        self.query_one("#history-title", Label).update(
+            f"History: {len(self.calls)} of {count} calls, newest first{more}")
+
+    @on(CallTable.NeedMore, "#history")
+    def _need_more(self) -> None:
+        self.action_more()
 
     @work(thread=True, exclusive=True, group="customer-more")
     def action_more(self) -> None:
         if not self.calls or not self.more:
             return
         last = self.calls[-1]
-        from frontdesk.clock import to_iso
+        older = self.desk.history(self.customer_id, limit=FIRST_PAGE, before=(to_iso(last.at), last.id))
+        count = self.desk.count_history(self.customer_id)
+        self.app.call_from_thread(self._append, older, count)
 
-        older = self.desk.history(self.customer_id, before=(to_iso(last.at), last.id))
-        count = self.desk.store.count_customer_calls(self.customer_id)
-        promises = self.desk.promises(self.customer_id, limit=20)
-        self.app.call_from_thread(self._show, self.customer, self.calls + older, promises, count)
+    def _append(self, older, count: int) -> None:
+        self.calls = self.calls + older
+        self.query_one("#history", CallTable).append_calls(older, self.desk.zone, self.desk.clock.now())
+        self._paged(count)
 
     @on(CallTable.Chosen)
     def _call_chosen(self, event: CallTable.Chosen) -> None:

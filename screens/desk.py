@@ -10,12 +10,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Label
 
+from frontdesk.clock import to_iso
 from frontdesk.hours import PRESETS
 from frontdesk.when import WhenError, parse_when
 from widgets.call_table import CallTable
 from widgets.callback_queue import CallbackQueue
 
-from .base import DeskScreenBase
+from .base import FIRST_PAGE, DeskScreenBase
 from .modals import Choose, Prompt
 
 
@@ -35,6 +36,7 @@ class DeskScreen(DeskScreenBase):
     def __init__(self) -> None:
         super().__init__()
         self.mine = False
+        self.shown = 0
 
     def compose(self) -> ComposeResult:
         yield self.status_bar()
@@ -51,16 +53,36 @@ class DeskScreen(DeskScreenBase):
     # -- data -------------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="desk-load")
     def reload(self) -> None:
-        calls = self.desk.todays_calls()
-        self.app.call_from_thread(self._show_calls, calls)
+        shown = max(self.shown, FIRST_PAGE)  # a live update keeps the pages already loaded
+        calls = self.desk.todays_calls(limit=shown)
+        total = self.desk.count_calls_on(self.desk.today())
+        self.app.call_from_thread(self._show_calls, calls, total)
 
-    def _show_calls(self, calls) -> None:
+    def _show_calls(self, calls, total: int) -> None:
         table = self.query_one("#calls", CallTable)
         table.show_calls(calls, self.desk.zone, self.desk.clock.now())
-        self.query_one("#calls-title", Label).update(
-            f"Today's calls ({len(calls)}{'+' if len(calls) >= 200 else ''})"
-        )
+        self._paged(table, total)
         self.on_tick()
+
+    def _paged(self, table: CallTable, total: int) -> None:
+        self.shown = table.row_count
+        table.has_more = table.row_count < total
+        more = " - more below" if table.has_more else ""
+        self.query_one("#calls-title", Label).update(f"Today's calls ({table.row_count} of {total}{more})")
+
+    @on(CallTable.NeedMore, "#calls")
+    @work(thread=True, exclusive=True, group="desk-more")
+    def load_more(self) -> None:
+        table = self.query_one("#calls", CallTable)
+        last = table.calls[list(table.calls)[-1]]
+        older = self.desk.todays_calls(limit=FIRST_PAGE, before=(to_iso(last.at), last.id))
+        total = self.desk.count_calls_on(self.desk.today())
+        self.app.call_from_thread(self._append, older, total)
+
+    def _append(self, older, total: int) -> None:
+        table = self.query_one("#calls", CallTable)
+        table.append_calls(older, self.desk.zone, self.desk.clock.now())
+        self._paged(table, total)
 
     def on_tick(self) -> None:
         queue = [cb for cb in self.app.queue if not self.mine or cb.assignee == self.desk.operator]

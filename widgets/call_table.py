@@ -27,11 +27,23 @@ class CallTable(DataTable):
             super().__init__()
             self.call_id = call_id
 
+    class NeedMore(Message):
+        """The cursor reached the last row and the screen said there are older calls."""
+
+        def __init__(self, table: CallTable) -> None:
+            super().__init__()
+            self.table = table
+
+        @property
+        def control(self) -> CallTable:
+            return self.table
+
     def __init__(self, *, show_caller: bool = True, **kwargs) -> None:
         super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)
         self.show_caller = show_caller
         self.calls: dict[int, Call] = {}
         self._now_day = None
+        self.has_more = False
 
     def on_mount(self) -> None:
         self.add_column("when", key="when", width=12)
@@ -55,15 +67,32 @@ class CallTable(DataTable):
         with self.app.batch_update():
             self.clear()
             for call in calls:
-                cells = [Text(short_when(call.at, zone, now)), Text("in" if call.direction == "in" else "out")]
-                if self.show_caller:
-                    cells.append(plain(call.caller, 18))
-                cells += [plain(call.topic, 14), Text(call.outcome_label, overflow="ellipsis", no_wrap=True), plain(call.operator, 6)]
-                if not self.show_caller:
-                    cells.append(plain(call.note, 18))
-                self.add_row(*cells, key=str(call.id))
+                self.add_row(*self._cells(call, zone, now), key=str(call.id))
             if selected is not None and selected in self.calls:
                 self.move_cursor(row=self.get_row_index(str(selected)))
+
+    def append_calls(self, calls: list[Call], zone: ZoneInfo, now: datetime) -> None:
+        """Add an older page below the rows shown (keyset paging: nothing is fetched twice)."""
+        with self.app.batch_update():
+            for call in calls:
+                if call.id not in self.calls:
+                    self.calls[call.id] = call
+                    self.add_row(*self._cells(call, zone, now), key=str(call.id))
+
+    def _cells(self, call: Call, zone: ZoneInfo, now: datetime) -> list[Text]:
+        cells = [Text(short_when(call.at, zone, now)), Text("in" if call.direction == "in" else "out")]
+        if self.show_caller:
+            cells.append(plain(call.caller, 18))
+        cells += [plain(call.topic, 14), Text(call.outcome_label, overflow="ellipsis", no_wrap=True),
+                  plain(call.operator, 6)]
+        if not self.show_caller:
+            cells.append(plain(call.note, 18))
+        return cells
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if self.has_more and event.cursor_row >= self.row_count - 1:
+            self.has_more = False  # ask once; the screen sets it again if there are still more
+            self.post_message(self.NeedMore(self))
 
     @property
     def selected_id(self) -> int | None:

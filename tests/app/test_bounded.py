@@ -8,6 +8,7 @@ from datetime import timedelta
 from pilot_helpers import settle
 
 from frontdesk.services import PAGE, NewCall
+from screens.base import FIRST_PAGE
 from screens.customer import CustomerScreen
 from screens.desk import DeskScreen
 from widgets.call_table import CallTable
@@ -34,11 +35,18 @@ async def test_the_desk_shows_one_page_of_todays_calls(make_app, desk, clock):
         await settle(pilot)
         assert isinstance(app.screen, DeskScreen)
         table = app.screen.query_one("#calls", CallTable)
-        assert table.row_count == PAGE
-        assert len(table.calls) == PAGE
+        assert table.row_count == FIRST_PAGE
+        assert len(table.calls) == FIRST_PAGE
         newest = desk.todays_calls(limit=1)[0]
         assert table.get_row_index(str(newest.id)) == 0  # the page is the newest calls
-        assert f"({PAGE}+)" in str(app.screen.query_one("#calls-title").content)
+        title = str(app.screen.query_one("#calls-title").content)
+        assert f"({FIRST_PAGE} of {PAGE + MORE} - more below)" in title
+        table.focus()
+        await pilot.press("ctrl+end")  # to the last row: the next page is added below
+        await settle(pilot)
+        assert table.row_count == 2 * FIRST_PAGE
+        ids = [int(key.value) for key in table.rows]
+        assert len(set(ids)) == 2 * FIRST_PAGE  # no call twice
 
 
 async def test_the_customer_page_shows_one_page_and_l_loads_the_next(make_app, desk, clock):
@@ -51,14 +59,15 @@ async def test_the_customer_page_shows_one_page_and_l_loads_the_next(make_app, d
         screen = app.screen
         assert isinstance(screen, CustomerScreen)
         table = screen.query_one("#history", CallTable)
-        assert table.row_count == PAGE
+        assert table.row_count == FIRST_PAGE
         assert screen.more
-        await pilot.press("l")
-        await settle(pilot)
+        for _ in range(4):
+            await pilot.press("l")
+            await settle(pilot)
         assert table.row_count == PAGE + MORE
         assert not screen.more
         ids = [int(key.value) for key in table.rows]
-        assert len(set(ids)) == PAGE + MORE  # the second page continues the first, no repeats
+        assert len(set(ids)) == PAGE + MORE  # each page continues the one before, no repeats
         await pilot.press("l")  # nothing older: stays as it is
         await settle(pilot)
         assert table.row_count == PAGE + MORE
