@@ -1,8 +1,8 @@
-"""All SQL lives here: rows in, frozen records out. Lists come in bounded keyset pages."""
+"""All SQL lives here: rows in, frozen records out. Lists come in bounded keyset pages.
+Row mapping is in records.py; the export and summary queries in store_reports.py."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import sqlite3
 import threading
@@ -14,23 +14,21 @@ from sqlite_utils import Database
 
 from .clock import from_iso, to_iso
 from .db import transaction
-from .models import (
-    AuditEntry,
-    Call,
-    Callback,
-    CallbackEvent,
-    Customer,
-    PhoneNumber,
+from .models import AuditEntry, Call, Callback, CallbackEvent, Customer, PhoneNumber
+from .records import (
+    CALL_COLUMNS,
+    CALLBACK_COLUMNS,
+    PAGE,
+    call_record,
+    callback_record,
+    customer_record,
+    fts_phrase,
+    maybe_time,
+    phone_record,
 )
+from .store_reports import ReportQueries
 
-PAGE = 200
-
-_CALL_COLUMNS = """calls.id, calls.uid, calls.customer_id, customers.name AS customer_name,
-    customers.company AS company, calls.e164, calls.ext, calls.direction, calls.at,
-    calls.operator, calls.topic, calls.note, calls.outcome, calls.callback_id"""
-
-_CALLBACK_COLUMNS = """callbacks.*, customers.name AS customer_name, customers.company AS company,
-    calls.topic AS topic, calls.note AS note"""
+__all__ = ["PAGE", "ConflictError", "Store"]
 
 
 class ConflictError(Exception):
@@ -41,92 +39,7 @@ class ConflictError(Exception):
         self.current = current
 
 
-def stored_time(text: str) -> datetime:
-    """A stored time (to_iso's fixed format) as an aware UTC datetime. fromisoformat reads the
-    trailing Z as UTC and is ~50x faster than from_iso's strptime, which counts when a year of
-    calls streams out or the queue is rebuilt every tick."""
-    if len(text) == 20 and text[19] == "Z":
-        return datetime.fromisoformat(text)
-    return from_iso(text)
-
-
-def _dt(value: str | None) -> datetime | None:
-    return stored_time(value) if value else None
-
-
-def fts_phrase(text: str) -> str:
-    """A user's text as one FTS5 phrase: no operator in it can change the query."""
-    return '"' + text.replace('"', '""') + '"'
-
-
-def _customer(row: dict, phones: tuple[PhoneNumber, ...] = ()) -> Customer:
-    return Customer(
-        id=row["id"], name=row["name"], company=row["company"], notes=row["notes"],
-        version=row["version"], created_at=_dt(row["created_at"]),
-        updated_at=_dt(row["updated_at"]), last_call_at=_dt(row["last_call_at"]),
-        merged_into=row["merged_into"], phones=phones,
-    )
-
-
-def _phone(row: dict) -> PhoneNumber:
-    return PhoneNumber(row["id"], row["customer_id"], row["e164"], row["ext"], row["label"])
-
-
-def _maker(cls):
-    """A fast constructor for a plain frozen dataclass record: fills the instance's __dict__,
-    which gives the same record as cls(**fields) without the frozen __init__ setting each field
-    through object.__setattr__ (~0.1 us a field; an export builds a year's calls one by one,
-    the queue rebuilds every open callback each tick). Falls back to cls(**fields) unless
-    exactly its fields are given (so a field added later, with a default, still gets it) or
-    when the class needs its __init__."""
-    names = frozenset(f.name for f in dataclasses.fields(cls))
-    if hasattr(cls, "__post_init__") or "__slots__" in vars(cls):
-        return lambda fields: cls(**fields)
-    new = object.__new__
-
-    def make(fields: dict) -> Any:
-        if fields.keys() != names:
-            return cls(**fields)
-        record = new(cls)
-        record.__dict__.update(fields)
-        return record
-
-    return make
-
-
-_make_call, _make_callback = _maker(Call), _maker(Callback)
-
-
-def _call(row: sqlite3.Row) -> Call:
-    """A row of _CALL_COLUMNS (in that order) as a Call."""
-    (id_, uid, customer_id, customer_name, company, e164, ext, direction, at, operator, topic,
-     note, outcome, callback_id) = row
-    return _make_call({
-        "id": id_, "uid": uid, "customer_id": customer_id, "customer_name": customer_name or "",
-        "company": company or "", "e164": e164, "ext": ext, "direction": direction,
-        "at": stored_time(at), "operator": operator, "topic": topic, "note": note,
-        "outcome": outcome, "callback_id": callback_id,
-    })
-
-
-def _callback(row: dict) -> Callback:
-    kept = row["kept_on_time"]
-    return _make_callback(dict(
-        id=row["id"], call_id=row["call_id"], customer_id=row["customer_id"],
-        customer_name=row["customer_name"] or "", company=row["company"] or "",
-        e164=row["e164"], promised_at=stored_time(row["promised_at"]),
-        first_due_at=stored_time(row["first_due_at"]), due_at=stored_time(row["due_at"]),
-        assignee=row["assignee"], state=row["state"], attempts=row["attempts"],
-        topic=row["topic"] or "", note=row["note"] or "", created_by=row["created_by"],
-        first_attempt_at=_dt(row["first_attempt_at"]), done_at=_dt(row["done_at"]),
-        done_call_id=row["done_call_id"], kept_on_time=None if kept is None else bool(kept),
-        waited_min=row["waited_min"], cancel_reason=row["cancel_reason"],
-        snoozed_until=_dt(row["snoozed_until"]), version=row["version"],
-        acknowledged_by=row["acknowledged_by"] or "", acknowledged_at=_dt(row["acknowledged_at"]),
-    ))
-
-
-class Store:
+class Store(ReportQueries):
     """One connection, shared by the UI thread and worker threads; every call is serialised."""
 
     def __init__(self, db: Database) -> None:
@@ -200,7 +113,7 @@ class Store:
             for row in self._records(
                 f"SELECT * FROM phones WHERE customer_id IN ({marks}) ORDER BY id", chunk
             ):
-                result[row["customer_id"]].append(_phone(row))
+                result[row["customer_id"]].append(phone_record(row))
         return {k: tuple(v) for k, v in result.items()}
 
     def customers_by_ids(self, ids: list[int]) -> list[Customer]:
@@ -209,7 +122,7 @@ class Store:
         marks = ",".join("?" * len(ids))
         rows = {r["id"]: r for r in self._records(f"SELECT * FROM customers WHERE id IN ({marks})", ids)}
         phones = self.phones_for(rows)
-        return [_customer(rows[i], phones[i]) for i in ids if i in rows]
+        return [customer_record(rows[i], phones[i]) for i in ids if i in rows]
 
     def get_customer(self, customer_id: int) -> Customer | None:
         found = self.customers_by_ids([customer_id])
@@ -291,7 +204,7 @@ class Store:
 
     def get_phone(self, phone_id: int) -> PhoneNumber | None:
         row = self._one("SELECT * FROM phones WHERE id = ?", [phone_id])
-        return _phone(row) if row else None
+        return phone_record(row) if row else None
 
     def update_phone(self, phone_id: int, e164: str, ext: str, label: str) -> None:
         self.db.execute("UPDATE phones SET e164 = ?, ext = ?, label = ? WHERE id = ?", [e164, ext, label, phone_id])
@@ -328,10 +241,10 @@ class Store:
 
     def get_call(self, call_id: int) -> Call | None:
         rows = self._records(
-            f"SELECT {_CALL_COLUMNS} FROM calls JOIN customers ON customers.id = calls.customer_id WHERE calls.id = ?",
+            f"SELECT {CALL_COLUMNS} FROM calls JOIN customers ON customers.id = calls.customer_id WHERE calls.id = ?",
             [call_id],
         )
-        return _call(rows[0]) if rows else None
+        return call_record(rows[0]) if rows else None
 
     def calls_between(
         self, start: datetime, end: datetime, limit: int = PAGE, before: tuple[str, int] | None = None
@@ -347,12 +260,12 @@ class Store:
             keyset = "AND (calls.at, calls.id) < (?, ?)"
             params += list(before)
         rows = self._records(
-            f"""SELECT {_CALL_COLUMNS} FROM calls JOIN customers ON customers.id = calls.customer_id
+            f"""SELECT {CALL_COLUMNS} FROM calls JOIN customers ON customers.id = calls.customer_id
                 WHERE calls.at >= ? AND {upper} {keyset}
                 ORDER BY calls.at DESC, calls.id DESC LIMIT ?""",
             [*params, limit],
         )
-        return [_call(r) for r in rows]
+        return [call_record(r) for r in rows]
 
     def iter_calls_between(self, start: datetime, end: datetime, batch: int = 1000) -> Iterator[Call]:
         """Every call in [start, end), oldest first, fetched in batches (constant memory)."""
@@ -363,7 +276,7 @@ class Store:
         lower = to_iso(start)
         while True:
             rows = self._records(
-                f"""SELECT {_CALL_COLUMNS} FROM calls JOIN customers ON customers.id = calls.customer_id
+                f"""SELECT {CALL_COLUMNS} FROM calls JOIN customers ON customers.id = calls.customer_id
                     WHERE calls.at >= ? AND calls.at < ? AND (calls.at, calls.id) > (?, ?)
                     ORDER BY calls.at, calls.id LIMIT ?""",
                 [max(lower, after[0]), to_iso(end), *after, batch],
@@ -371,7 +284,7 @@ class Store:
             if not rows:
                 return
             for row in rows:
-                yield _call(row)
+                yield call_record(row)
             after = (rows[-1]["at"], rows[-1]["id"])
 
     def customer_calls(
@@ -383,11 +296,11 @@ class Store:
             keyset = "AND (calls.at, calls.id) < (?, ?)"
             params += list(before)
         rows = self._records(
-            f"""SELECT {_CALL_COLUMNS} FROM calls JOIN customers ON customers.id = calls.customer_id
+            f"""SELECT {CALL_COLUMNS} FROM calls JOIN customers ON customers.id = calls.customer_id
                 WHERE calls.customer_id = ? {keyset} ORDER BY calls.at DESC, calls.id DESC LIMIT ?""",
             [*params, limit],
         )
-        return [_call(r) for r in rows]
+        return [call_record(r) for r in rows]
 
     def count_calls_between(self, start: datetime, end: datetime) -> int:
         return self._one("SELECT count(*) AS n FROM calls WHERE at >= ? AND at < ?",
@@ -402,13 +315,13 @@ class Store:
             return []
         query = " ".join(fts_phrase(w) + "*" for w in words)
         rows = self._records(
-            f"""SELECT {_CALL_COLUMNS} FROM
+            f"""SELECT {CALL_COLUMNS} FROM
                   (SELECT rowid FROM call_search WHERE call_search MATCH ? ORDER BY rowid DESC LIMIT ?) AS hit
                 JOIN calls ON calls.id = hit.rowid JOIN customers ON customers.id = calls.customer_id
                 ORDER BY calls.at DESC, calls.id DESC""",
             [query, limit],
         )
-        return [_call(r) for r in rows]
+        return [call_record(r) for r in rows]
 
     # -- callbacks --------------------------------------------------------------------------
     def insert_callback(self, row: dict) -> int:
@@ -416,13 +329,13 @@ class Store:
 
     def _callbacks(self, where: str, params: list[Any], order: str, limit: int) -> list[Callback]:
         rows = self._records(
-            f"""SELECT {_CALLBACK_COLUMNS} FROM callbacks
+            f"""SELECT {CALLBACK_COLUMNS} FROM callbacks
                 JOIN customers ON customers.id = callbacks.customer_id
                 JOIN calls ON calls.id = callbacks.call_id
                 WHERE {where} ORDER BY {order} LIMIT ?""",
             [*params, limit],
         )
-        return [_callback(r) for r in rows]
+        return [callback_record(r) for r in rows]
 
     def get_callback(self, callback_id: int) -> Callback | None:
         found = self._callbacks("callbacks.id = ?", [callback_id], "callbacks.id", 1)
@@ -475,7 +388,7 @@ class Store:
         return [
             CallbackEvent(
                 id=r["id"], callback_id=r["callback_id"], at=from_iso(r["at"]), operator=r["operator"],
-                kind=r["kind"], due_before=_dt(r["due_before"]), due_after=_dt(r["due_after"]),
+                kind=r["kind"], due_before=maybe_time(r["due_before"]), due_after=maybe_time(r["due_after"]),
                 reason=r["reason"], call_id=r["call_id"],
             )
             for r in rows
@@ -525,143 +438,6 @@ class Store:
     def delete_draft(self, operator: str) -> None:
         with self.write():
             self.db.execute("DELETE FROM drafts WHERE operator = ?", [operator])
-
-    # -- export and report queries (export.py, report.py) --
-    def promises_for_calls(self, call_ids: Iterable[int]) -> dict[int, Callback]:
-        """The callback promised on each of these calls (callbacks.call_id), keyed by call id;
-        should a call carry two, the later one."""
-        ids = list(call_ids)
-        found: dict[int, Callback] = {}
-        for start in range(0, len(ids), 1000):
-            chunk = ids[start : start + 1000]
-            marks = ",".join("?" * len(chunk))
-            for callback in self._callbacks(f"callbacks.call_id IN ({marks})", chunk, "callbacks.id", -1):
-                found[callback.call_id] = callback
-        return found
-
-    def iter_calls_with_promises(
-        self, start: datetime, end: datetime, batch: int = 1000
-    ) -> Iterator[tuple[Call, Callback | None]]:
-        """Every call in [start, end), oldest first, with the callback promised on it; two
-        queries per batch of calls, so a year of calls streams in constant memory."""
-        from itertools import islice
-
-        calls = self.iter_calls_between(start, end, batch)
-        while chunk := list(islice(calls, batch)):
-            promised = self.promises_for_calls(call.id for call in chunk)
-            for call in chunk:
-                yield call, promised.get(call.id)
-
-    def call_figures(self, start: datetime, end: datetime) -> dict[str, int]:
-        """Calls in [start, end): calls_in, calls_out, distinct_callers (customers calling in)."""
-        row = self._one(
-            """SELECT coalesce(sum(direction = 'in'), 0) AS calls_in,
-                      coalesce(sum(direction = 'out'), 0) AS calls_out,
-                      count(DISTINCT CASE WHEN direction = 'in' THEN customer_id END) AS distinct_callers
-               FROM calls WHERE at >= ? AND at < ?""",
-            [to_iso(start), to_iso(end)],
-        )
-        return dict(row)
-
-    def count_new_customers(self, start: datetime, end: datetime) -> int:
-        row = self._one(
-            """SELECT count(*) AS n FROM customers
-               WHERE created_at >= ? AND created_at < ? AND merged_into IS NULL""",
-            [to_iso(start), to_iso(end)],
-        )
-        return row["n"]
-
-    def promise_figures(self, start: datetime, end: datetime, now: datetime) -> dict[str, Any]:
-        """Callbacks promised on calls in [start, end), by what became of them as of `now`:
-        promised, kept, late, cancelled, still_open, overdue, median_wait (minutes, or None)."""
-        window = [to_iso(start), to_iso(end)]
-        row = self._one(
-            """SELECT count(*) AS promised,
-                      coalesce(sum(cb.state = 'done' AND cb.kept_on_time = 1), 0) AS kept,
-                      coalesce(sum(cb.state = 'done' AND coalesce(cb.kept_on_time, 0) = 0), 0) AS late,
-                      coalesce(sum(cb.state = 'cancelled'), 0) AS cancelled,
-                      coalesce(sum(cb.state = 'open'), 0) AS still_open,
-                      coalesce(sum(cb.state = 'open' AND cb.due_at <= ?), 0) AS overdue
-               FROM callbacks AS cb JOIN calls ON calls.id = cb.call_id
-               WHERE calls.at >= ? AND calls.at < ?""",
-            [to_iso(now), *window],
-        )
-        median = self._one(
-            """WITH waits AS (
-                   SELECT cb.waited_min AS w FROM callbacks AS cb JOIN calls ON calls.id = cb.call_id
-                   WHERE calls.at >= ? AND calls.at < ? AND cb.state = 'done'
-                     AND cb.waited_min IS NOT NULL)
-               SELECT avg(w) AS median FROM (
-                   SELECT w FROM waits ORDER BY w
-                   LIMIT 2 - (SELECT count(*) FROM waits) % 2
-                   OFFSET ((SELECT count(*) FROM waits) - 1) / 2)""",
-            window,
-        )
-        return {**row, "median_wait": median["median"]}
-
-    def operator_figures(self, start: datetime, end: datetime, now: datetime) -> list[dict[str, Any]]:
-        """Per person, sorted by name: calls in/out taken and callbacks promised on them, and
-        what became of the period's callbacks assigned to them (kept, late, open, overdue)."""
-        window = [to_iso(start), to_iso(end)]
-        figures: dict[str, dict[str, Any]] = {}
-        blank = dict.fromkeys(
-            ("calls_in", "calls_out", "promised", "kept", "late", "still_open", "overdue"), 0
-        )
-        for row in self._rows(
-            # INDEXED BY: read the period's range of calls_at; left to itself (no ANALYZE
-            # statistics), the planner walks all of calls_operator_at to save the GROUP BY's
-            # sort, which reads every call ever logged (1M calls: ~70 ms).
-            """SELECT calls.operator AS who,
-                      count(DISTINCT CASE WHEN calls.direction = 'in' THEN calls.id END) AS calls_in,
-                      count(DISTINCT CASE WHEN calls.direction = 'out' THEN calls.id END) AS calls_out,
-                      count(DISTINCT cb.id) AS promised
-               FROM calls INDEXED BY calls_at LEFT JOIN callbacks AS cb ON cb.call_id = calls.id
-               WHERE calls.at >= ? AND calls.at < ? GROUP BY calls.operator""",
-            window,
-        ):
-            figures[row["who"]] = {**blank, **row}
-        for row in self._rows(
-            """SELECT cb.assignee AS who,
-                      coalesce(sum(cb.state = 'done' AND cb.kept_on_time = 1), 0) AS kept,
-                      coalesce(sum(cb.state = 'done' AND coalesce(cb.kept_on_time, 0) = 0), 0) AS late,
-                      coalesce(sum(cb.state = 'open'), 0) AS still_open,
-                      coalesce(sum(cb.state = 'open' AND cb.due_at <= ?), 0) AS overdue
-               FROM callbacks AS cb JOIN calls ON calls.id = cb.call_id
-               WHERE calls.at >= ? AND calls.at < ? GROUP BY cb.assignee""",
-            [to_iso(now), *window],
-        ):
-            figures.setdefault(row["who"], {**blank, "who": row["who"]}).update(
-                {k: v for k, v in row.items() if k != "who"}
-            )
-        return [figures[who] for who in sorted(figures, key=lambda w: (w.casefold(), w))]
-
-    def top_topics(self, start: datetime, end: datetime, limit: int = 5) -> list[tuple[str, int]]:
-        """The most frequent call topics in [start, end) (case-insensitive), most frequent first."""
-        rows = self._rows(
-            """SELECT min(topic) AS topic, count(*) AS n FROM calls
-               WHERE at >= ? AND at < ? AND topic != ''
-               GROUP BY topic COLLATE NOCASE ORDER BY n DESC, topic COLLATE NOCASE LIMIT ?""",
-            [to_iso(start), to_iso(end), limit],
-        )
-        return [(r["topic"], r["n"]) for r in rows]
-
-    def overdue_promises(
-        self, start: datetime, end: datetime, now: datetime, limit: int = PAGE
-    ) -> list[Callback]:
-        """Open callbacks promised on calls in [start, end) whose due time has passed, oldest due first."""
-        return self._callbacks(
-            "callbacks.state = 'open' AND callbacks.due_at <= ? AND calls.at >= ? AND calls.at < ?",
-            [to_iso(now), to_iso(start), to_iso(end)], "callbacks.due_at, callbacks.id", limit,
-        )
-
-    def database_file(self) -> str:
-        """The main database file's path ('' for an in-memory database)."""
-        with self.lock:
-            for row in self.db.execute("PRAGMA database_list").fetchall():
-                if row[1] == "main":
-                    return row[2] or ""
-        return ""
-
 
 def _like_prefix(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

@@ -1,0 +1,150 @@
+"""Read-only queries behind the export and the day's summary (export.py, report.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import Any
+
+from .clock import to_iso
+from .models import Call, Callback
+from .records import PAGE
+
+
+class ReportQueries:
+    """Mixed into Store: uses its _rows, _one, _callbacks and iter_calls_between."""
+
+    def promises_for_calls(self, call_ids: Iterable[int]) -> dict[int, Callback]:
+        """The callback promised on each of these calls (callbacks.call_id), keyed by call id;
+        should a call carry two, the later one."""
+        ids = list(call_ids)
+        found: dict[int, Callback] = {}
+        for start in range(0, len(ids), 1000):
+            chunk = ids[start : start + 1000]
+            marks = ",".join("?" * len(chunk))
+            for callback in self._callbacks(f"callbacks.call_id IN ({marks})", chunk, "callbacks.id", -1):
+                found[callback.call_id] = callback
+        return found
+
+    def iter_calls_with_promises(
+        self, start: datetime, end: datetime, batch: int = 1000
+    ) -> Iterator[tuple[Call, Callback | None]]:
+        """Every call in [start, end), oldest first, with the callback promised on it; two
+        queries per batch of calls, so a year of calls streams in constant memory."""
+        from itertools import islice
+
+        calls = self.iter_calls_between(start, end, batch)
+        while chunk := list(islice(calls, batch)):
+            promised = self.promises_for_calls(call.id for call in chunk)
+            for call in chunk:
+                yield call, promised.get(call.id)
+
+    def call_figures(self, start: datetime, end: datetime) -> dict[str, int]:
+        """Calls in [start, end): calls_in, calls_out, distinct_callers (customers calling in)."""
+        row = self._one(
+            """SELECT coalesce(sum(direction = 'in'), 0) AS calls_in,
+                      coalesce(sum(direction = 'out'), 0) AS calls_out,
+                      count(DISTINCT CASE WHEN direction = 'in' THEN customer_id END) AS distinct_callers
+               FROM calls WHERE at >= ? AND at < ?""",
+            [to_iso(start), to_iso(end)],
+        )
+        return dict(row)
+
+    def count_new_customers(self, start: datetime, end: datetime) -> int:
+        row = self._one(
+            """SELECT count(*) AS n FROM customers
+               WHERE created_at >= ? AND created_at < ? AND merged_into IS NULL""",
+            [to_iso(start), to_iso(end)],
+        )
+        return row["n"]
+
+    def promise_figures(self, start: datetime, end: datetime, now: datetime) -> dict[str, Any]:
+        """Callbacks promised on calls in [start, end), by what became of them as of `now`:
+        promised, kept, late, cancelled, still_open, overdue, median_wait (minutes, or None)."""
+        window = [to_iso(start), to_iso(end)]
+        row = self._one(
+            """SELECT count(*) AS promised,
+                      coalesce(sum(cb.state = 'done' AND cb.kept_on_time = 1), 0) AS kept,
+                      coalesce(sum(cb.state = 'done' AND coalesce(cb.kept_on_time, 0) = 0), 0) AS late,
+                      coalesce(sum(cb.state = 'cancelled'), 0) AS cancelled,
+                      coalesce(sum(cb.state = 'open'), 0) AS still_open,
+                      coalesce(sum(cb.state = 'open' AND cb.due_at <= ?), 0) AS overdue
+               FROM callbacks AS cb JOIN calls ON calls.id = cb.call_id
+               WHERE calls.at >= ? AND calls.at < ?""",
+            [to_iso(now), *window],
+        )
+        median = self._one(
+            """WITH waits AS (
+                   SELECT cb.waited_min AS w FROM callbacks AS cb JOIN calls ON calls.id = cb.call_id
+                   WHERE calls.at >= ? AND calls.at < ? AND cb.state = 'done'
+                     AND cb.waited_min IS NOT NULL)
+               SELECT avg(w) AS median FROM (
+                   SELECT w FROM waits ORDER BY w
+                   LIMIT 2 - (SELECT count(*) FROM waits) % 2
+                   OFFSET ((SELECT count(*) FROM waits) - 1) / 2)""",
+            window,
+        )
+        return {**row, "median_wait": median["median"]}
+
+    def operator_figures(self, start: datetime, end: datetime, now: datetime) -> list[dict[str, Any]]:
+        """Per person, sorted by name: calls in/out taken and callbacks promised on them, and
+        what became of the period's callbacks assigned to them (kept, late, open, overdue)."""
+        window = [to_iso(start), to_iso(end)]
+        figures: dict[str, dict[str, Any]] = {}
+        blank = dict.fromkeys(
+            ("calls_in", "calls_out", "promised", "kept", "late", "still_open", "overdue"), 0
+        )
+        for row in self._rows(
+            # INDEXED BY: read the period's range of calls_at; left to itself (no ANALYZE
+            # statistics), the planner walks all of calls_operator_at to save the GROUP BY's
+            # sort, which reads every call ever logged (1M calls: ~70 ms).
+            """SELECT calls.operator AS who,
+                      count(DISTINCT CASE WHEN calls.direction = 'in' THEN calls.id END) AS calls_in,
+                      count(DISTINCT CASE WHEN calls.direction = 'out' THEN calls.id END) AS calls_out,
+                      count(DISTINCT cb.id) AS promised
+               FROM calls INDEXED BY calls_at LEFT JOIN callbacks AS cb ON cb.call_id = calls.id
+               WHERE calls.at >= ? AND calls.at < ? GROUP BY calls.operator""",
+            window,
+        ):
+            figures[row["who"]] = {**blank, **row}
+        for row in self._rows(
+            """SELECT cb.assignee AS who,
+                      coalesce(sum(cb.state = 'done' AND cb.kept_on_time = 1), 0) AS kept,
+                      coalesce(sum(cb.state = 'done' AND coalesce(cb.kept_on_time, 0) = 0), 0) AS late,
+                      coalesce(sum(cb.state = 'open'), 0) AS still_open,
+                      coalesce(sum(cb.state = 'open' AND cb.due_at <= ?), 0) AS overdue
+               FROM callbacks AS cb JOIN calls ON calls.id = cb.call_id
+               WHERE calls.at >= ? AND calls.at < ? GROUP BY cb.assignee""",
+            [to_iso(now), *window],
+        ):
+            figures.setdefault(row["who"], {**blank, "who": row["who"]}).update(
+                {k: v for k, v in row.items() if k != "who"}
+            )
+        return [figures[who] for who in sorted(figures, key=lambda w: (w.casefold(), w))]
+
+    def top_topics(self, start: datetime, end: datetime, limit: int = 5) -> list[tuple[str, int]]:
+        """The most frequent call topics in [start, end) (case-insensitive), most frequent first."""
+        rows = self._rows(
+            """SELECT min(topic) AS topic, count(*) AS n FROM calls
+               WHERE at >= ? AND at < ? AND topic != ''
+               GROUP BY topic COLLATE NOCASE ORDER BY n DESC, topic COLLATE NOCASE LIMIT ?""",
+            [to_iso(start), to_iso(end), limit],
+        )
+        return [(r["topic"], r["n"]) for r in rows]
+
+    def overdue_promises(
+        self, start: datetime, end: datetime, now: datetime, limit: int = PAGE
+    ) -> list[Callback]:
+        """Open callbacks promised on calls in [start, end) whose due time has passed, oldest due first."""
+        return self._callbacks(
+            "callbacks.state = 'open' AND callbacks.due_at <= ? AND calls.at >= ? AND calls.at < ?",
+            [to_iso(now), to_iso(start), to_iso(end)], "callbacks.due_at, callbacks.id", limit,
+        )
+
+    def database_file(self) -> str:
+        """The main database file's path ('' for an in-memory database)."""
+        with self.lock:
+            for row in self.db.execute("PRAGMA database_list").fetchall():
+                if row[1] == "main":
+                    return row[2] or ""
+        return ""
