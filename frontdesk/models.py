@@ -22,6 +22,13 @@ UNREACHED = frozenset({"voicemail", "no_answer", "busy"})
 DIRECTIONS = {"in": "inbound", "out": "outbound"}
 
 
+def who(name: str, company: str) -> str:
+    """How a customer is named on screen: 'Maria Lopez (Acme)', or whichever of the two is known."""
+    if name and company:
+        return f"{name} ({company})"
+    return name or company or "Unknown caller"
+
+
 @dataclass(frozen=True)
 class PhoneNumber:
     id: int
@@ -46,9 +53,7 @@ class Customer:
 
     @property
     def display_name(self) -> str:
-        if self.name and self.company:
-            return f"{self.name} ({self.company})"
-        return self.name or self.company or "Unknown caller"
+        return who(self.name, self.company)
 
 
 @dataclass(frozen=True)
@@ -74,9 +79,7 @@ class Call:
 
     @property
     def caller(self) -> str:
-        if self.customer_name and self.company:
-            return f"{self.customer_name} ({self.company})"
-        return self.customer_name or self.company or "Unknown caller"
+        return who(self.customer_name, self.company)
 
 
 @dataclass(frozen=True)
@@ -109,9 +112,7 @@ class Callback:
 
     @property
     def caller(self) -> str:
-        if self.customer_name and self.company:
-            return f"{self.customer_name} ({self.company})"
-        return self.customer_name or self.company or "Unknown caller"
+        return who(self.customer_name, self.company)
 
 
 @dataclass(frozen=True)
