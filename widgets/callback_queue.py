@@ -16,6 +16,7 @@ from frontdesk.reminders import callback_state
 
 from .safe import plain
 
+COLUMNS = ("mark", "due", "left", "caller", "topic", "for")
 MARKS = {"overdue": ("!!", "bold reverse"), "soon": ("! ", "bold"), "upcoming": ("  ", "")}
 
 
@@ -33,6 +34,7 @@ class CallbackQueue(DataTable):
         super().__init__(cursor_type="row", **kwargs)
         self.callbacks: dict[int, Callback] = {}
         self.states: dict[int, str] = {}
+        self._looks: dict[int, tuple] = {}
 
     def on_mount(self) -> None:
         self.add_column("", key="mark", width=2)
@@ -43,35 +45,45 @@ class CallbackQueue(DataTable):
         self.add_column("for", key="for", width=6)
 
     def show(self, callbacks: list[Callback], now: datetime, lead: timedelta, zone: ZoneInfo) -> None:
-        """Update in place: unchanged rows keep the cursor; only cells that differ are redrawn."""
+        """Update in place: unchanged rows keep the cursor; only cells that differ are redrawn.
+        Runs every few seconds, so an unchanged row costs one tuple comparison."""
         selected = self.selected_id
-        wanted = [str(cb.id) for cb in callbacks]
-        current = [str(key.value) for key in self.rows]
         self.callbacks = {cb.id: cb for cb in callbacks}
         self.states = {cb.id: callback_state(cb, now, lead) for cb in callbacks}
-        if wanted != current:
+        looks = {cb.id: self._look(cb, now, zone) for cb in callbacks}
+        if [str(cb.id) for cb in callbacks] != [str(key.value) for key in self.rows]:
             with self.app.batch_update():
                 self.clear()
                 for cb in callbacks:
-                    self.add_row(*self._cells(cb, now, zone), key=str(cb.id))
+                    self.add_row(*self._cells(looks[cb.id]), key=str(cb.id))
                 if selected in self.callbacks:
                     self.move_cursor(row=self.get_row_index(str(selected)))
-            return
-        for cb in callbacks:
-            for column, cell in zip(("mark", "due", "left", "caller", "topic", "for"),
-                                    self._cells(cb, now, zone), strict=True):
-                if self.get_cell(str(cb.id), column) != cell:
-                    self.update_cell(str(cb.id), column, cell)
+        else:
+            for cb in callbacks:
+                if looks[cb.id] == self._looks.get(cb.id):
+                    continue
+                old = self._looks.get(cb.id) or (None,) * 6
+                for column, before, after, cell in zip(COLUMNS, old, looks[cb.id], self._cells(looks[cb.id]),
+                                                       strict=True):
+                    if before != after:
+                        self.update_cell(str(cb.id), column, cell)
+        self._looks = looks
 
-    def _cells(self, cb: Callback, now: datetime, zone: ZoneInfo) -> list[Text]:
-        mark, style = MARKS[self.states[cb.id]]
+    def _look(self, cb: Callback, now: datetime, zone: ZoneInfo) -> tuple:
+        """What a row shows, as plain values: cheap to compare on every tick."""
+        return (self.states[cb.id], short_when(cb.due_at, zone, now), (time_left(cb.due_at, now),
+                self.states[cb.id]), cb.caller, cb.topic, cb.assignee)
+
+    def _cells(self, look: tuple) -> list[Text]:
+        state, due, (left, _), caller, topic, assignee = look
+        mark, style = MARKS[state]
         return [
             Text(mark, style=style),
-            Text(short_when(cb.due_at, zone, now)),
-            Text(time_left(cb.due_at, now), style=style),
-            plain(cb.caller, 16),
-            plain(cb.topic, 12),
-            plain(cb.assignee, 6),
+            Text(due),
+            Text(left, style=style),
+            plain(caller, 16),
+            plain(topic, 12),
+            plain(assignee, 6),
         ]
 
     @property

@@ -21,10 +21,14 @@ class StatusBar(Static):
 
     def on_resize(self) -> None:
         if self._shown:
-            self.show(**self._shown)
+            self.show(**self._shown, force=True)
 
-    def show(self, *, desk: str, operator: str, clock: str, overdue: int, soon: int, title: str = "") -> None:
-        self._shown = dict(desk=desk, operator=operator, clock=clock, overdue=overdue, soon=soon, title=title)
+    def show(self, *, desk: str, operator: str, clock: str, overdue: int, soon: int, title: str = "",
+             force: bool = False) -> None:
+        shown = dict(desk=desk, operator=operator, clock=clock, overdue=overdue, soon=soon, title=title)
+        if shown == self._shown and not force:
+            return  # the tick found nothing new: no repaint
+        self._shown = shown
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append("FrontDesk", style="bold")
         text.append(f" · {desk}")
