@@ -37,12 +37,14 @@ class DeskScreen(DeskScreenBase):
         super().__init__()
         self.mine = False
         self.shown = 0
+        self._queue_title = ""
 
     def compose(self) -> ComposeResult:
         yield self.status_bar()
         yield Label("Callbacks (all)", classes="section-title", id="queue-title")
         yield CallbackQueue(id="queue")
-        yield Label("", classes="hint", id="queue-empty")
+        yield Label("No open callbacks. Promise one from a call with the outcome 'callback promised'.",
+                    classes="hint", id="queue-empty")
         yield Label("Today's calls", classes="section-title", id="calls-title")
         yield CallTable(id="calls")
         yield Footer(compact=True)
@@ -90,10 +92,11 @@ class DeskScreen(DeskScreenBase):
         lead = timedelta(minutes=self.desk.settings.lead_minutes)
         widget.show(queue, self.desk.clock.now(), lead, self.desk.zone)
         who = "mine" if self.mine else "all"
-        self.query_one("#queue-title", Label).update(f"Callbacks ({who}, {len(queue)} open)")
-        empty = self.query_one("#queue-empty", Label)
-        empty.display = not queue
-        empty.update("No open callbacks. Promise one from a call with the outcome 'callback promised'.")
+        title = f"Callbacks ({who}, {len(queue)} open)"
+        if title != self._queue_title:  # a changed label means a new layout: only when it changes
+            self._queue_title = title
+            self.query_one("#queue-title", Label).update(title)
+            self.query_one("#queue-empty", Label).display = not queue
         # Rebuilding the footer costs ~27 ms: only when the keys that apply actually change.
         selected = self._selected() is not None
         if selected != getattr(self, "_had_selection", None):
