@@ -22,6 +22,7 @@ from .text import clean
 
 POLL_SECONDS = 1.0  # PRAGMA data_version: other desks' commits show within 2 s
 TICK_SECONDS = 5.0  # time left, counters and reminders are derived from the clock this often
+QUEUE_LIMIT = 500  # open callbacks held for the queue and reminders
 
 
 class DeskChanged(Message):
@@ -55,6 +56,7 @@ class FrontDeskApp(App):
         self.offer_draft = offer_draft
         self.tracker = self._new_tracker()
         self.queue: list[Callback] = []
+        self._queue_loaded = False
         self.counts = (0, 0)
         self._data_version = desk.store.data_version()
         self.bells = 0
@@ -70,7 +72,7 @@ class FrontDeskApp(App):
 
         self.push_screen(DeskScreen())
         self.set_interval(self.poll_seconds, self.poll_database, name="poll")
-        self.set_interval(self.tick_seconds, self.tick, name="tick")
+        self.set_interval(self.tick_seconds, self.clock_tick, name="tick")
         self.tick()
         if self.offer_draft:
             self.call_after_refresh(self._offer_draft)
@@ -111,14 +113,26 @@ class FrontDeskApp(App):
         self.tracker.lead = timedelta(minutes=settings.lead_minutes)
         self.tracker.nag = timedelta(minutes=settings.nag_minutes)
 
+    def clock_tick(self) -> None:
+        """Time moved on, the database did not (the poll reloads on any commit): derive time
+        left, counters and reminders from the queue already held, without a query."""
+        if self._queue_loaded and len(self.queue) < QUEUE_LIMIT:
+            now = self.desk.clock.now()
+            lead_until = now + timedelta(minutes=self.desk.settings.lead_minutes)
+            overdue = sum(1 for cb in self.queue if cb.due_at <= now)
+            soon = sum(1 for cb in self.queue if now < cb.due_at <= lead_until)
+            self._apply_tick(self.queue, (overdue, soon))
+        else:
+            self.tick()
+
     @work(thread=True, exclusive=True, group="tick")
     def tick(self) -> None:
-        queue = self.desk.open_callbacks(limit=500)
+        queue = self.desk.open_callbacks(limit=QUEUE_LIMIT)
         counts = self.desk.counts()
         self.call_from_thread(self._apply_tick, queue, counts)
 
     def _apply_tick(self, queue: list[Callback], counts: tuple[int, int]) -> None:
-        self.queue, self.counts = queue, counts
+        self.queue, self.counts, self._queue_loaded = queue, counts, True
         now = self.desk.clock.now()
         desk_open = self.desk.settings.hours.is_open(now)
         for reminder in self.tracker.check(queue, now, desk_open):

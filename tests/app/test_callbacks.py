@@ -177,3 +177,23 @@ async def test_custom_time_outside_the_callers_day_is_warned(make_app, desk, clo
         await settle(pilot)
         text = screen_text(app)
         assert "their time 22:30 (Europe/London): outside 08:00-21:00 for the caller" in text
+
+
+async def test_clock_ticks_derive_the_queue_without_a_query(make_app, desk, clock):
+    desk.log_call(NewCall(phone="4045550134", name="Bo", callback_due=clock.now() + timedelta(minutes=30)))
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        queries: list[str] = []
+        desk.store.db.conn.set_trace_callback(queries.append)
+        clock.advance(minutes=25)
+        app.clock_tick()
+        await settle(pilot)
+        assert app.counts == (0, 1) and "in 5 min" in screen_text(app)
+        clock.advance(minutes=6)
+        app.clock_tick()
+        await settle(pilot)
+        assert app.counts == (1, 0) and "1 min overdue" in screen_text(app)
+        assert any("OVERDUE" in n for n in notifications(app))
+        desk.store.db.conn.set_trace_callback(None)
+        assert not [q for q in queries if "callbacks" in q]
