@@ -6,8 +6,6 @@ import re
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import arrow
-
 from .hours import HoursError, parse_hhmm
 
 
@@ -61,6 +59,8 @@ def parse_when(text: str, now: datetime, zone: ZoneInfo) -> datetime:
             return _local_at(day, parse_hhmm(match.group(2)), zone)
         except HoursError as exc:
             raise WhenError(str(exc)) from None
+    import arrow  # only for times beyond HH:MM: keeps start-up and `log` light
+
     try:
         # An offset after a time part ("T14:30Z" or " 14:30+01:00") is honoured, whatever the separator.
         has_offset = re.search(r"\d[T ]\d{1,2}:\d{2}.*(Z|[+-]\d{2}:?\d{2})$", value, re.IGNORECASE)
