@@ -3,7 +3,6 @@ The one core module that imports textual."""
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
@@ -271,8 +270,6 @@ def run_app(db_path: Path, operator: str, clock: Clock | None = None) -> None:
     from .db import open_database
     from .store import Store
 
-    # Over SSH, COLORTERM is not forwarded; respect an explicit choice, else let Textual detect.
-    os.environ.setdefault("ESCDELAY", "25")
     store = Store(open_database(db_path))
     desk = Desk(store, clock or SystemClock(), operator)
     try:

@@ -466,3 +466,19 @@ def test_due_within_excludes_nothing_overdue(capsys, env_db):
     make_queue(env_db, Hour=90)
     code, out, _ = run(capsys, "due", "--within", "2h")
     assert code == 0 and "Hour" in out and "in 1 h 30 min" in out
+
+
+def test_escdelay_is_short_unless_set(tmp_path):
+    """Textual reads ESCDELAY when imported: the CLI sets it before opening the app."""
+    import subprocess
+    import sys
+
+    code = ("import os, sys; from unittest import mock; import frontdesk.cli as c; "
+            "m = mock.patch('frontdesk.app.run_app', lambda *a: print(os.environ['ESCDELAY'])); m.start(); "
+            f"c.main(['--db', {str(tmp_path / 'd.db')!r}])")
+    env = {k: v for k, v in __import__('os').environ.items() if k != "ESCDELAY"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert out.stdout.strip() == "50"
+    env["ESCDELAY"] = "150"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert out.stdout.strip() == "150"
