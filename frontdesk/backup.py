@@ -19,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .errors import DeskError
+from .files import fsync_directory
 
 STEP_PAGES = 256
 MAX_RESTARTS = 5
@@ -99,12 +100,7 @@ def backup_database(source: Path, target: Path, *, pages: int = STEP_PAGES,
         if isinstance(exc, OSError):
             raise DeskError(f"cannot write {target}: {exc.strerror or exc}") from None
         raise
-    with contextlib.suppress(OSError):
-        dir_fd = os.open(dest.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+    fsync_directory(dest.parent)
     calls, customers = summary
     return f"backed up {calls} calls, {customers} customers to {target} (integrity ok)"
 

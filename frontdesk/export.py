@@ -49,6 +49,7 @@ from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
 from .errors import DeskError
+from .files import fsync_directory
 from .formatting import day_time, time_left
 from .models import Call, Callback
 from .report import Summary, day_summary
@@ -356,12 +357,7 @@ def _to_file(path: Path, write: Callable[[TextIO], int], database: str = "") -> 
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    with contextlib.suppress(OSError):
-        dir_fd = os.open(target.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+    fsync_directory(target.parent)
     return count
 
 
