@@ -70,7 +70,9 @@ class DeskScreen(DeskScreenBase):
         self.shown = table.row_count
         table.has_more = table.row_count < total
         more = " - more below" if table.has_more else ""
-        self.query_one("#calls-title", Label).update(f"Today's calls ({table.row_count} of {total}{more})")
+        title = f"Today's calls ({table.row_count} of {total}{more})" if total else (
+            "Today's calls (none yet: press n to log one)")
+        self.query_one("#calls-title", Label).update(title)
 
     @on(CallTable.NeedMore, "#calls")
     @work(thread=True, exclusive=True, group="desk-more")
