@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Input, Label, OptionList
 READY = "bare textual app ready"
 
 LOOKUP_SQL = """SELECT c.id, c.name, c.company FROM
-      (SELECT rowid FROM customer_search WHERE customer_search MATCH ? LIMIT 500) AS hit
+      (SELECT rowid FROM customer_search WHERE customer_search MATCH ? LIMIT 1000) AS hit
     JOIN customers AS c ON c.id = hit.rowid
     ORDER BY c.last_call_at IS NULL, c.last_call_at DESC, c.name LIMIT 8"""
 

@@ -466,3 +466,18 @@ def test_unknown_ids_are_refused_clearly(desk):
 def test_long_text_is_capped(desk):
     logged = call(desk, name="n" * 900, topic="t" * 900, note="x" * 20_000)
     assert (len(logged.customer.name), len(logged.call.topic), len(logged.call.note)) == (500, 500, 10_000)
+
+
+def test_suggestions_rank_the_most_recent_caller_first_among_many_matches(desk, clock):
+    """600 customers share a fragment; the one who called last comes first."""
+    from datetime import timedelta
+
+    from frontdesk.services import NewCall
+
+    with desk.store.write():
+        for n in range(600):
+            desk.create_customer(f"Marlow {n}", numbers=(f"+1404555{n:04d}",))
+    recent = desk.log_call(NewCall(phone="+14045550599", at=clock.now() - timedelta(minutes=1)))
+    older = desk.log_call(NewCall(phone="+14045550007", at=clock.now() - timedelta(days=1)))
+    names = [m.customer.id for m in desk.find_callers("Marlow")]
+    assert names[:2] == [recent.customer.id, older.customer.id]
