@@ -258,6 +258,9 @@ def markdown_lines(summary: Summary) -> list[str]:
         "",
         "## By operator",
         "",
+        "Calls and *Promised* count the calls each person took; *Kept on time*, *Late*, *Open* and",
+        "*Overdue* count the callbacks assigned to them.",
+        "",
     ]
     if summary.operators:
         lines += _table(

@@ -66,6 +66,8 @@ class ReportsScreen(DeskScreenBase):
         t.append(f"Median time to callback: {median}\n")
         if s.operators:
             t.append("\nOperator      in  out  promised kept late open overdue\n", style="bold")
+            t.append("(calls and promised: calls they took; the rest: callbacks assigned to them)\n",
+                     style="dim")
             for o in s.operators:
                 t.append_text(plain(o.operator, 12))
                 t.append(" " * max(1, 12 - len(o.operator[:12])))
