@@ -13,7 +13,7 @@ from frontdesk.clock import to_iso
 from frontdesk.errors import DeskError
 from frontdesk.formatting import day_time, time_left
 from widgets.call_table import CallTable
-from widgets.safe import plain
+from widgets.safe import block, plain
 
 from .base import FIRST_PAGE, DeskScreenBase
 from .customer_edit import EditCustomer, ask_merge, ask_phone
@@ -52,7 +52,7 @@ class CustomerScreen(DeskScreenBase):
             yield Static("", id="profile")
             yield Static("", id="promises")
         yield Label("History", classes="section-title", id="history-title")
-        yield CallTable(show_caller=False, id="history")
+        yield CallTable(columns="history", id="history")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -138,14 +138,17 @@ class CustomerScreen(DeskScreenBase):
         call = self.query_one("#history", CallTable).calls.get(event.call_id)
         if call is None:
             return
+        direction = "inbound from" if call.direction == "in" else "outbound to"
         note = Text()
-        note.append(f"{day_time(call.at, self.desk.zone)}  {call.outcome_label}  by ", style="bold")
+        note.append(f"{day_time(call.at, self.desk.zone)}  {direction} {self.desk.national(call.e164, call.ext)}",
+                    style="bold")
+        note.append(f"\n{call.outcome_label}, taken by ")
         note.append_text(plain(call.operator))
+        if call.callback_id:
+            note.append(f"  (returned callback #{call.callback_id})", style="dim")
+        note.append("\n\n")
+        note.append_text(plain(call.topic or "(no topic)", style="bold"))
         note.append("\n")
-        note.append_text(plain(call.topic, style="bold"))
-        note.append("\n")
-        from widgets.safe import block
-
         note.append_text(block(call.note or "(no note)"))
         self.app.push_screen(ShowText(note, title=f"Call #{call.id}"))
 

@@ -32,7 +32,7 @@ class SearchScreen(DeskScreenBase):
         yield Label("Customers", classes="section-title", id="customers-title")
         yield OptionList(id="customers")
         yield Label("Calls whose notes match", classes="section-title", id="calls-title")
-        yield CallTable(id="calls")
+        yield CallTable(columns="notes", id="calls")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

@@ -14,6 +14,23 @@ from frontdesk.models import Call
 
 from .safe import plain
 
+# key: (heading, width, cell)
+COLUMNS = {
+    "when": ("when", 12, lambda c, zone, now: Text(short_when(c.at, zone, now))),
+    "dir": ("", 3, lambda c, zone, now: Text("in" if c.direction == "in" else "out")),
+    "caller": ("caller", 18, lambda c, zone, now: plain(c.caller, 18)),
+    "topic": ("topic", 14, lambda c, zone, now: plain(c.topic, 14)),
+    "outcome": ("outcome", 14, lambda c, zone, now: Text(c.outcome_label, overflow="ellipsis", no_wrap=True)),
+    "by": ("by", 6, lambda c, zone, now: plain(c.operator, 6)),
+    "note": ("note", 18, lambda c, zone, now: plain(c.note, 18)),
+    "long_note": ("note", 30, lambda c, zone, now: plain(c.note, 200)),
+}
+COLUMN_SETS = {
+    "desk": ("when", "dir", "caller", "topic", "outcome", "by"),
+    "history": ("when", "dir", "topic", "outcome", "by", "note"),
+    "notes": ("when", "caller", "topic", "long_note"),
+}
+
 
 class CallTable(DataTable):
     """Shows calls it is given; posts Chosen when a row is opened with Enter."""
@@ -38,23 +55,19 @@ class CallTable(DataTable):
         def control(self) -> CallTable:
             return self.table
 
-    def __init__(self, *, show_caller: bool = True, **kwargs) -> None:
+    def __init__(self, *, columns: str = "desk", **kwargs) -> None:
+        """columns: "desk" (who called about what), "history" (one customer's calls, with the
+        note) or "notes" (search results: whose note matched, and the note)."""
         super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)
-        self.show_caller = show_caller
+        self.columns_shown = COLUMN_SETS[columns]
         self.calls: dict[int, Call] = {}
         self._now_day = None
         self.has_more = False
 
     def on_mount(self) -> None:
-        self.add_column("when", key="when", width=12)
-        self.add_column("", key="dir", width=3)
-        if self.show_caller:
-            self.add_column("caller", key="caller", width=18)
-        self.add_column("topic", key="topic", width=14)
-        self.add_column("outcome", key="outcome", width=14)
-        self.add_column("by", key="by", width=6)
-        if not self.show_caller:
-            self.add_column("note", key="note", width=18)
+        for key in self.columns_shown:
+            label, width, _cell = COLUMNS[key]
+            self.add_column(label, key=key, width=width)
 
     def show_calls(self, calls: list[Call], zone: ZoneInfo, now: datetime) -> None:
         """Replace the rows, keeping the cursor on the same call when it is still there."""
@@ -80,14 +93,7 @@ class CallTable(DataTable):
                     self.add_row(*self._cells(call, zone, now), key=str(call.id))
 
     def _cells(self, call: Call, zone: ZoneInfo, now: datetime) -> list[Text]:
-        cells = [Text(short_when(call.at, zone, now)), Text("in" if call.direction == "in" else "out")]
-        if self.show_caller:
-            cells.append(plain(call.caller, 18))
-        cells += [plain(call.topic, 14), Text(call.outcome_label, overflow="ellipsis", no_wrap=True),
-                  plain(call.operator, 6)]
-        if not self.show_caller:
-            cells.append(plain(call.note, 18))
-        return cells
+        return [COLUMNS[key][2](call, zone, now) for key in self.columns_shown]
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if self.has_more and event.cursor_row >= self.row_count - 1:

@@ -131,6 +131,7 @@ async def test_search_finds_customers_and_notes_and_opens_the_customer(make_app,
         await settle(pilot)
         assert isinstance(app.screen, SearchScreen)
         assert "Calls whose notes match (1)" in screen_text(app)
+        assert "wants the blue invoice" in screen_text(app)  # the matching note is shown
         await type_into(pilot, "query", "lop")
         await settle(pilot)
         assert "Customers (1)" in screen_text(app)
