@@ -14,10 +14,10 @@ from widgets.caller_card import CallerCardView
 from widgets.safe import block, plain
 
 from .base import DeskScreenBase
-from .desk import ask_cancel, ask_reassign, ask_reschedule, ask_snooze, start_callback_call
+from .callback_actions import CallbackActions
 
 
-class CallbackScreen(DeskScreenBase):
+class CallbackScreen(CallbackActions, DeskScreenBase):
     TITLE_TEXT = "callback"
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
@@ -113,24 +113,8 @@ class CallbackScreen(DeskScreenBase):
     def action_back(self) -> None:
         self.app.pop_screen()
 
-    def action_call_back(self) -> None:
-        start_callback_call(self.app, self.cb)
-
-    def action_reschedule(self) -> None:
-        ask_reschedule(self, self.cb)
-
-    def action_reassign(self) -> None:
-        ask_reassign(self, self.cb)
-
-    def action_cancel_callback(self) -> None:
-        ask_cancel(self, self.cb)
-
-    def action_snooze(self) -> None:
-        ask_snooze(self, self.cb)
-
-    def action_acknowledge(self) -> None:
-        self.app.tracker.acknowledge(self.cb.id)
-        self.run_service(lambda: self.desk.acknowledge(self.cb.id))
+    def current_callback(self):
+        return self.cb if self.cb is not None and self.cb.state == "open" else None
 
     def action_open_customer(self) -> None:
         if self.cb:

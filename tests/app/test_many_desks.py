@@ -25,6 +25,17 @@ def other_desk(db_path, clock, operator="raj") -> Desk:
                 env={"TZ": "America/New_York", "FRONTDESK_REGION": "US"})
 
 
+async def open_editor(pilot, customer_id: int) -> None:
+    """From the desk to the customer's page, then `e`: the edit form is open."""
+    await settle(pilot)
+    pilot.app.open_customer(customer_id)
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, CustomerScreen)
+    await pilot.press("e")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, EditCustomer)
+
+
 async def wait_for(pilot, condition, seconds: float = 2.0) -> float:
     """Real seconds until the condition holds (the app polls PRAGMA data_version)."""
     loop = asyncio.get_running_loop()
@@ -100,13 +111,7 @@ async def test_conflicting_edit_is_detected_and_both_versions_shown(desk, db_pat
     logged = desk.log_call(NewCall(phone="4045550134", name="Maria Lopez"))
     app = FrontDeskApp(desk, offer_draft=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        app.open_customer(logged.customer.id)
-        await settle(pilot)
-        assert isinstance(app.screen, CustomerScreen)
-        await pilot.press("e")
-        await settle(pilot)
-        assert isinstance(app.screen, EditCustomer)
+        await open_editor(pilot, logged.customer.id)
         raj = other_desk(db_path, clock)
         current = raj.customer(logged.customer.id)
         raj.update_customer(current.id, current.version, name="Maria López-Raj")
@@ -145,11 +150,7 @@ async def test_edits_to_different_fields_merge_without_asking(desk, db_path, clo
     logged = desk.log_call(NewCall(phone="4045550134", name="Maria Lopez"))
     app = FrontDeskApp(desk, offer_draft=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        app.open_customer(logged.customer.id)
-        await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
+        await open_editor(pilot, logged.customer.id)
         raj = other_desk(db_path, clock)
         raj.update_customer(logged.customer.id, 1, company="Lopez Ltd")
         app.screen.query_one("#name", Input).value = "Maria Lopez Garcia"
@@ -165,11 +166,7 @@ async def test_keep_editing_after_a_clash_shows_their_other_fields(desk, db_path
     logged = desk.log_call(NewCall(phone="4045550134", name="Maria Lopez"))
     app = FrontDeskApp(desk, offer_draft=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        app.open_customer(logged.customer.id)
-        await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
+        await open_editor(pilot, logged.customer.id)
         raj = other_desk(db_path, clock)
         raj.update_customer(logged.customer.id, 1, name="Maria L. (Raj)", company="Lopez Ltd")
         app.screen.query_one("#name", Input).value = "Maria (Ann)"

@@ -1,0 +1,117 @@
+"""Acting on one callback (call back, reschedule, reassign, cancel, acknowledge, snooze): the
+same keys on the desk's queue and on a callback's own page."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from frontdesk.hours import PRESETS
+from frontdesk.when import WhenError, parse_when
+
+from .modals import Choose, Prompt
+
+
+class CallbackActions:
+    """Mixed into a screen that has a current callback (`current_callback()`, None if none)."""
+
+    def current_callback(self):
+        raise NotImplementedError
+
+    def action_call_back(self) -> None:
+        if cb := self.current_callback():
+            start_callback_call(self.app, cb)
+
+    def action_reschedule(self) -> None:
+        if cb := self.current_callback():
+            ask_reschedule(self, cb)
+
+    def action_reassign(self) -> None:
+        if cb := self.current_callback():
+            ask_reassign(self, cb)
+
+    def action_cancel_callback(self) -> None:
+        if cb := self.current_callback():
+            ask_cancel(self, cb)
+
+    def action_snooze(self) -> None:
+        if cb := self.current_callback():
+            ask_snooze(self, cb)
+
+    def action_acknowledge(self) -> None:
+        if cb := self.current_callback():
+            self.app.tracker.acknowledge(cb.id)
+            self.run_service(lambda: self.desk.acknowledge(cb.id),
+                             done=lambda _: self.notify(Text(f"Acknowledged: {cb.caller}"), timeout=3))
+
+
+def start_callback_call(app, cb) -> None:
+    """The new-call form, pre-filled as the outbound call that returns this promise."""
+    app.open_new_call({
+        "phone": app.desk.national(cb.e164), "customer_id": cb.customer_id, "direction": "out",
+        "callback_id": cb.id, "topic": cb.topic, "outcome": "resolved", "name": cb.customer_name,
+    })
+
+
+def ask_reschedule(screen, cb) -> None:
+    desk = screen.desk
+    choices = [(key, label) for key, label in PRESETS] + [("custom", "custom time...")]
+
+    def with_reason(due) -> None:
+        def save(reason: str | None) -> None:
+            if reason:
+                screen.run_service(lambda: desk.reschedule(cb.id, due, reason, cb.version),
+                                   done=lambda _: screen.notify("Callback moved", timeout=3))
+
+        screen.app.push_screen(Prompt(f"Why does the callback to {cb.caller} move?",
+                                      check=lambda v: "" if v else "a reason is needed"), save)
+
+    def chosen(key: str | None) -> None:
+        if key is None:
+            return
+        if key != "custom":
+            with_reason(desk.promise_due(key))
+            return
+
+        def check(value: str) -> str:
+            try:
+                due = parse_when(value, desk.clock.now(), desk.zone)
+            except WhenError as exc:
+                return str(exc)
+            return "" if due > desk.clock.now() else "that time has already passed"
+
+        screen.app.push_screen(
+            Prompt("New time (HH:MM, 'tomorrow 10:00' or 2026-11-24T10:00)", check=check),
+            lambda text: with_reason(parse_when(text, desk.clock.now(), desk.zone)) if text else None,
+        )
+
+    screen.app.push_screen(Choose(f"Move the callback to {cb.caller} to:", choices), chosen)
+
+
+def ask_reassign(screen, cb) -> None:
+    def save(who: str | None) -> None:
+        if who:
+            screen.run_service(lambda: screen.desk.reassign(cb.id, who, cb.version),
+                               done=lambda _: screen.notify(Text(f"Callback now with {who}"), timeout=3))
+
+    screen.app.push_screen(Prompt(f"Who calls {cb.caller} back?", value=cb.assignee,
+                                  check=lambda v: "" if v else "a name is needed"), save)
+
+
+def ask_cancel(screen, cb) -> None:
+    def save(reason: str | None) -> None:
+        if reason:
+            screen.run_service(lambda: screen.desk.cancel(cb.id, reason, cb.version),
+                               done=lambda _: screen.notify("Callback cancelled", timeout=3))
+
+    screen.app.push_screen(Prompt(f"Why is the callback to {cb.caller} cancelled?",
+                                  check=lambda v: "" if v else "a reason is needed"), save)
+
+
+def ask_snooze(screen, cb) -> None:
+    def save(choice: str | None) -> None:
+        if choice:
+            screen.run_service(lambda: screen.desk.snooze(cb.id, int(choice)),
+                               done=lambda _: screen.notify(f"Snoozed {choice} min", timeout=3))
+
+    screen.app.push_screen(Choose(f"Remind about {cb.caller} again in:",
+                                  [("5", "5 minutes"), ("15", "15 minutes"), ("30", "30 minutes")]), save)
