@@ -66,13 +66,20 @@ class FrontDeskApp(App):
                                self.desk.operator)
 
     # -- start ------------------------------------------------------------------------------
-    def on_mount(self) -> None:
+    def get_default_screen(self):
+        """The desk is the app's base screen (not pushed over an empty one: one screen less to
+        lay out before the first frame). The queue is read first, on this thread (a few ms on a
+        lifetime's desk), so that frame already shows it; reminders follow once it is drawn."""
         from screens.desk import DeskScreen
 
-        self.push_screen(DeskScreen())
+        self.queue, self.counts = self.desk.open_callbacks(limit=QUEUE_LIMIT), self.desk.counts()
+        self._queue_loaded = True
+        return DeskScreen()
+
+    def on_mount(self) -> None:
         self.set_interval(self.poll_seconds, self.poll_database, name="poll")
         self.set_interval(self.tick_seconds, self.clock_tick, name="tick")
-        self.tick()
+        self.call_after_refresh(self._apply_tick, self.queue, self.counts)
         if self.offer_draft:
             self.call_after_refresh(self._offer_draft)
 

@@ -7,10 +7,11 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from frontdesk.formatting import day_time, span, time_left
 from widgets.caller_card import CallerCardView
+from widgets.key_bar import KeyBar
 from widgets.safe import block, plain
 
 from .base import DeskScreenBase
@@ -46,7 +47,7 @@ class CallbackScreen(CallbackActions, DeskScreenBase):
             with VerticalScroll(id="cb-detail"):
                 yield Static("", id="cb-text")
             yield CallerCardView(id="cb-card")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     @work(thread=True, exclusive=True, group="cb-load")
     def reload(self) -> None:

@@ -7,12 +7,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
 from frontdesk.clock import to_iso
 from frontdesk.errors import DeskError
 from frontdesk.formatting import day_time, time_left
 from widgets.call_table import CallTable
+from widgets.key_bar import KeyBar
 from widgets.safe import block, plain
 
 from .base import FIRST_PAGE, DeskScreenBase
@@ -53,7 +54,7 @@ class CustomerScreen(DeskScreenBase):
             yield Static("", id="promises")
         yield Label("History", classes="section-title", id="history-title")
         yield CallTable(columns="history", id="history")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#history", CallTable).focus()

@@ -7,11 +7,12 @@ from datetime import timedelta
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Label
+from textual.widgets import Label
 
 from frontdesk.clock import to_iso
 from widgets.call_table import CallTable
 from widgets.callback_queue import CallbackQueue
+from widgets.key_bar import KeyBar
 
 from .base import FIRST_PAGE, DeskScreenBase
 from .callback_actions import CallbackActions
@@ -44,18 +45,29 @@ class DeskScreen(CallbackActions, DeskScreenBase):
                     classes="hint", id="queue-empty")
         yield Label("Today's calls", classes="section-title", id="calls-title")
         yield CallTable(id="calls")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#calls", CallTable).focus()
+        # The first page is read here, on the UI thread (about 1 ms on a lifetime's desk), so the
+        # first frame already shows it: a worker would cost a second layout and paint.
+        self._show_calls(*self._fetch_calls())
+        self._fresh = True
 
     # -- data -------------------------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="desk-load")
-    def reload(self) -> None:
+    def _fetch_calls(self):
         shown = max(self.shown, FIRST_PAGE)  # a live update keeps the pages already loaded
-        calls = self.desk.todays_calls(limit=shown)
-        total = self.desk.count_calls_on(self.desk.today())
-        self.app.call_from_thread(self._show_calls, calls, total)
+        return self.desk.todays_calls(limit=shown), self.desk.count_calls_on(self.desk.today())
+
+    def reload(self) -> None:
+        if getattr(self, "_fresh", False):
+            self._fresh = False  # the resume that follows the mount: just read
+            return
+        self._reload()
+
+    @work(thread=True, exclusive=True, group="desk-load")
+    def _reload(self) -> None:
+        self.app.call_from_thread(self._show_calls, *self._fetch_calls())
 
     def _show_calls(self, calls, total: int) -> None:
         table = self.query_one("#calls", CallTable)
@@ -92,6 +104,8 @@ class DeskScreen(CallbackActions, DeskScreenBase):
         widget.show(queue, self.desk.clock.now(), lead, self.desk.zone)
         who = "mine" if self.mine else "all"
         title = f"Callbacks ({who}, {len(queue)} open)"
+        if widget.has_more:
+            title += f" - first {widget.row_count} shown, more below"
         if title != self._queue_title:  # a changed label means a new layout: only when it changes
             self._queue_title = title
             self.query_one("#queue-title", Label).update(title)
@@ -101,6 +115,10 @@ class DeskScreen(CallbackActions, DeskScreenBase):
         if selected != getattr(self, "_had_selection", None):
             self._had_selection = selected
             self.refresh_bindings()
+
+    @on(CallbackQueue.NeedMore)
+    def _more_callbacks(self) -> None:
+        self.on_tick()  # the queue widget raised its limit; the app already holds the rows
 
     # -- which callback ---------------------------------------------------------------------
     def current_callback(self):

@@ -13,7 +13,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Input, Label, OptionList, Select, Static, TextArea
+from textual.widgets import Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
 from frontdesk import phones
@@ -24,6 +24,7 @@ from frontdesk.models import OUTCOMES
 from frontdesk.services import NewCall, StorageError
 from frontdesk.when import WhenError, parse_when
 from widgets.caller_card import CallerCardView
+from widgets.key_bar import KeyBar
 from widgets.safe import plain
 
 from .base import DeskScreenBase
@@ -117,7 +118,7 @@ class NewCallScreen(DeskScreenBase):
                 yield Static("", classes="error", id="error")
             with Vertical(id="side"):
                 yield CallerCardView(id="card")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def focus_first_field(self) -> None:
         """Focus now (not after a refresh), so keys already on their way land in the field: the

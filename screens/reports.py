@@ -11,10 +11,11 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from frontdesk.formatting import short_when
 from frontdesk.report import Summary, day_summary
+from widgets.key_bar import KeyBar
 from widgets.safe import plain
 
 from .base import DeskScreenBase
@@ -40,7 +41,7 @@ class ReportsScreen(DeskScreenBase):
         yield self.status_bar()
         with VerticalScroll(id="report"):
             yield Static("", id="report-text")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     @work(thread=True, exclusive=True, group="report")
     def reload(self) -> None:

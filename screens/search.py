@@ -6,10 +6,11 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Input, Label, OptionList
+from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from widgets.call_table import CallTable
+from widgets.key_bar import KeyBar
 from widgets.safe import plain
 
 from .base import DeskScreenBase
@@ -33,7 +34,7 @@ class SearchScreen(DeskScreenBase):
         yield OptionList(id="customers")
         yield Label("Calls whose notes match", classes="section-title", id="calls-title")
         yield CallTable(columns="notes", id="calls")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#query", Input).focus()

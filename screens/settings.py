@@ -9,10 +9,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from frontdesk.errors import DeskError
 from frontdesk.hours import WEEKDAYS, BusinessHours, HoursError, parse_day_spec
+from widgets.key_bar import KeyBar
 
 from .base import DeskScreenBase
 
@@ -47,7 +48,7 @@ class SettingsScreen(DeskScreenBase):
             yield Static("", classes="error", id="settings-error")
             yield Static(Text("ctrl+s saves for every desk on this database; Escape leaves unsaved.",
                               style="dim"))
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def _field(self, label: str, name: str, value: str, placeholder: str = "") -> Horizontal:
         return Horizontal(Label(label), Input(value, placeholder=placeholder, id=name), classes="field")

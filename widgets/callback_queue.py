@@ -18,6 +18,7 @@ from .safe import plain
 
 COLUMNS = ("mark", "due", "left", "caller", "topic", "for")
 MARKS = {"overdue": ("!!", "bold reverse"), "soon": ("! ", "bold"), "upcoming": ("  ", "")}
+PAGE = 50  # rows shown at first; moving past the last one shows the next 50 (no query: the app holds them)
 
 
 class CallbackQueue(DataTable):
@@ -30,8 +31,13 @@ class CallbackQueue(DataTable):
             super().__init__()
             self.callback_id = callback_id
 
+    class NeedMore(Message):
+        """The cursor reached the last shown row and more callbacks are open: show them."""
+
     def __init__(self, **kwargs) -> None:
         super().__init__(cursor_type="row", **kwargs)
+        self.limit = PAGE
+        self.total = 0
         self.callbacks: dict[int, Callback] = {}
         self.states: dict[int, str] = {}
         self._looks: dict[int, tuple] = {}
@@ -46,8 +52,11 @@ class CallbackQueue(DataTable):
 
     def show(self, callbacks: list[Callback], now: datetime, lead: timedelta, zone: ZoneInfo) -> None:
         """Update in place: unchanged rows keep the cursor; only cells that differ are redrawn.
-        Runs every few seconds, so an unchanged row costs one tuple comparison."""
+        Runs every few seconds, so an unchanged row costs one tuple comparison. Shows the first
+        `limit` of them: a desk with hundreds open would otherwise pay for every row on each start."""
         selected = self.selected_id
+        self.total = len(callbacks)
+        callbacks = callbacks[: self.limit]
         self.callbacks = {cb.id: cb for cb in callbacks}
         self.states = {cb.id: callback_state(cb, now, lead) for cb in callbacks}
         looks = {cb.id: self._look(cb, now, zone) for cb in callbacks}
@@ -85,6 +94,15 @@ class CallbackQueue(DataTable):
             plain(topic, 12),
             plain(assignee, 6),
         ]
+
+    @property
+    def has_more(self) -> bool:
+        return self.total > self.row_count
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if self.has_more and event.cursor_row >= self.row_count - 1 and self.limit <= self.row_count:
+            self.limit += PAGE
+            self.post_message(self.NeedMore())
 
     @property
     def selected_id(self) -> int | None:

@@ -12,6 +12,8 @@ from screens.base import FIRST_PAGE
 from screens.customer import CustomerScreen
 from screens.desk import DeskScreen
 from widgets.call_table import CallTable
+from widgets.callback_queue import PAGE as QUEUE_PAGE
+from widgets.callback_queue import CallbackQueue
 
 MORE = 50
 
@@ -47,6 +49,32 @@ async def test_the_desk_shows_one_page_of_todays_calls(make_app, desk, clock):
         assert table.row_count == 2 * FIRST_PAGE
         ids = [int(key.value) for key in table.rows]
         assert len(set(ids)) == 2 * FIRST_PAGE  # no call twice
+
+
+async def test_the_queue_shows_one_page_of_open_callbacks(make_app, desk, clock):
+    """Hundreds of open promises: the app holds them (for reminders), the widget shows 50."""
+    open_count = QUEUE_PAGE + 20
+    with desk.store.write():
+        for i in range(open_count):
+            desk.log_call(NewCall(phone=f"+1404555{i:04d}", name=f"Caller {i}", topic="Parts",
+                                  callback_due=clock.now() + timedelta(minutes=10 + i)))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        queue = app.screen.query_one("#queue", CallbackQueue)
+        assert len(app.queue) == open_count
+        assert queue.row_count == QUEUE_PAGE
+        title = str(app.screen.query_one("#queue-title").content)
+        assert f"Callbacks (all, {open_count} open) - first {QUEUE_PAGE} shown, more below" == title
+        soonest = min(app.queue, key=lambda cb: cb.due_at)
+        assert queue.get_row_index(str(soonest.id)) == 0  # the page is the most urgent ones
+        queue.focus()
+        await pilot.press("ctrl+end")
+        await settle(pilot)
+        assert queue.row_count == open_count
+        ids = [int(key.value) for key in queue.rows]
+        assert len(set(ids)) == open_count
+        assert str(app.screen.query_one("#queue-title").content) == f"Callbacks (all, {open_count} open)"
 
 
 async def test_the_customer_page_shows_one_page_and_l_loads_the_next(make_app, desk, clock):
