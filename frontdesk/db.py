@@ -3,23 +3,55 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
-
-from sqlite_utils import Database
-
-from .migrations import SCHEMA_STEPS, migrations
+from typing import Any
 
 BUSY_TIMEOUT_MS = 8000
+# The schema steps this version knows, in order (frontdesk/migrations.py defines them; a test
+# keeps the two lists equal). Named here so that opening an up-to-date file needs neither
+# sqlite-utils nor the steps themselves.
+SCHEMA_STEPS = ("m001_desk", "m002_search_and_drafts", "m003_acknowledge", "m004_lookup_indexes")
+MIGRATION_SET = "frontdesk"
+MIGRATIONS_TABLE = "_sqlite_migrations"  # sqlite-utils' record of the steps applied
 NETWORK_FILESYSTEMS = {"nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "9p", "afs", "ncpfs"}
 MOUNTS = Path("/proc/mounts")  # where filesystem_type looks; tests point it at a fake table
 
 
 class DatabaseError(Exception):
     """The database cannot be used; the message says why and what to do."""
+
+
+class Connection:
+    """The one sqlite3 connection and the few helpers the store uses, the same as
+    sqlite-utils' Database offers (execute, query, conn, close). sqlite-utils itself is loaded
+    only when the schema has steps to apply (`as_database`): importing it costs ~30 ms, which
+    every start of the app would otherwise pay."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def execute(self, sql: str, params: Any = None) -> sqlite3.Cursor:
+        return self.conn.execute(sql, params if params is not None else [])
+
+    def query(self, sql: str, params: Any = None) -> Iterator[dict]:
+        cursor = self.execute(sql, params)
+        keys = [d[0] for d in cursor.description or ()]
+        for row in cursor:
+            yield dict(zip(keys, row, strict=True))
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def as_database(self):
+        """The same connection as a sqlite-utils Database (for the schema steps)."""
+        from sqlite_utils import Database
+
+        return Database(self.conn, execute_plugins=False)
 
 
 def filesystem_type(path: Path, mounts_file: Path | None = None) -> str:
@@ -73,7 +105,7 @@ def _switch_to_wal(conn: sqlite3.Connection) -> str:
             time.sleep(0.005)
 
 
-def connect(path: Path | str) -> Database:
+def connect(path: Path | str) -> Connection:
     """A connection in autocommit mode; writes go through `transaction`."""
     path = Path(path)
     if path.is_dir():
@@ -90,9 +122,7 @@ def connect(path: Path | str) -> Database:
         )
     except (OSError, sqlite3.Error) as exc:
         raise DatabaseError(f"cannot open {path}: {exc}") from None
-    # No sqlite-utils plugins: nothing of ours needs them, and scanning for them costs ~11 ms
-    # on every start of the app and of every script command.
-    db = Database(conn, execute_plugins=False)
+    db = Connection(conn)
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         _refuse_foreign(db, path)  # before the first write (the WAL switch) touches the file
@@ -114,10 +144,10 @@ def connect(path: Path | str) -> Database:
     return db
 
 
-def _refuse_foreign(db: Database, path: Path) -> None:
+def _refuse_foreign(db: Connection, path: Path) -> None:
     """Refuse another program's SQLite file, or a newer FrontDesk's, without writing to it."""
     tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    if not tables - {migrations.migrations_table}:
+    if not tables - {MIGRATIONS_TABLE}:
         return  # a new (or empty) file
     if not applied_steps(db):
         raise DatabaseError(
@@ -127,14 +157,27 @@ def _refuse_foreign(db: Database, path: Path) -> None:
     _refuse_newer(db)
 
 
+_savepoints = itertools.count()
+
+
 @contextlib.contextmanager
-def transaction(db: Database) -> Iterator[Database]:
+def transaction(db) -> Iterator[Any]:
     """BEGIN IMMEDIATE: take the write lock first, so concurrent writers wait (busy timeout)
-    instead of failing when a read turns into a write. Nested use becomes a savepoint."""
+    instead of failing when a read turns into a write. Nested use becomes a savepoint.
+    `db` is a Connection (or a sqlite-utils Database: anything with `.conn`)."""
     conn = db.conn
     if conn.in_transaction:
-        with db.atomic():
+        name = f"fd_{next(_savepoints)}"
+        conn.execute(f"SAVEPOINT {name}")
+        try:
             yield db
+        except BaseException:
+            if conn.in_transaction:  # an I/O error may already have rolled everything back
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute(f"ROLLBACK TO {name}")
+                    conn.execute(f"RELEASE {name}")
+            raise
+        conn.execute(f"RELEASE {name}")
         return
     conn.execute("BEGIN IMMEDIATE")
     try:
@@ -152,11 +195,18 @@ def transaction(db: Database) -> Iterator[Database]:
             raise
 
 
-def applied_steps(db: Database) -> list[str]:
-    return [m.name for m in migrations.applied(db)]
+def applied_steps(db) -> list[str]:
+    """The schema steps applied to this file, in order (read without sqlite-utils)."""
+    exists = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                        [MIGRATIONS_TABLE]).fetchone()
+    if not exists:
+        return []
+    rows = db.execute(f"SELECT name FROM {MIGRATIONS_TABLE} WHERE migration_set = ? ORDER BY rowid",
+                      [MIGRATION_SET]).fetchall()
+    return [row[0] for row in rows]
 
 
-def _refuse_newer(db: Database) -> None:
+def _refuse_newer(db) -> None:
     unknown = [name for name in applied_steps(db) if name not in SCHEMA_STEPS]
     if unknown:
         raise DatabaseError(
@@ -165,17 +215,23 @@ def _refuse_newer(db: Database) -> None:
         )
 
 
-def upgrade(db: Database) -> None:
-    """Apply pending schema steps, one transaction each; refuse a database from a newer version."""
+def upgrade(db: Connection) -> None:
+    """Apply pending schema steps, one transaction each; refuse a database from a newer version.
+    An up-to-date file (every start but the first after an upgrade) costs one query."""
     _refuse_newer(db)
-    while migrations.pending(db):
+    if set(SCHEMA_STEPS) <= set(applied_steps(db)):
+        return
+    from .migrations import migrations
+
+    database = db.as_database()
+    while migrations.pending(database):
         with transaction(db):
-            pending = migrations.pending(db)  # another process may have upgraded meanwhile
+            pending = migrations.pending(database)  # another process may have upgraded meanwhile
             if pending:
-                migrations.apply(db, stop_before=[m.name for m in pending[1:]])
+                migrations.apply(database, stop_before=[m.name for m in pending[1:]])
 
 
-def open_database(path: Path | str) -> Database:
+def open_database(path: Path | str) -> Connection:
     db = connect(path)
     try:
         upgrade(db)

@@ -219,3 +219,5 @@ CREATE INDEX customers_created ON customers(created_at);
 
 
 SCHEMA_STEPS = tuple(m.name for m in migrations._migrations)
+# db.py names the same steps (so an up-to-date file opens without importing this module and
+# sqlite-utils); tests/core/test_migrations.py keeps the two lists equal.

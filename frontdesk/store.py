@@ -10,10 +10,8 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
-from sqlite_utils import Database
-
 from .clock import from_iso, to_iso
-from .db import transaction
+from .db import Connection, transaction
 from .models import AuditEntry, Call, Callback, CallbackEvent, Customer, PhoneNumber
 from .records import (
     CALL_COLUMNS,
@@ -44,7 +42,7 @@ class ConflictError(Exception):
 class Store(ReportQueries):
     """One connection, shared by the UI thread and worker threads; every call is serialised."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Connection) -> None:
         self.db = db
         self.lock = threading.RLock()
 

@@ -34,7 +34,7 @@ def test_fresh_file_pragmas(db_path):
         assert pragma("busy_timeout") >= 2000
         assert pragma("journal_size_limit") > 0
         assert applied_steps(db) == list(migrations.SCHEMA_STEPS)
-        tables = set(db.table_names())
+        tables = set(db.as_database().table_names())
         assert {"customers", "phones", "calls", "callbacks", "callback_events", "settings",
                 "audit", "drafts"} <= tables
     finally:
@@ -217,3 +217,44 @@ def test_two_connections_see_each_others_writes(db_path):
     finally:
         first.close()
         second.close()
+
+
+def test_db_names_the_same_schema_steps_as_the_migrations():
+    from frontdesk import db as db_module
+
+    assert db_module.SCHEMA_STEPS == migrations.SCHEMA_STEPS
+    assert db_module.MIGRATION_SET == migrations.migrations.name
+    assert db_module.MIGRATIONS_TABLE == migrations.migrations.migrations_table
+
+
+def test_an_up_to_date_file_opens_without_loading_sqlite_utils(db_path):
+    """Every start after the first: one query to see the schema is current, no 30 ms import."""
+    import subprocess
+    import sys
+
+    open_database(db_path).close()
+    script = ("import sys\nfrom frontdesk.db import open_database\n"
+              f"open_database({str(db_path)!r}).close()\n"
+              "print('sqlite_utils' in sys.modules)\n")
+    fresh = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert fresh.stdout.strip() == "False"
+    new_file = str(db_path.with_name("new.db"))
+    script = script.replace(repr(str(db_path)), repr(new_file))
+    first = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert first.stdout.strip() == "True"  # a new file is built by the sqlite-utils steps
+
+
+def test_a_failed_nested_write_rolls_back_only_its_own_part(db_path):
+    db = open_database(db_path)
+    try:
+        with transaction(db):
+            db.execute("INSERT INTO drafts VALUES ('ann', 'x', '{}')")
+            with pytest.raises(ValueError), transaction(db):
+                db.execute("INSERT INTO drafts VALUES ('raj', 'y', '{}')")
+                raise ValueError("the inner part fails")
+            with transaction(db):
+                db.execute("INSERT INTO drafts VALUES ('mei', 'z', '{}')")
+        assert [r[0] for r in db.execute("SELECT operator FROM drafts ORDER BY operator")] == ["ann", "mei"]
+        assert not db.conn.in_transaction
+    finally:
+        db.close()
