@@ -5,7 +5,6 @@ Textual is imported only when the app is opened, so script commands start fast."
 from __future__ import annotations
 
 import json
-import os
 import sys
 from dataclasses import dataclass
 from datetime import timedelta
@@ -50,13 +49,10 @@ class Context:
 def cli(ctx: click.Context, db_path: Path | None, operator: str | None) -> None:
     """FrontDesk: log calls, see caller history, keep every callback promise."""
     ctx.obj = Context(db_path or default_db_path(), operator_name(operator), SystemClock())
-    if ctx.invoked_subcommand is None:
-        # Textual reads ESCDELAY when it is imported: Esc should feel immediate (Textual's own
-        # default waits 100 ms); an explicit setting wins.
-        os.environ.setdefault("ESCDELAY", "50")
-        from .app import run_app
+    if ctx.invoked_subcommand is None:  # launch.py opens the app without click; kept for cli.main()
+        from .launch import open_app
 
-        run_app(ctx.obj.db_path, ctx.obj.operator, ctx.obj.clock)
+        open_app(str(ctx.obj.db_path), ctx.obj.operator)
 
 
 def _operator(ctx: Context, value: str | None) -> None:

@@ -725,6 +725,11 @@ def idle_cpu(pids: list[int], seconds: float) -> list[float]:
 
 
 def bench_start(db: Path, results: Results, runs: int, idle_seconds: float) -> None:
+    # Compiled as an installed FrontDesk is (pip compiles a wheel's modules; `make run` does the
+    # same for the checkout): where PYTHONDONTWRITEBYTECODE is set, each start would otherwise
+    # compile our sources again, while Textual's own modules came compiled from pip.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", *(str(ROOT / p) for p in ("frontdesk", "screens", "widgets"))],
+                   check=True)
     tmux = Tmux()
     env = {"FRONTDESK_DB": str(db), "FRONTDESK_OPERATOR": OPERATOR, **DESK_ENV}
     bare_argv = [sys.executable, str(HERE / "bare.py")]

@@ -1,0 +1,69 @@
+"""The `frontdesk` command. Opening the app (no subcommand) does not load click and the script
+commands: that is ~20 ms of every start. Anything else goes to the click CLI in cli.py."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+APP_OPTIONS = ("--db", "--operator")
+
+
+def app_options(args: list[str]) -> dict[str, str] | None:
+    """{'--db': ..., '--operator': ...} when the arguments only choose the database and the
+    operator (so the command opens the app); None for anything else, which click handles,
+    including its errors and --help."""
+    chosen: dict[str, str] = {}
+    rest = list(args)
+    while rest:
+        arg = rest.pop(0)
+        name, eq, value = arg.partition("=")
+        if name not in APP_OPTIONS or name in chosen:
+            return None
+        if not eq:
+            if not rest or rest[0].startswith("-"):
+                return None
+            value = rest.pop(0)
+        if not value:
+            return None
+        chosen[name] = value
+    return chosen
+
+
+def open_app(db: str | None = None, operator: str | None = None) -> None:
+    from pathlib import Path
+
+    from .clock import SystemClock
+    from .paths import default_db_path, operator_name
+
+    # Textual reads ESCDELAY when it is imported: Esc should feel immediate (Textual's own
+    # default waits 100 ms); an explicit setting wins.
+    os.environ.setdefault("ESCDELAY", "50")
+    from .app import run_app
+
+    db_path = Path(db).expanduser() if db else default_db_path()
+    run_app(db_path, operator_name(operator), SystemClock())
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else list(argv)
+    chosen = app_options(args)
+    if chosen is None:
+        from .cli import main as cli_main
+
+        return cli_main(args)
+    from .db import DatabaseError
+    from .errors import DeskError
+
+    try:
+        open_app(chosen.get("--db"), chosen.get("--operator"))
+    except (DeskError, DatabaseError, OSError) as exc:
+        print(f"frontdesk: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
