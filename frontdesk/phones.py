@@ -5,18 +5,54 @@ from __future__ import annotations
 import locale
 import os
 import re
+import sys
 from dataclasses import dataclass
+from functools import cache
 
-import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumberFormat
+# phonenumbers is imported inside the functions that parse or format a number: importing it
+# costs ~12 ms, and opening the app (settings, default_region) must not pay for it.
 
-_REASONS = {
-    NumberParseException.INVALID_COUNTRY_CODE: "unknown country code",
-    NumberParseException.NOT_A_NUMBER: "not a phone number",
-    NumberParseException.TOO_SHORT_AFTER_IDD: "too short after the international prefix",
-    NumberParseException.TOO_SHORT_NSN: "too short",
-    NumberParseException.TOO_LONG: "too long",
-}
+# phonenumbers' SUPPORTED_REGIONS, copied so that start-up need not import the library to check
+# a region code; tests/core/test_lazy_phonenumbers.py keeps it equal to the installed library's.
+SUPPORTED_REGIONS = frozenset({
+    "AC", "AD", "AE", "AF", "AG", "AI", "AL", "AM", "AO", "AR", "AS", "AT", "AU", "AW", "AX", "AZ",
+    "BA", "BB", "BD", "BE", "BF", "BG", "BH", "BI", "BJ", "BL", "BM", "BN", "BO", "BQ", "BR", "BS",
+    "BT", "BW", "BY", "BZ", "CA", "CC", "CD", "CF", "CG", "CH", "CI", "CK", "CL", "CM", "CN", "CO",
+    "CR", "CU", "CV", "CW", "CX", "CY", "CZ", "DE", "DJ", "DK", "DM", "DO", "DZ", "EC", "EE", "EG",
+    "EH", "ER", "ES", "ET", "FI", "FJ", "FK", "FM", "FO", "FR", "GA", "GB", "GD", "GE", "GF", "GG",
+    "GH", "GI", "GL", "GM", "GN", "GP", "GQ", "GR", "GT", "GU", "GW", "GY", "HK", "HN", "HR", "HT",
+    "HU", "ID", "IE", "IL", "IM", "IN", "IO", "IQ", "IR", "IS", "IT", "JE", "JM", "JO", "JP", "KE",
+    "KG", "KH", "KI", "KM", "KN", "KP", "KR", "KW", "KY", "KZ", "LA", "LB", "LC", "LI", "LK", "LR",
+    "LS", "LT", "LU", "LV", "LY", "MA", "MC", "MD", "ME", "MF", "MG", "MH", "MK", "ML", "MM", "MN",
+    "MO", "MP", "MQ", "MR", "MS", "MT", "MU", "MV", "MW", "MX", "MY", "MZ", "NA", "NC", "NE", "NF",
+    "NG", "NI", "NL", "NO", "NP", "NR", "NU", "NZ", "OM", "PA", "PE", "PF", "PG", "PH", "PK", "PL",
+    "PM", "PR", "PS", "PT", "PW", "PY", "QA", "RE", "RO", "RS", "RU", "RW", "SA", "SB", "SC", "SD",
+    "SE", "SG", "SH", "SI", "SJ", "SK", "SL", "SM", "SN", "SO", "SR", "SS", "ST", "SV", "SX", "SY",
+    "SZ", "TA", "TC", "TD", "TG", "TH", "TJ", "TK", "TL", "TM", "TN", "TO", "TR", "TT", "TV", "TW",
+    "TZ", "UA", "UG", "US", "UY", "UZ", "VA", "VC", "VE", "VG", "VI", "VN", "VU", "WF", "WS", "XK",
+    "YE", "YT", "ZA", "ZM", "ZW"
+})
+
+
+def supported_region(code: str) -> bool:
+    """Whether phonenumbers supports the region `code`, without importing phonenumbers.
+
+    Once phonenumbers is loaded its own SUPPORTED_REGIONS answers; before, the copy above does."""
+    return code in getattr(sys.modules.get("phonenumbers"), "SUPPORTED_REGIONS", SUPPORTED_REGIONS)
+
+
+@cache
+def _reasons() -> dict[int, str]:
+    """Why phonenumbers refused a parse, by NumberParseException error type (built on first use)."""
+    from phonenumbers import NumberParseException
+
+    return {
+        NumberParseException.INVALID_COUNTRY_CODE: "unknown country code",
+        NumberParseException.NOT_A_NUMBER: "not a phone number",
+        NumberParseException.TOO_SHORT_AFTER_IDD: "too short after the international prefix",
+        NumberParseException.TOO_SHORT_NSN: "too short",
+        NumberParseException.TOO_LONG: "too long",
+    }
 
 
 class PhoneError(ValueError):
@@ -38,18 +74,18 @@ def default_region(env: dict[str, str] | None = None) -> str:
     from_process = env is None
     env = os.environ if env is None else env
     region = (env.get("FRONTDESK_REGION") or "").strip().upper()
-    if region and region in phonenumbers.SUPPORTED_REGIONS:
+    if region and supported_region(region):
         return region
     for name in ("LC_ALL", "LC_TELEPHONE", "LANG"):
         match = re.match(r"^[a-z]{2,3}_([A-Z]{2})", env.get(name) or "")
-        if match and match.group(1) in phonenumbers.SUPPORTED_REGIONS:
+        if match and supported_region(match.group(1)):
             return match.group(1)
     try:  # the process locale only speaks for the process environment, not a given env
         loc = (locale.getlocale()[0] or "") if from_process else ""
     except ValueError:
         loc = ""
     match = re.match(r"^[a-z]{2,3}_([A-Z]{2})", loc)
-    if match and match.group(1) in phonenumbers.SUPPORTED_REGIONS:
+    if match and supported_region(match.group(1)):
         return match.group(1)
     return "US"
 
@@ -61,10 +97,12 @@ def parse(text: str, region: str) -> Phone:
         raise PhoneError("a phone number is needed")
     if not re.search(r"\d", raw):
         raise PhoneError(f"'{raw}' is not a phone number")
+    import phonenumbers
+
     try:
         number = phonenumbers.parse(raw, region)
-    except NumberParseException as exc:
-        reason = _REASONS.get(exc.error_type, "not a phone number")
+    except phonenumbers.NumberParseException as exc:
+        reason = _reasons().get(exc.error_type, "not a phone number")
         raise PhoneError(f"'{raw}': {reason}") from None
     if not phonenumbers.is_valid_number(number):
         possible = phonenumbers.is_possible_number_with_reason(number)
@@ -74,7 +112,7 @@ def parse(text: str, region: str) -> Phone:
             phonenumbers.ValidationResult.INVALID_COUNTRY_CODE: "unknown country code",
         }.get(possible, f"not a valid number for region {region}")
         raise PhoneError(f"'{raw}': {detail}")
-    e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     return Phone(e164=e164, ext=number.extension or "")
 
 
@@ -87,6 +125,8 @@ def try_parse(text: str, region: str) -> Phone | None:
 
 def national(e164: str, region: str, ext: str = "") -> str:
     """The number as the desk's region writes it; international format for foreign numbers."""
+    import phonenumbers
+
     if len(e164) == 12 and e164.startswith("+1") and e164[2:].isdigit() and e164[2] not in "01":
         # North American (+1 and ten digits, no leading zero): the PhoneNumber parse() would
         # build, without its ~8 us of text handling (an export formats ~100k such numbers).
@@ -94,12 +134,12 @@ def national(e164: str, region: str, ext: str = "") -> str:
     else:
         try:
             number = phonenumbers.parse(e164, None)
-        except NumberParseException:
+        except phonenumbers.NumberParseException:
             return e164
     if phonenumbers.region_code_for_number(number) == region:
-        shown = phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL)
+        shown = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
     else:
-        shown = phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
+        shown = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
     return f"{shown} ext. {ext}" if ext else shown
 
 
@@ -109,11 +149,12 @@ def digits_of(text: str) -> str:
 
 def caller_timezones(e164: str) -> tuple[str, ...]:
     """IANA zones the number may be in (empty when unknown); loads the timezone data lazily."""
+    import phonenumbers
     from phonenumbers import timezone as pn_timezone
 
     try:
         number = phonenumbers.parse(e164, None)
-    except NumberParseException:
+    except phonenumbers.NumberParseException:
         return ()
     zones = tuple(z for z in pn_timezone.time_zones_for_number(number) if "/" in z)
     return zones

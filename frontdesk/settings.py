@@ -8,10 +8,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import phonenumbers
-
 from .hours import BusinessHours, HoursError, parse_duration
-from .phones import default_region
+from .phones import default_region, supported_region
 
 
 class SettingsError(ValueError):
@@ -103,7 +101,7 @@ def from_rows(rows: dict[str, Any], env: dict[str, str] | None = None) -> DeskSe
 
 def validate(settings: DeskSettings) -> DeskSettings:
     """Refuse settings the desk cannot run on, with the reason."""
-    if settings.region not in phonenumbers.SUPPORTED_REGIONS:
+    if not supported_region(settings.region):
         raise SettingsError(f"unknown region '{settings.region}' (use a two-letter code such as US, GB, DE)", "region")
     if not 0 <= settings.lead_minutes <= 24 * 60:
         raise SettingsError("lead time must be between 0 and 1440 minutes", "lead")
