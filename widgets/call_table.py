@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 
 from rich.text import Text
 from textual.message import Message
-from textual.widgets import DataTable
 
 from frontdesk.formatting import short_when
 from frontdesk.models import Call
 
+from .row_table import RowTable
 from .safe import plain
 
 # key: (heading, width, cell)
@@ -32,7 +32,7 @@ COLUMN_SETS = {
 }
 
 
-class CallTable(DataTable):
+class CallTable(RowTable):
     """Shows calls it is given; posts Chosen when a row is opened with Enter."""
 
     DEFAULT_CSS = """
@@ -95,7 +95,7 @@ class CallTable(DataTable):
     def _cells(self, call: Call, zone: ZoneInfo, now: datetime) -> list[Text]:
         return [COLUMNS[key][2](call, zone, now) for key in self.columns_shown]
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    def on_row_table_row_highlighted(self, event: RowTable.RowHighlighted) -> None:
         if self.has_more and event.cursor_row >= self.row_count - 1:
             self.has_more = False  # ask once; the screen sets it again if there are still more
             self.post_message(self.NeedMore(self))
@@ -110,7 +110,7 @@ class CallTable(DataTable):
             return None
         return int(key.value) if key.value is not None else None
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_row_table_row_selected(self, event: RowTable.RowSelected) -> None:
         event.stop()
         if event.row_key.value is not None:
             self.post_message(self.Chosen(int(event.row_key.value)))

@@ -8,12 +8,12 @@ from zoneinfo import ZoneInfo
 
 from rich.text import Text
 from textual.message import Message
-from textual.widgets import DataTable
 
 from frontdesk.formatting import short_when, time_left
 from frontdesk.models import Callback
 from frontdesk.reminders import callback_state
 
+from .row_table import RowTable
 from .safe import plain
 
 COLUMNS = ("mark", "due", "left", "caller", "topic", "for")
@@ -21,7 +21,7 @@ MARKS = {"overdue": ("!!", "bold reverse"), "soon": ("! ", "bold"), "upcoming": 
 PAGE = 50  # rows shown at first; moving past the last one shows the next 50 (no query: the app holds them)
 
 
-class CallbackQueue(DataTable):
+class CallbackQueue(RowTable):
     DEFAULT_CSS = """
     CallbackQueue { height: auto; max-height: 10; }
     """
@@ -99,7 +99,7 @@ class CallbackQueue(DataTable):
     def has_more(self) -> bool:
         return self.total > self.row_count
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    def on_row_table_row_highlighted(self, event: RowTable.RowHighlighted) -> None:
         if self.has_more and event.cursor_row >= self.row_count - 1 and self.limit <= self.row_count:
             self.limit += PAGE
             self.post_message(self.NeedMore())
@@ -111,7 +111,7 @@ class CallbackQueue(DataTable):
         key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
         return int(key.value) if key.value is not None else None
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_row_table_row_selected(self, event: RowTable.RowSelected) -> None:
         event.stop()
         if event.row_key.value is not None:
             self.post_message(self.Chosen(int(event.row_key.value)))

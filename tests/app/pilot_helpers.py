@@ -20,9 +20,11 @@ def screen_text(app) -> str:
     """Everything the screen shows, as plain text (what a user would read)."""
     from textual.widgets import DataTable, Input, Static
 
+    from widgets.row_table import RowTable
+
     parts: list[str] = []
     for widget in app.screen.query("*"):
-        if isinstance(widget, DataTable):
+        if isinstance(widget, DataTable | RowTable):
             for row_key in widget.rows:
                 parts.append(" ".join(str(cell) for cell in widget.get_row(row_key)))
         elif isinstance(widget, Input):
