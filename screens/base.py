@@ -13,6 +13,9 @@ FIRST_PAGE = 50  # rows a list shows at first; moving past the last row (or `l`)
 
 class DeskScreenBase(Screen):
     TITLE_TEXT = ""
+    # A screen whose on_mount read its first page on the UI thread (a few ms), so that the first
+    # frame shows it, sets this: the resume that follows the mount then does not read again.
+    loaded_on_mount = False
 
     @property
     def desk(self):
@@ -23,6 +26,9 @@ class DeskScreenBase(Screen):
 
     def on_screen_resume(self) -> None:
         self.app.refresh_status()
+        if self.loaded_on_mount:
+            self.loaded_on_mount = False
+            return
         self.reload()
 
     @on(DeskChanged)

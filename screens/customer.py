@@ -58,19 +58,32 @@ class CustomerScreen(DeskScreenBase):
 
     def on_mount(self) -> None:
         self.query_one("#history", CallTable).focus()
+        # The first page is read here, on the UI thread (~2 ms for a customer with 2,000 calls),
+        # so the first frame shows it: a worker would cost a second layout and paint.
+        self._loaded(self._fetch())
+        self.loaded_on_mount = True
 
     @work(thread=True, exclusive=True, group="customer-load")
     def reload(self) -> None:
+        loaded = self._fetch()
+        self.app.call_from_thread(self._loaded, loaded)
+
+    def _fetch(self) -> tuple | DeskError:
         try:
             customer = self.desk.customer(self.customer_id)
         except DeskError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
-            return
+            return exc
         shown = max(len(self.calls), FIRST_PAGE)  # a live update keeps the pages already loaded
         calls = self.desk.history(customer.id, limit=shown)
         promises = self.desk.promises(customer.id, limit=20)
         count = self.desk.count_history(customer.id)
-        self.app.call_from_thread(self._show, customer, calls, promises, count)
+        return customer, calls, promises, count
+
+    def _loaded(self, loaded: tuple | DeskError) -> None:
+        if isinstance(loaded, DeskError):
+            self.notify(str(loaded), severity="error", markup=False)
+            return
+        self._show(*loaded)
 
     def _show(self, customer, calls, promises, count) -> None:
         self.customer, self.customer_id, self.calls = customer, customer.id, calls

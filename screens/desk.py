@@ -52,21 +52,15 @@ class DeskScreen(CallbackActions, DeskScreenBase):
         # The first page is read here, on the UI thread (about 1 ms on a lifetime's desk), so the
         # first frame already shows it: a worker would cost a second layout and paint.
         self._show_calls(*self._fetch_calls())
-        self._fresh = True
+        self.loaded_on_mount = True
 
     # -- data -------------------------------------------------------------------------------
     def _fetch_calls(self):
         shown = max(self.shown, FIRST_PAGE)  # a live update keeps the pages already loaded
         return self.desk.todays_calls(limit=shown), self.desk.count_calls_on(self.desk.today())
 
-    def reload(self) -> None:
-        if getattr(self, "_fresh", False):
-            self._fresh = False  # the resume that follows the mount: just read
-            return
-        self._reload()
-
     @work(thread=True, exclusive=True, group="desk-load")
-    def _reload(self) -> None:
+    def reload(self) -> None:
         self.app.call_from_thread(self._show_calls, *self._fetch_calls())
 
     def _show_calls(self, calls, total: int) -> None:
