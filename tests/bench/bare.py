@@ -75,8 +75,10 @@ class BareHistory(Screen):
         super().__init__()
         self.conn, self.customer_id = conn, customer_id
 
+    BINDINGS = [("escape", "app.pop_screen", "Back")]
+
     def compose(self) -> ComposeResult:
-        yield Label("history")
+        yield Label("history", id="history-title")
         yield DataTable(id="history")
 
     def on_mount(self) -> None:
@@ -91,16 +93,31 @@ class BareHistory(Screen):
 
     def show(self, rows) -> None:
         self.query_one("#history", DataTable).add_rows(rows)
+        self.query_one("#history-title", Label).update(f"history ready: {len(rows)} rows")
 
 
 class BareCustomerApp(App):
-    def __init__(self, path: str) -> None:
+    """A home label; Enter pushes one customer's history (`customer_id`), Esc pops it."""
+
+    BINDINGS = [("enter", "open", "Open")]
+
+    def __init__(self, path: str, customer_id: int | None = None) -> None:
         super().__init__()
         self.conn = raw_connection(path)
+        self.customer_id = customer_id
 
     def compose(self) -> ComposeResult:
-        yield Label("home")
+        yield Label("bare home")
+
+    def action_open(self) -> None:
+        if self.customer_id is not None and len(self.screen_stack) == 1:
+            self.push_screen(BareHistory(self.conn, self.customer_id))
 
 
 if __name__ == "__main__":
-    BareLabel().run()
+    import sys
+
+    if sys.argv[1:2] == ["customer"]:  # bare.py customer DB CUSTOMER_ID: the open-a-customer baseline
+        BareCustomerApp(sys.argv[2], int(sys.argv[3])).run()
+    else:
+        BareLabel().run()

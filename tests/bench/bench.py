@@ -22,8 +22,6 @@ import math
 import os
 import platform
 import random
-import re
-import shlex
 import sqlite3
 import statistics
 import subprocess
@@ -640,128 +638,33 @@ def bench_customer(db: Path, meta: dict, results: Results, n: int) -> None:
                 "bare Textual screen: DataTable + raw SQL", "< 100 ms (p99)", lambda r: r["p99"] < 100)
 
 
-# -- real processes -----------------------------------------------------------------------------
-class Tmux:
-    """A private tmux server: real terminals for real processes, read back as text."""
-
-    def __init__(self) -> None:
-        self.socket = f"frontdesk-bench-{os.getpid()}"
-        self.count = 0
-        self.run("new-session", "-d", "-s", "keepalive", "-x", "80", "-y", "24", "sleep 100000")
-
-    def run(self, *args: str, capture: bool = False) -> str:
-        done = subprocess.run(["tmux", "-L", self.socket, *args], check=True, text=True,
-                              stdout=subprocess.PIPE if capture else subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        return done.stdout if capture else ""
-
-    def start(self, argv: list[str], env: dict[str, str]) -> tuple[str, float]:
-        self.count += 1
-        name = f"s{self.count}"
-        command = "exec env " + " ".join(shlex.quote(f"{k}={v}") for k, v in env.items()) + " " + shlex.join(argv)
-        t0 = time.perf_counter()
-        self.run("new-session", "-d", "-s", name, "-x", "80", "-y", "24", command)
-        return name, t0
-
-    def screen(self, name: str) -> str:
-        return self.run("capture-pane", "-p", "-t", name, capture=True)
-
-    def pid(self, name: str) -> int:
-        return int(self.run("display-message", "-p", "-t", name, "#{pane_pid}", capture=True).strip())
-
-    def wait_for(self, name: str, ready: Callable[[str], bool], t0: float, timeout: float = 60) -> float:
-        while True:
-            text = self.screen(name)
-            if ready(text):
-                return time.perf_counter() - t0
-            if time.perf_counter() - t0 > timeout:
-                raise TimeoutError(f"bench: {name} never became ready; screen:\n{text}")
-            time.sleep(0.005)
-
-    def kill(self, name: str) -> None:
-        with contextlib.suppress(subprocess.CalledProcessError):
-            self.run("kill-session", "-t", name)
-
-    def close(self) -> None:
-        with contextlib.suppress(subprocess.CalledProcessError):
-            self.run("kill-server")
-        base = Path(os.environ.get("TMUX_TMPDIR") or "/tmp") / f"tmux-{os.getuid()}"
-        with contextlib.suppress(OSError):
-            (base / self.socket).unlink()  # the killed server leaves its socket file behind
-
-
-DESK_READY = re.compile(r"Callbacks \((all|mine), \d+ open\)")
-CALLS_READY = re.compile(r"Today's calls \(\d+")
-
-
-def desk_ready(text: str) -> bool:
-    return bool(DESK_READY.search(text) and CALLS_READY.search(text))
-
-
-def proc_rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def proc_cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def idle_cpu(pids: list[int], seconds: float) -> list[float]:
-    """Percent of one core each process used over `seconds` while nobody touched it, from
-    /proc/<pid>/stat (utime + stime): tests/bench/idle_cpu.py's reading when it is there (it
-    measures many desks on a small database; here it is one desk on the large one)."""
-    try:
-        from idle_cpu import cpu_seconds  # tests/bench/idle_cpu.py
-    except ImportError:
-        cpu_seconds = proc_cpu_seconds
-    before = [cpu_seconds(p) for p in pids]
-    t0 = time.perf_counter()
-    time.sleep(seconds)
-    elapsed = time.perf_counter() - t0
-    return [100 * (cpu_seconds(p) - b) / elapsed for p, b in zip(pids, before, strict=True)]
-
-
+# -- real processes: start, memory, idle CPU, opening a customer (tests/bench/terminal.py) -----
 def bench_start(db: Path, results: Results, runs: int, idle_seconds: float) -> None:
-    # Compiled as an installed FrontDesk is (pip compiles a wheel's modules; `make run` does the
-    # same for the checkout): where PYTHONDONTWRITEBYTECODE is set, each start would otherwise
-    # compile our sources again, while Textual's own modules came compiled from pip.
-    subprocess.run([sys.executable, "-m", "compileall", "-q", *(str(ROOT / p) for p in ("frontdesk", "screens", "widgets"))],
-                   check=True)
-    tmux = Tmux()
+    from terminal import start_figures
+
     env = {"FRONTDESK_DB": str(db), "FRONTDESK_OPERATOR": OPERATOR, **DESK_ENV}
-    bare_argv = [sys.executable, str(HERE / "bare.py")]
-    ours, base, kept = [], [], {}
+    start_figures(results, FRONTDESK, [sys.executable, str(HERE / "bare.py")], env, runs, idle_seconds)
+
+
+def bench_open_customer(db: Path, meta: dict, results: Results, n: int) -> None:
+    """In a real terminal: Enter on the desk's newest call (the busy customer's) until the page
+    shows its history; Esc back; again. A call logged now puts that customer on top."""
+    from terminal import open_customer_figure
+
+    desk = open_desk(db)
+    tag = f"bench-open-{os.getpid()}-{time.time_ns()}"
+    busy = desk.customer(meta["busy_customer"])
+    desk.log_call(NewCall(phone=busy.phones[0].e164, customer_id=busy.id, topic="Order status",
+                          note="Where is my order?", uid=tag))
+    count = desk.count_history(busy.id)
+    env = {"FRONTDESK_DB": str(db), "FRONTDESK_OPERATOR": "bench-open", **DESK_ENV}
     try:
-        for i in range(runs + 1):  # the first pair warms the page cache and is not counted
-            for which in ("frontdesk", "bare"):
-                if which == "frontdesk":
-                    name, t0 = tmux.start(FRONTDESK, env)
-                    took = tmux.wait_for(name, desk_ready, t0)
-                else:
-                    name, t0 = tmux.start(bare_argv, env)
-                    took = tmux.wait_for(name, lambda text: "bare textual app ready" in text, t0)
-                if i:
-                    (ours if which == "frontdesk" else base).append(took * 1000)
-                if i < runs:
-                    tmux.kill(name)
-                else:
-                    kept[which] = name
-        results.add("start", "`frontdesk` start to first complete frame (tmux)", "ms", ours, base,
-                    "bare Textual app, one label", "< 1.3x bare", lambda r: r["ratio"] < 1.3)
-        pids = {which: tmux.pid(name) for which, name in kept.items()}
-        time.sleep(2.0)  # let the first tick and the draft check settle
-        rss = {which: proc_rss_mb(pid) for which, pid in pids.items()}
-        results.add("rss", "app memory (RSS) with the large database open", "MB", [rss["frontdesk"]],
-                    [rss["bare"]], "bare Textual app", "< 120 MB", lambda r: r["median"] < 120)
-        cpu = idle_cpu([pids["frontdesk"], pids["bare"]], idle_seconds)
-        results.add("idle_cpu", f"idle CPU of one open app ({idle_seconds:.0f} s)", "%", [cpu[0]], [cpu[1]],
-                    "bare Textual app", "< 0.5 % of a core", lambda r: r["median"] < 0.5)
-        assert desk_ready(tmux.screen(kept["frontdesk"])), "the desk stopped showing its queue"
+        open_customer_figure(results, FRONTDESK, [sys.executable, str(HERE / "bare.py"), "customer", str(db),
+                                                  str(busy.id)], env, n, count)
     finally:
-        tmux.close()
+        with desk.store.write():
+            desk.store.db.conn.execute("DELETE FROM calls WHERE uid = ?", [tag])
+        desk.store.close()
 
 
 def _run_measured(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
@@ -882,7 +785,8 @@ def main(argv: list[str] | None = None) -> int:
         "reads": lambda: bench_reads(db, meta, results, 100 if quick else 300),
         "save": lambda: bench_save(db, meta, results, 100 if quick else 300),
         "keystroke": lambda: bench_keystrokes(db, results, 20 if quick else 60),
-        "customer": lambda: bench_customer(db, meta, results, 10 if quick else 30),
+        "customer": lambda: (bench_customer(db, meta, results, 10 if quick else 30),
+                             bench_open_customer(db, meta, results, 10 if quick else 25)),
         "export": lambda: bench_export(db, meta, results, 5, 1 if quick else 3),
         "start": lambda: bench_start(db, results, 5 if quick else 7, 5 if quick else 20),
     }
