@@ -3,6 +3,7 @@ The one core module that imports textual."""
 
 from __future__ import annotations
 
+import sys
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
@@ -22,6 +23,7 @@ from .text import clean
 POLL_SECONDS = 1.0  # PRAGMA data_version: other desks' commits show within 2 s
 TICK_SECONDS = 5.0  # time left, counters and reminders are derived from the clock this often
 QUEUE_LIMIT = 500  # open callbacks held for the queue and reminders
+FIRST_QUEUE = 50  # read before the first frame: the page the queue shows; the rest follows at once
 
 
 class DeskChanged(Message):
@@ -54,8 +56,9 @@ class FrontDeskApp(App):
         self.tick_seconds = tick_seconds
         self.offer_draft = offer_draft
         self.tracker = self._new_tracker()
-        self.queue: list[Callback] = []
-        self._queue_loaded = False
+        self.queue: list[Callback] = []  # the soonest open callbacks, up to QUEUE_LIMIT
+        self.queue_total = 0  # how many are open in all
+        self._queue_loaded = False  # queue holds every open callback up to QUEUE_LIMIT
         self.counts = (0, 0)
         self._data_version = desk.store.data_version()
         self.bells = 0
@@ -72,15 +75,15 @@ class FrontDeskApp(App):
         lifetime's desk), so that frame already shows it; reminders follow once it is drawn."""
         from screens.desk import DeskScreen
 
-        self.queue, self.counts = self.desk.open_callbacks(limit=QUEUE_LIMIT), self.desk.counts()
-        self._queue_loaded = True
+        self.queue = self.desk.open_callbacks(limit=FIRST_QUEUE)
+        self.queue_total, self.counts = self.desk.open_count(), self.desk.counts()
         return DeskScreen()
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._warm_up)
         self.set_interval(self.poll_seconds, self.poll_database, name="poll")
         self.set_interval(self.tick_seconds, self.clock_tick, name="tick")
-        self.call_after_refresh(self._apply_tick, self.queue, self.counts)
+        self.call_after_refresh(self.tick)  # the whole queue, then reminders
         if self.offer_draft:
             self.call_after_refresh(self._offer_draft)
 
@@ -134,18 +137,18 @@ class FrontDeskApp(App):
             lead_until = now + timedelta(minutes=self.desk.settings.lead_minutes)
             overdue = sum(1 for cb in self.queue if cb.due_at <= now)
             soon = sum(1 for cb in self.queue if now < cb.due_at <= lead_until)
-            self._apply_tick(self.queue, (overdue, soon))
+            self._apply_tick(self.queue, (overdue, soon), len(self.queue))
         else:
             self.tick()
 
     @work(thread=True, exclusive=True, group="tick")
     def tick(self) -> None:
         queue = self.desk.open_callbacks(limit=QUEUE_LIMIT)
-        counts = self.desk.counts()
-        self.call_from_thread(self._apply_tick, queue, counts)
+        counts, total = self.desk.counts(), self.desk.open_count()
+        self.call_from_thread(self._apply_tick, queue, counts, total)
 
-    def _apply_tick(self, queue: list[Callback], counts: tuple[int, int]) -> None:
-        self.queue, self.counts, self._queue_loaded = queue, counts, True
+    def _apply_tick(self, queue: list[Callback], counts: tuple[int, int], total: int) -> None:
+        self.queue, self.counts, self.queue_total, self._queue_loaded = queue, counts, total, True
         now = self.desk.clock.now()
         desk_open = self.desk.settings.hours.is_open(now)
         for reminder in self.tracker.check(queue, now, desk_open):
@@ -200,11 +203,9 @@ class FrontDeskApp(App):
         return True
 
     def _typing(self) -> bool:
-        from textual.widgets import Input, OptionList, TextArea
-
         focused = self.focused
-        return isinstance(focused, Input | TextArea) or (
-            isinstance(focused, OptionList) and focused.parent is not None
+        return _is_a(focused, "_input", "Input") or _is_a(focused, "_text_area", "TextArea") or (
+            _is_a(focused, "_option_list", "OptionList") and focused.parent is not None
             and type(focused.parent).__name__ == "SelectOverlay")
 
     def open_new_call(self, draft: dict | None = None):
@@ -279,6 +280,14 @@ class FrontDeskApp(App):
             await self.run_action(action, node)
         finally:
             self._from_palette = False
+
+def _is_a(widget, module: str, name: str) -> bool:
+    """isinstance(widget, textual.widgets.<name>), without importing that widget's module: if it
+    was never loaded, no such widget exists. (Importing TextArea to ask cost ~10 ms of each start:
+    the key bar asks which keys apply before the first frame.)"""
+    loaded = sys.modules.get(f"textual.widgets.{module}")
+    return loaded is not None and isinstance(widget, getattr(loaded, name))
+
 
 def run_app(db_path: Path, operator: str, clock: Clock | None = None) -> None:
     from .db import open_database

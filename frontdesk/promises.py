@@ -72,6 +72,10 @@ class Promises:
     def open_callbacks(self, mine: bool = False, limit: int = PAGE) -> list[Callback]:
         return self.store.open_callbacks(limit, self.operator if mine else None)
 
+    def open_count(self, mine: bool = False) -> int:
+        """How many callbacks are open (all, or assigned to this operator): the queue's title."""
+        return self.store.count_open(self.operator if mine else None)
+
     def callback(self, callback_id: int) -> Callback:
         found = self.store.get_callback(callback_id)
         if found is None:

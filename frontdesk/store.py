@@ -360,6 +360,12 @@ class Store(ReportQueries):
         where = "callbacks.customer_id = ?" + (" AND callbacks.state = 'open'" if open_only else "")
         return self._callbacks(where, [customer_id], "callbacks.promised_at DESC, callbacks.id DESC", limit)
 
+    def count_open(self, assignee: str | None = None) -> int:
+        if assignee is None:
+            return self._one("SELECT count(*) AS n FROM callbacks WHERE state = 'open'")["n"]
+        return self._one("SELECT count(*) AS n FROM callbacks WHERE state = 'open' AND assignee = ?",
+                         [assignee])["n"]
+
     def count_open_callbacks(self, now: datetime, lead_until: datetime) -> tuple[int, int]:
         """(overdue, due within lead) among open callbacks."""
         row = self._one(

@@ -8,7 +8,8 @@ from rich.text import Text
 from frontdesk.hours import PRESETS
 from frontdesk.when import WhenError, parse_when
 
-from .modals import Choose, Prompt
+# The dialogs (and the Input, Button and OptionList widgets they use) load on first use: the
+# desk's first frame does not need them.
 
 
 class CallbackActions:
@@ -53,6 +54,8 @@ def start_callback_call(app, cb) -> None:
 
 
 def ask_reschedule(screen, cb) -> None:
+    from .modals import Choose, Prompt
+
     desk = screen.desk
     choices = [(key, label) for key, label in PRESETS] + [("custom", "custom time...")]
 
@@ -88,6 +91,8 @@ def ask_reschedule(screen, cb) -> None:
 
 
 def ask_reassign(screen, cb) -> None:
+    from .modals import Prompt
+
     def save(who: str | None) -> None:
         if who:
             screen.run_service(lambda: screen.desk.reassign(cb.id, who, cb.version),
@@ -98,6 +103,8 @@ def ask_reassign(screen, cb) -> None:
 
 
 def ask_cancel(screen, cb) -> None:
+    from .modals import Prompt
+
     def save(reason: str | None) -> None:
         if reason:
             screen.run_service(lambda: screen.desk.cancel(cb.id, reason, cb.version),
@@ -108,6 +115,8 @@ def ask_cancel(screen, cb) -> None:
 
 
 def ask_snooze(screen, cb) -> None:
+    from .modals import Choose
+
     def save(choice: str | None) -> None:
         if choice:
             screen.run_service(lambda: screen.desk.snooze(cb.id, int(choice)),

@@ -93,11 +93,12 @@ class DeskScreen(CallbackActions, DeskScreenBase):
 
     def on_tick(self) -> None:
         queue = [cb for cb in self.app.queue if not self.mine or cb.assignee == self.desk.operator]
+        total = len(queue) if self.mine else self.app.queue_total
         widget = self.query_one("#queue", CallbackQueue)
         lead = timedelta(minutes=self.desk.settings.lead_minutes)
-        widget.show(queue, self.desk.clock.now(), lead, self.desk.zone)
+        widget.show(queue, self.desk.clock.now(), lead, self.desk.zone, total=total)
         who = "mine" if self.mine else "all"
-        title = f"Callbacks ({who}, {len(queue)} open)"
+        title = f"Callbacks ({who}, {total} open)"
         if widget.has_more:
             title += f" - first {widget.row_count} shown, more below"
         if title != self._queue_title:  # a changed label means a new layout: only when it changes

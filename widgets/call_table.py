@@ -79,18 +79,15 @@ class CallTable(RowTable):
         self.calls = {call.id: call for call in calls}
         with self.app.batch_update():
             self.clear()
-            for call in calls:
-                self.add_row(*self._cells(call, zone, now), key=str(call.id))
+            self.add_rows((self._cells(call, zone, now), str(call.id)) for call in calls)
             if selected is not None and selected in self.calls:
                 self.move_cursor(row=self.get_row_index(str(selected)))
 
     def append_calls(self, calls: list[Call], zone: ZoneInfo, now: datetime) -> None:
         """Add an older page below the rows shown (keyset paging: nothing is fetched twice)."""
-        with self.app.batch_update():
-            for call in calls:
-                if call.id not in self.calls:
-                    self.calls[call.id] = call
-                    self.add_row(*self._cells(call, zone, now), key=str(call.id))
+        fresh = [call for call in calls if call.id not in self.calls]
+        self.calls.update((call.id, call) for call in fresh)
+        self.add_rows((self._cells(call, zone, now), str(call.id)) for call in fresh)
 
     def _cells(self, call: Call, zone: ZoneInfo, now: datetime) -> list[Text]:
         return [COLUMNS[key][2](call, zone, now) for key in self.columns_shown]

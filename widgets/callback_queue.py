@@ -50,12 +50,13 @@ class CallbackQueue(RowTable):
         self.add_column("topic", key="topic", width=12)
         self.add_column("for", key="for", width=6)
 
-    def show(self, callbacks: list[Callback], now: datetime, lead: timedelta, zone: ZoneInfo) -> None:
+    def show(self, callbacks: list[Callback], now: datetime, lead: timedelta, zone: ZoneInfo,
+             total: int | None = None) -> None:
         """Update in place: unchanged rows keep the cursor; only cells that differ are redrawn.
         Runs every few seconds, so an unchanged row costs one tuple comparison. Shows the first
         `limit` of them: a desk with hundreds open would otherwise pay for every row on each start."""
         selected = self.selected_id
-        self.total = len(callbacks)
+        self.total = max(len(callbacks), total or 0)  # the callbacks given may be the first few
         callbacks = callbacks[: self.limit]
         self.callbacks = {cb.id: cb for cb in callbacks}
         self.states = {cb.id: callback_state(cb, now, lead) for cb in callbacks}
@@ -63,8 +64,7 @@ class CallbackQueue(RowTable):
         if [str(cb.id) for cb in callbacks] != [str(key.value) for key in self.rows]:
             with self.app.batch_update():
                 self.clear()
-                for cb in callbacks:
-                    self.add_row(*self._cells(looks[cb.id]), key=str(cb.id))
+                self.add_rows((self._cells(looks[cb.id]), str(cb.id)) for cb in callbacks)
                 if selected in self.callbacks:
                     self.move_cursor(row=self.get_row_index(str(selected)))
         else:

@@ -11,6 +11,7 @@ coordinate_to_cell_key, update_cell, and the RowHighlighted and RowSelected mess
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -137,16 +138,30 @@ class RowTable(ScrollView, can_focus=True):
         return key
 
     def add_row(self, *cells: Text | str, key: str | None = None) -> RowKey:
+        row_key = self._add(cells, key)
+        self._added(len(self._order) == 1)
+        return row_key
+
+    def add_rows(self, rows: Iterable[tuple[Sequence[Text | str], str | None]]) -> None:
+        """Many (cells, key) rows at once: one resize and one repaint for the lot."""
+        empty = not self._order
+        for cells, key in rows:
+            self._add(cells, key)
+        self._added(empty and bool(self._order))
+
+    def _add(self, cells: Sequence[Text | str], key: str | None) -> RowKey:
         row_key = RowKey(key if key is not None else str(len(self._order)))
         if row_key.value in self._index:
             raise ValueError(f"row key {row_key.value!r} is already in the table")
         self.rows[row_key] = [cell if isinstance(cell, Text) else Text(str(cell)) for cell in cells]
         self._index[str(row_key.value)] = len(self._order)
         self._order.append(row_key)
-        self._resized()
-        if len(self._order) == 1:
-            self._highlight(0)
         return row_key
+
+    def _added(self, first: bool) -> None:
+        self._resized()
+        if first:
+            self._highlight(0)
 
     def clear(self) -> RowTable:
         self.rows.clear()

@@ -77,6 +77,24 @@ async def test_the_queue_shows_one_page_of_open_callbacks(make_app, desk, clock)
         assert str(app.screen.query_one("#queue-title").content) == f"Callbacks (all, {open_count} open)"
 
 
+async def test_the_queue_title_counts_every_open_callback_even_beyond_those_held(make_app, desk, clock,
+                                                                                 monkeypatch):
+    """The app holds at most QUEUE_LIMIT open callbacks; the title still says how many are open."""
+    import frontdesk.app
+
+    monkeypatch.setattr(frontdesk.app, "QUEUE_LIMIT", 30)
+    with desk.store.write():
+        for i in range(45):
+            desk.log_call(NewCall(phone=f"+1404555{i:04d}", name=f"Caller {i}", topic="Parts",
+                                  callback_due=clock.now() + timedelta(minutes=10 + i)))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert len(app.queue) == 30
+        title = str(app.screen.query_one("#queue-title").content)
+        assert title.startswith("Callbacks (all, 45 open) - first 30 shown")
+
+
 async def test_the_customer_page_shows_one_page_and_l_loads_the_next(make_app, desk, clock):
     customer_id = log_many(desk, clock, PAGE + MORE, step=timedelta(hours=3))
     app = make_app()

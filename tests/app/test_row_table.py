@@ -108,6 +108,14 @@ async def test_update_cell_and_clear():
         assert line(table, 1).strip() == ""
         table.add_row(Text("07:00"), Text("again"), key="100")  # keys are free again
         assert table.get_row_index("100") == 0
+        table.clear()
+        await pilot.pause()  # the messages posted so far arrive
+        app.highlighted.clear()
+        table.add_rows([([Text("08:00"), Text("a")], "200"), ([Text("09:00"), Text("b")], "201")])
+        await pilot.pause()
+        assert table.row_count == 2 and table.cursor_row == 0
+        assert app.highlighted == ["200"]  # the first row of a filled table is highlighted, once
+        assert "09:00" in line(table, 2)
 
 
 async def test_only_the_lines_on_screen_are_drawn():
