@@ -6,7 +6,6 @@ from __future__ import annotations
 from rich.text import Text
 
 from frontdesk.hours import PRESETS
-from frontdesk.when import WhenError, parse_when
 
 # The dialogs (and the Input, Button and OptionList widgets they use) load on first use: the
 # desk's first frame does not need them.
@@ -54,6 +53,8 @@ def start_callback_call(app, cb) -> None:
 
 
 def ask_reschedule(screen, cb) -> None:
+    from frontdesk.when import WhenError, parse_when
+
     from .modals import Choose, Prompt
 
     desk = screen.desk

@@ -15,7 +15,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
@@ -48,6 +50,13 @@ class Column:
 
 
 CELL_PADDING = 1  # a space either side of each cell, as DataTable draws them
+
+
+def _fit(text: str, width: int) -> str:
+    """`text` in exactly `width` cells: padded, or cut with an ellipsis."""
+    if cell_len(text) <= width:
+        return set_cell_size(text, width)
+    return set_cell_size(text, width - 1) + "\u2026"
 
 
 class RowTable(ScrollView, can_focus=True):
@@ -292,21 +301,26 @@ class RowTable(ScrollView, can_focus=True):
         self._drawn.clear()
         self._header = None
 
-    def _line_of(self, cells: list[Text]) -> Text:
-        line = Text(no_wrap=True, end="")
-        pad = " " * CELL_PADDING
+    def _strip(self, cells: list[Text], base: Style) -> Strip:
+        """One row as segments: each cell cut (with an ellipsis) or padded to its column's width.
+        A cell of one style (nearly all of them) is placed directly; one with styled parts is
+        laid out by Rich."""
+        pad = Segment(" " * CELL_PADDING, base)
+        segments: list[Segment] = []
         for column, cell in zip(self.columns.values(), cells, strict=False):
-            shown = cell.copy()
-            shown.no_wrap = True
-            shown.truncate(column.width, overflow="ellipsis", pad=True)
-            line.append(pad)
-            line.append_text(shown)
-            line.append(pad)
-        return line
-
-    def _strip(self, text: Text, style) -> Strip:
-        segments = list(text.render(self.app.console))
-        return Strip(Segment.apply_style(segments, style), text.cell_len)
+            segments.append(pad)
+            if cell.spans:
+                shown = cell.copy()
+                shown.no_wrap = True
+                shown.truncate(column.width, overflow="ellipsis", pad=True)
+                segments.extend(Segment.apply_style(shown.render(self.app.console), base))
+            else:
+                style = base + Style.parse(cell.style) if isinstance(cell.style, str) and cell.style else (
+                    base + cell.style if isinstance(cell.style, Style) else base)
+                segments.append(Segment(_fit(cell.plain, column.width), style))
+            segments.append(pad)
+        width = sum(c.width + 2 * CELL_PADDING for c in self.columns.values())
+        return Strip(segments, width)
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
@@ -314,7 +328,7 @@ class RowTable(ScrollView, can_focus=True):
         base = self.rich_style
         if y == 0:
             if self._header is None:
-                header = self._line_of([Text(c.label) for c in self.columns.values()])
+                header = [Text(c.label) for c in self.columns.values()]
                 self._header = self._strip(header, base + self.get_component_rich_style("row-table--header"))
             return self._header.crop_extend(scroll_x, scroll_x + width, base)
         row = scroll_y + y - 1
@@ -323,7 +337,7 @@ class RowTable(ScrollView, can_focus=True):
         key = self._order[row]
         strip = self._drawn.get(key)
         if strip is None:
-            strip = self._drawn[key] = self._strip(self._line_of(self.rows[key]), base)
+            strip = self._drawn[key] = self._strip(self.rows[key], base)
         if row == self.cursor_row:  # the cursor's colours over the row's own
             cursor = self.get_component_rich_style("row-table--cursor")
             strip = Strip(Segment.apply_style(list(strip), post_style=cursor), strip.cell_length)

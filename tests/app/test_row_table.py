@@ -49,6 +49,12 @@ async def test_rows_are_drawn_in_fixed_columns_as_plain_text():
         assert [key.value for key in table.rows] == ["100", "101", "102"]
         assert table.get_row_index("102") == 2
         assert str(table.get_row("101")[0]) == "01:00"
+        table.add_row(Text("03:00", style="bold"), Text("山田花子さんの会社"), key="wide")
+        from rich.cells import cell_len
+
+        drawn = line(table, 4)
+        assert drawn.startswith(" 03:00  山田花 … ") and cell_len(drawn) == 40  # wide letters are never split
+        assert any(seg.style and seg.style.bold for seg in table.render_line(4))  # a cell's own style
 
 
 async def test_keys_move_the_cursor_and_scroll_it_into_view():
