@@ -788,7 +788,7 @@ def main(argv: list[str] | None = None) -> int:
         "customer": lambda: (bench_customer(db, meta, results, 10 if quick else 30),
                              bench_open_customer(db, meta, results, 10 if quick else 25)),
         "export": lambda: bench_export(db, meta, results, 5, 1 if quick else 3),
-        "start": lambda: bench_start(db, results, 5 if quick else 7, 5 if quick else 20),
+        "start": lambda: bench_start(db, results, 5 if quick else 15, 5 if quick else 20),
     }
     for name in FIGURES:
         if name in only:
