@@ -31,6 +31,7 @@ def who(name: str, company: str) -> str:
 
 @dataclass(frozen=True)
 class PhoneNumber:
+    """One of a customer's numbers, stored in E.164 with an optional extension and label."""
     id: int
     customer_id: int
     e164: str
@@ -40,6 +41,7 @@ class PhoneNumber:
 
 @dataclass(frozen=True)
 class Customer:
+    """A caller: name, company, notes and numbers; `version` guards concurrent edits."""
     id: int
     name: str
     company: str = ""
@@ -58,6 +60,7 @@ class Customer:
 
 @dataclass(frozen=True)
 class Call:
+    """One logged call, in or out, with the caller it was matched to and how it ended."""
     id: int
     uid: str
     customer_id: int
@@ -84,6 +87,7 @@ class Call:
 
 @dataclass(frozen=True)
 class Callback:
+    """A promise to call back by `due_at`, its state, who owns it and how it ended."""
     id: int
     call_id: int
     customer_id: int
@@ -117,6 +121,7 @@ class Callback:
 
 @dataclass(frozen=True)
 class CallbackEvent:
+    """One step in a callback's life: promised, rescheduled, attempted, done, cancelled..."""
     id: int
     callback_id: int
     at: datetime
@@ -130,6 +135,7 @@ class CallbackEvent:
 
 @dataclass(frozen=True)
 class AuditEntry:
+    """Who changed what on a customer, when, from which value to which."""
     id: int
     at: datetime
     operator: str
@@ -153,6 +159,7 @@ class CallerMatch:
 
 @dataclass(frozen=True)
 class CallerCard:
+    """What the new-call form shows about a known caller: the customer, latest calls, open promises."""
     customer: Customer
     recent_calls: tuple[Call, ...] = ()
     open_callbacks: tuple[Callback, ...] = ()
@@ -161,5 +168,6 @@ class CallerCard:
 
 @dataclass(frozen=True)
 class SearchResults:
+    """Customers and calls (by the words of their notes) matching a search."""
     customers: tuple[Customer, ...] = ()
     calls: tuple[Call, ...] = ()

@@ -61,6 +61,7 @@ class PhoneError(ValueError):
 
 @dataclass(frozen=True)
 class Phone:
+    """A parsed number: E.164 plus any extension."""
     e164: str
     ext: str = ""
 

@@ -21,6 +21,7 @@ def callback_state(callback: Callback, now: datetime, lead: timedelta) -> str:
 
 @dataclass(frozen=True)
 class Reminder:
+    """A reminder to show now: the callback and whether it is soon, overdue or a nag."""
     callback: Callback
     kind: str  # "soon", "overdue" or "nag" (overdue, still not acknowledged)
 

@@ -62,6 +62,7 @@ class NewCall:
 
 @dataclass(frozen=True)
 class Logged:
+    """What logging a call did: the call, its customer, any promise made or kept."""
     call: Call
     customer: Customer
     callback: Callback | None = None

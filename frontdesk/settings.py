@@ -50,6 +50,7 @@ def _valid_zone(name: str) -> bool:
 
 @dataclass(frozen=True)
 class DeskSettings:
+    """The desk's settings, shared by every desk on the database."""
     hours: BusinessHours
     region: str = "US"
     desk_name: str = "Front desk"
