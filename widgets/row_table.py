@@ -49,6 +49,20 @@ class Column:
     width: int
 
 
+class RowMessage(Message):
+    """Something happened to a row of a RowTable: which table, which row, its key."""
+
+    def __init__(self, table: RowTable, cursor_row: int, row_key: RowKey) -> None:
+        super().__init__()
+        self.table = table
+        self.cursor_row = cursor_row
+        self.row_key = row_key
+
+    @property
+    def control(self) -> RowTable:
+        return self.table
+
+
 CELL_PADDING = 1  # a space either side of each cell, as DataTable draws them
 
 
@@ -101,31 +115,11 @@ class RowTable(ScrollView, can_focus=True):
         Binding("end,ctrl+end", "last_row", "Last row", show=False),
     ]
 
-    class RowHighlighted(Message):
+    class RowHighlighted(RowMessage):
         """The cursor moved onto a row."""
 
-        def __init__(self, table: RowTable, cursor_row: int, row_key: RowKey) -> None:
-            super().__init__()
-            self.table = table
-            self.cursor_row = cursor_row
-            self.row_key = row_key
-
-        @property
-        def control(self) -> RowTable:
-            return self.table
-
-    class RowSelected(Message):
+    class RowSelected(RowMessage):
         """Enter (or a click on the highlighted row) chose a row."""
-
-        def __init__(self, table: RowTable, cursor_row: int, row_key: RowKey) -> None:
-            super().__init__()
-            self.table = table
-            self.cursor_row = cursor_row
-            self.row_key = row_key
-
-        @property
-        def control(self) -> RowTable:
-            return self.table
 
     def __init__(self, *, cursor_type: str = "row", zebra_stripes: bool = False, **kwargs) -> None:
         super().__init__(**kwargs)
