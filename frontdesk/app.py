@@ -50,15 +50,17 @@ class FrontDeskApp(App):
     ]
 
     def __init__(self, desk: Desk, *, poll_seconds: float = POLL_SECONDS,
-                 tick_seconds: float = TICK_SECONDS, offer_draft: bool = True) -> None:
+                 tick_seconds: float = TICK_SECONDS, offer_draft: bool = True, freeze_gc: bool = True) -> None:
         super().__init__()
         self.desk = desk
         self.poll_seconds = poll_seconds
         self.tick_seconds = tick_seconds
         self.offer_draft = offer_draft
+        self.freeze_gc = freeze_gc  # off in tests, where many apps run in one process
         self.tracker = self._new_tracker()
         self.queue: list[Callback] = []  # the soonest open callbacks, up to QUEUE_LIMIT
         self.queue_total = 0  # how many are open in all
+        self.queue_mine_total = 0  # how many of them are this operator's
         self._queue_loaded = False  # queue holds every open callback up to QUEUE_LIMIT
         self.counts = (0, 0)
         self._data_version = desk.store.data_version()
@@ -76,15 +78,15 @@ class FrontDeskApp(App):
         lifetime's desk), so that frame already shows it; reminders follow once it is drawn."""
         from screens.desk import DeskScreen
 
-        self.queue = self.desk.open_callbacks(limit=FIRST_QUEUE)
-        self.queue_total, self.counts = self.desk.open_count(), self.desk.counts()
+        self.queue, self.counts, self.queue_total, self.queue_mine_total = self.desk.queue_snapshot(FIRST_QUEUE)
         return DeskScreen()
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._warm_up)
         # Everything made to reach the first frame (modules, styles, the desk) lives as long as
         # the app: frozen out of the collector, a full collection later has far less to walk.
-        self.call_after_refresh(gc.freeze)
+        if self.freeze_gc:
+            self.call_after_refresh(gc.freeze)
         self.set_interval(self.poll_seconds, self.poll_database, name="poll")
         self.set_interval(self.tick_seconds, self.clock_tick, name="tick")
         self.call_after_refresh(self.tick)  # the whole queue, then reminders
@@ -141,18 +143,24 @@ class FrontDeskApp(App):
             lead_until = now + timedelta(minutes=self.desk.settings.lead_minutes)
             overdue = sum(1 for cb in self.queue if cb.due_at <= now)
             soon = sum(1 for cb in self.queue if now < cb.due_at <= lead_until)
-            self._apply_tick(self.queue, (overdue, soon), len(self.queue))
+            mine = sum(1 for cb in self.queue if cb.assignee == self.desk.operator)
+            self._apply_tick(self.queue, (overdue, soon), len(self.queue), mine)
         else:
             self.tick()
 
+    @property
+    def queue_complete(self) -> bool:
+        """The queue holds every open callback up to QUEUE_LIMIT (not only the first page read
+        before the first frame)."""
+        return self._queue_loaded
+
     @work(thread=True, exclusive=True, group="tick")
     def tick(self) -> None:
-        queue = self.desk.open_callbacks(limit=QUEUE_LIMIT)
-        counts, total = self.desk.counts(), self.desk.open_count()
-        self.call_from_thread(self._apply_tick, queue, counts, total)
+        self.call_from_thread(self._apply_tick, *self.desk.queue_snapshot(QUEUE_LIMIT))
 
-    def _apply_tick(self, queue: list[Callback], counts: tuple[int, int], total: int) -> None:
-        self.queue, self.counts, self.queue_total, self._queue_loaded = queue, counts, total, True
+    def _apply_tick(self, queue: list[Callback], counts: tuple[int, int], total: int, mine_total: int) -> None:
+        self.queue, self.counts, self._queue_loaded = queue, counts, True
+        self.queue_total, self.queue_mine_total = total, mine_total
         now = self.desk.clock.now()
         desk_open = self.desk.settings.hours.is_open(now)
         for reminder in self.tracker.check(queue, now, desk_open):

@@ -48,7 +48,9 @@ class Context:
 @click.pass_context
 def cli(ctx: click.Context, db_path: Path | None, operator: str | None) -> None:
     """FrontDesk: log calls, see caller history, keep every callback promise."""
-    ctx.obj = Context(db_path or default_db_path(), operator_name(operator), SystemClock())
+    # `~` is expanded as the direct app path (launch.py) does, so `--db='~/desk.db'` names one
+    # file whether it opens the app or runs a script command.
+    ctx.obj = Context(db_path.expanduser() if db_path else default_db_path(), operator_name(operator), SystemClock())
     if ctx.invoked_subcommand is None:  # launch.py opens the app without click; kept for cli.main()
         from .launch import open_app
 

@@ -131,6 +131,9 @@ def connect(path: Path | str) -> Connection:
             raise DatabaseError(f"cannot switch {path} to WAL mode (got {mode})")
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
+        # As sqlite-utils' Database sets it, so every start runs triggers the same way whether or
+        # not a schema step (which goes through sqlite-utils) ran first.
+        conn.execute("PRAGMA recursive_triggers = ON")
         conn.execute("PRAGMA journal_size_limit = 67108864")
     except sqlite3.OperationalError as exc:  # locked for longer than the busy timeout, I/O
         conn.close()

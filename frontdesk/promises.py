@@ -72,6 +72,12 @@ class Promises:
     def open_callbacks(self, mine: bool = False, limit: int = PAGE) -> list[Callback]:
         return self.store.open_callbacks(limit, self.operator if mine else None)
 
+    def queue_snapshot(self, limit: int) -> tuple[list[Callback], tuple[int, int], int, int]:
+        """The soonest `limit` open callbacks, (overdue, due soon), how many are open, and how
+        many of those are this operator's: read together, so the four agree."""
+        with self.store.read():
+            return self.open_callbacks(limit=limit), self.counts(), self.open_count(), self.open_count(mine=True)
+
     def open_count(self, mine: bool = False) -> int:
         """How many callbacks are open (all, or assigned to this operator): the queue's title."""
         return self.store.count_open(self.operator if mine else None)

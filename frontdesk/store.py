@@ -3,6 +3,7 @@ Row mapping is in records.py; the export and summary queries in store_reports.py
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import threading
@@ -65,6 +66,21 @@ class Store(ReportQueries):
     def _one(self, sql: str, params: Iterable[Any] = ()) -> dict | None:
         rows = self._rows(sql, params)
         return rows[0] if rows else None
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[None]:
+        """Several reads from one snapshot of the database (a deferred read transaction),
+        holding the connection lock. Inside a write, the write's own view is used."""
+        with self.lock:
+            if self.db.conn.in_transaction:
+                yield
+                return
+            self.db.conn.execute("BEGIN")
+            try:
+                yield
+            finally:
+                if self.db.conn.in_transaction:
+                    self.db.conn.execute("COMMIT")
 
     def write(self) -> Any:
         """A write transaction (BEGIN IMMEDIATE) holding the connection lock."""

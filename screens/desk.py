@@ -93,14 +93,17 @@ class DeskScreen(CallbackActions, DeskScreenBase):
 
     def on_tick(self) -> None:
         queue = [cb for cb in self.app.queue if not self.mine or cb.assignee == self.desk.operator]
-        total = len(queue) if self.mine else self.app.queue_total
+        total = self.app.queue_mine_total if self.mine else self.app.queue_total
         widget = self.query_one("#queue", CallbackQueue)
         lead = timedelta(minutes=self.desk.settings.lead_minutes)
-        widget.show(queue, self.desk.clock.now(), lead, self.desk.zone, total=total)
+        widget.show(queue, self.desk.clock.now(), lead, self.desk.zone)
         who = "mine" if self.mine else "all"
         title = f"Callbacks ({who}, {total} open)"
-        if widget.has_more:
-            title += f" - first {widget.row_count} shown, more below"
+        shown = widget.row_count
+        if widget.has_more or (not self.app.queue_complete and total > shown):
+            title += f" - first {shown} shown, more below"
+        elif total > shown:  # more are open than the app holds: the soonest are the ones that matter
+            title += f" - the soonest {shown} shown"
         if title != self._queue_title:  # a changed label means a new layout: only when it changes
             self._queue_title = title
             self.query_one("#queue-title", Label).update(title)

@@ -50,13 +50,12 @@ class CallbackQueue(RowTable):
         self.add_column("topic", key="topic", width=12)
         self.add_column("for", key="for", width=6)
 
-    def show(self, callbacks: list[Callback], now: datetime, lead: timedelta, zone: ZoneInfo,
-             total: int | None = None) -> None:
+    def show(self, callbacks: list[Callback], now: datetime, lead: timedelta, zone: ZoneInfo) -> None:
         """Update in place: unchanged rows keep the cursor; only cells that differ are redrawn.
         Runs every few seconds, so an unchanged row costs one tuple comparison. Shows the first
         `limit` of them: a desk with hundreds open would otherwise pay for every row on each start."""
         selected = self.selected_id
-        self.total = max(len(callbacks), total or 0)  # the callbacks given may be the first few
+        self.total = len(callbacks)
         callbacks = callbacks[: self.limit]
         self.callbacks = {cb.id: cb for cb in callbacks}
         self.states = {cb.id: callback_state(cb, now, lead) for cb in callbacks}
@@ -97,6 +96,7 @@ class CallbackQueue(RowTable):
 
     @property
     def has_more(self) -> bool:
+        """More rows are held than shown: moving past the last one shows them."""
         return self.total > self.row_count
 
     def on_row_table_row_highlighted(self, event: RowTable.RowHighlighted) -> None:

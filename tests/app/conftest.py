@@ -11,6 +11,7 @@ from frontdesk.app import FrontDeskApp
 def make_app(desk):
     def build(**kwargs) -> FrontDeskApp:
         kwargs.setdefault("offer_draft", False)
+        kwargs.setdefault("freeze_gc", False)
         return FrontDeskApp(desk, **kwargs)
 
     return build

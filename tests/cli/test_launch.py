@@ -67,3 +67,18 @@ def test_anything_else_goes_to_click(tmp_path):
     out = subprocess.run([sys.executable, "-m", "frontdesk", "--help"], capture_output=True, text=True, cwd=ROOT,
                          timeout=60)
     assert out.returncode == 0 and "backup" in out.stdout
+
+
+def test_a_tilde_in_db_names_the_same_file_for_the_app_and_the_scripts(tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    code = ("import sys; from unittest import mock; import frontdesk.launch as l; "
+            "m = mock.patch('frontdesk.app.run_app', lambda path, op, clock: print(path)); m.start(); "
+            "sys.exit(l.main(['--db=~/desk.db']))")
+    opened = _run(code, HOME=str(home))
+    assert opened.stdout.strip() == str(home / "desk.db")
+    logged = subprocess.run([sys.executable, "-m", "frontdesk", "--db=~/desk.db", "log", "--phone", "404 555 0134"],
+                            capture_output=True, text=True, cwd=ROOT, timeout=60,
+                            env={**os.environ, "HOME": str(home)})
+    assert logged.returncode == 0, logged.stderr
+    assert (home / "desk.db").exists() and not (ROOT / "~").exists()

@@ -192,3 +192,22 @@ def test_a_transaction_that_starts_by_reading_still_waits(db_path):
         holder.join(5)
         first.store.close()
         second.store.close()
+
+
+def test_the_queue_snapshot_is_read_at_one_instant(tmp_path):
+    """The queue, its counters and its totals come from one read transaction: a promise saved
+    by another desk meanwhile shows in all of them at the next read, never in only some."""
+    db = tmp_path / "desk.db"
+    first, second = _desk(db, "ann"), _desk(db, "raj")
+    try:
+        second.log_call(NewCall(phone="4045550101", name="Ada", outcome="callback"))
+        with first.store.read():
+            queue = first.open_callbacks(limit=10)
+            second.log_call(NewCall(phone="4045550102", name="Bo", outcome="callback"))  # commits now
+            assert first.open_count() == len(queue) == 1  # still the snapshot's view
+        assert first.open_count() == 2  # the next read sees it
+        queue, counts, total, mine = first.queue_snapshot(10)
+        assert len(queue) == total == 2 and mine == 0 and sum(counts) <= total
+    finally:
+        first.store.close()
+        second.store.close()
