@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import sqlite3
-import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -38,6 +37,12 @@ StorageError = sqlite3.Error
 
 MAX_TEXT = 10_000
 EARLIEST = datetime(1970, 1, 1, tzinfo=ZoneInfo("UTC"))  # older "call times" are typing mistakes
+
+
+def _new_uid() -> str:
+    import uuid  # on the first save, not at start
+
+    return uuid.uuid4().hex
 
 
 @dataclass(frozen=True)
@@ -366,7 +371,7 @@ class Desk(Promises):
             outcome = "callback"
             if due <= at:
                 raise DeskError("the callback time is before the call", "promise")
-        uid = request.uid or uuid.uuid4().hex
+        uid = request.uid or _new_uid()
         with self.store.write():
             existing = self.store.call_id_for_uid(uid)
             if existing is not None:
