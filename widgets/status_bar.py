@@ -47,4 +47,4 @@ class StatusBar(Static):
         text.append(" " * max(pad, 1))
         text.append_text(counters)
         text.append(f" {clock}")
-        self.update(text)
+        self.update(text, layout=False)  # always one full-width line: a repaint, never a new layout
