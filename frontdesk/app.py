@@ -293,6 +293,7 @@ class FrontDeskApp(App):
         finally:
             self._from_palette = False
 
+
 def _is_a(widget, module: str, name: str) -> bool:
     """isinstance(widget, textual.widgets.<name>), without importing that widget's module: if it
     was never loaded, no such widget exists. (Importing TextArea to ask cost ~10 ms of each start:

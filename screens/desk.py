@@ -108,7 +108,7 @@ class DeskScreen(CallbackActions, DeskScreenBase):
             self._queue_title = title
             self.query_one("#queue-title", Label).update(title)
             self.query_one("#queue-empty", Label).display = not queue
-        # Rebuilding the footer costs ~27 ms: only when the keys that apply actually change.
+        # The key line is recomputed only when the keys that apply change (a callback selected or not).
         selected = self._selected() is not None
         if selected != getattr(self, "_had_selection", None):
             self._had_selection = selected
