@@ -24,7 +24,6 @@ from .text import clean
 POLL_SECONDS = 1.0  # PRAGMA data_version: other desks' commits show within 2 s
 TICK_SECONDS = 5.0  # time left, counters and reminders are derived from the clock this often
 QUEUE_LIMIT = 500  # open callbacks held for the queue and reminders
-FIRST_QUEUE = 50  # read before the first frame: the page the queue shows; the rest follows at once
 
 
 class DeskChanged(Message):
@@ -77,8 +76,10 @@ class FrontDeskApp(App):
         lay out before the first frame). The queue is read first, on this thread (a few ms on a
         lifetime's desk), so that frame already shows it; reminders follow once it is drawn."""
         from screens.desk import DeskScreen
+        from widgets.callback_queue import PAGE
 
-        self.queue, self.counts, self.queue_total, self.queue_mine_total = self.desk.queue_snapshot(FIRST_QUEUE)
+        # The page the queue shows; the rest follows at once, with the reminders.
+        self.queue, self.counts, self.queue_total, self.queue_mine_total = self.desk.queue_snapshot(PAGE)
         return DeskScreen()
 
     def on_mount(self) -> None:
