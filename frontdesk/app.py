@@ -3,18 +3,27 @@ The one core module that imports textual."""
 
 from __future__ import annotations
 
+import asyncio
+import codecs
+import functools
 import gc
+import signal
 import sys
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
 
-from textual import work
+from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.message import Message
+from textual.worker import Worker, WorkerState
+
+from screens.base import DeskScreenBase
+from screens.messages import DeskChanged, QueueLoaded
 
 from .clock import Clock, SystemClock
+from .db import DatabaseMoved
+from .errors import user_message
 from .formatting import clock_time
 from .models import Callback
 from .reminders import ReminderTracker
@@ -24,10 +33,24 @@ from .text import clean
 POLL_SECONDS = 1.0  # PRAGMA data_version: other desks' commits show within 2 s
 TICK_SECONDS = 5.0  # time left, counters and reminders are derived from the clock this often
 QUEUE_LIMIT = 500  # open callbacks held for the queue and reminders
+REPEAT_FAILURE_SECONDS = 60.0  # the same failure (a tick every 5 s on a broken file) toasts once a minute
+
+__all__ = ["DeskChanged", "FrontDeskApp", "run_app"]
 
 
-class DeskChanged(Message):
-    """Something in the database changed (this desk or another process): screens reload."""
+def _tolerant_utf8(encoding: str):
+    """Textual's Linux driver decodes the terminal's bytes as strict UTF-8, and one byte that is
+    not UTF-8 (a Latin-1 terminal, an 8-bit Meta key, a pasted \\xe9 or \\x9b) stopped its input
+    thread and closed the app. Such bytes become U+FFFD instead: visible, and the app goes on."""
+    return functools.partial(codecs.getincrementaldecoder(encoding), errors="replace")
+
+
+try:
+    from textual.drivers import linux_driver
+except ImportError:  # not a POSIX terminal: another driver, which decodes for itself
+    pass
+else:
+    linux_driver.getincrementaldecoder = _tolerant_utf8  # the driver looks the decoder up by this name
 
 
 class FrontDeskApp(App):
@@ -64,6 +87,9 @@ class FrontDeskApp(App):
         self.counts = (0, 0)
         self._data_version = desk.store.data_version()
         self.bells = 0
+        self._last_failure: tuple[str, float] = ("", 0.0)
+        self._offering_reopen = False
+        self._from_palette = False  # an action chosen in the command palette is meant
 
     def _new_tracker(self) -> ReminderTracker:
         s = self.desk.settings
@@ -93,6 +119,22 @@ class FrontDeskApp(App):
         self.call_after_refresh(self.tick)  # the whole queue, then reminders
         if self.offer_draft:
             self.call_after_refresh(self._offer_draft)
+        if not self.is_headless:
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGHUP, signal.SIGTERM):
+                loop.add_signal_handler(sig, self.hang_up)
+
+    def hang_up(self) -> None:
+        """The terminal went away (SIGHUP: the SSH link dropped) or we were told to stop
+        (SIGTERM): what the form holds is written as a draft now, not after the half-second
+        pause that drafts otherwise wait for, so the last keys typed are kept."""
+        screen = self.screen
+        if isinstance(screen, DeskScreenBase):
+            try:
+                screen.save_draft_now()
+            except Exception:  # noqa: BLE001 - exiting anyway; the last saved draft stands
+                pass
+        self.exit(return_code=129)
 
     @work(thread=True, group="warm-up")
     def _warm_up(self) -> None:
@@ -103,7 +145,11 @@ class FrontDeskApp(App):
     def _offer_draft(self) -> None:
         from screens.modals import Confirm
 
-        draft = self.desk.draft()
+        try:
+            draft = self.desk.draft()
+        except Exception as exc:  # noqa: BLE001 - a damaged draft row must not stop the desk
+            self.report_failure(exc)
+            return
         if not draft or not any(str(draft.get(k, "")).strip() for k in ("phone", "name", "topic", "note")):
             return
         what = draft.get("phone") or draft.get("name") or draft.get("topic") or "a call"
@@ -112,15 +158,82 @@ class FrontDeskApp(App):
             if restore:
                 self.open_new_call(draft)
             else:
-                self.desk.discard_draft()
+                self.discard_draft()
 
         self.push_screen(Confirm(f"Restore the call you were typing ({what})?", yes="Restore",
                                  no="Discard"), answer)
 
+    @work(thread=True, group="draft", exit_on_error=False)
+    def discard_draft(self) -> None:
+        self.desk.discard_draft()
+
+    # -- failures ---------------------------------------------------------------------------
+    @on(Worker.StateChanged)
+    def _app_worker_failed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            self.report_failure(event.worker.error)
+
+    def report_failure(self, error: BaseException, *, shown: bool = False) -> None:
+        """Any failure of a worker or a use case: a toast (unless the screen already shows it),
+        the same one at most once a minute; a replaced database file offers to reopen it.
+        Nothing here closes the app."""
+        if isinstance(error, DatabaseMoved):
+            self.offer_reopen()
+            return
+        if shown:
+            return
+        message = user_message(error)
+        now = asyncio.get_running_loop().time()
+        last, when = self._last_failure
+        if message == last and now - when < REPEAT_FAILURE_SECONDS:
+            return
+        self._last_failure = (message, now)
+        self.notify(message, title="Not done", severity="error", timeout=10)
+
+    def offer_reopen(self) -> None:
+        """The file at the database's path is not the one this desk opened (deleted, or
+        replaced by a restored backup). Saving is refused until it is reopened; whatever a form
+        holds stays there."""
+        if self._offering_reopen:
+            return
+        from screens.modals import Confirm
+
+        self._offering_reopen = True
+        path = self.desk.store.path
+
+        def answer(reopen: bool | None) -> None:
+            self._offering_reopen = False
+            if reopen:
+                self.reopen_database()
+
+        self.push_screen(Confirm(
+            f"The database file {path} was deleted or replaced while this desk had it open. "
+            "Nothing more can be saved to the old file. Open the file now at that path? "
+            "(What you typed stays in the form.)", yes="Reopen", no="Not now"), answer)
+
+    def reopen_database(self) -> None:
+        try:
+            self.desk.store.reopen()
+            self._adopt_settings(self.desk.reload_settings())
+            self._data_version = self.desk.store.data_version()
+        except Exception as exc:  # noqa: BLE001 - shown to the user, who may try again
+            self.notify(f"Could not reopen: {user_message(exc)}", severity="error", timeout=10)
+            return
+        self.notify(f"Reopened {self.desk.store.path}", timeout=5)
+        self.desk_changed()
+
     # -- live updates -----------------------------------------------------------------------
     def poll_database(self) -> None:
-        """Cheap: one PRAGMA. Reload only when some connection committed."""
-        version = self.desk.store.data_version()
+        """Cheap: one PRAGMA on the reader (which never waits for a writer) and one stat of the
+        file. Reload only when some connection committed."""
+        if self.desk.store.file_moved():
+            self.offer_reopen()
+            return
+        try:
+            version = self.desk.store.data_version()
+        except Exception as exc:  # noqa: BLE001 - the next poll tries again
+            self.report_failure(exc)
+            return
         if version != self._data_version:
             self._data_version = version
             self.desk_changed()
@@ -155,9 +268,13 @@ class FrontDeskApp(App):
         before the first frame)."""
         return self._queue_loaded
 
-    @work(thread=True, exclusive=True, group="tick")
+    @work(thread=True, exclusive=True, group="tick", exit_on_error=False)
     def tick(self) -> None:
-        self.call_from_thread(self._apply_tick, *self.desk.queue_snapshot(QUEUE_LIMIT))
+        self.post_message(QueueLoaded(*self.desk.queue_snapshot(QUEUE_LIMIT)))
+
+    @on(QueueLoaded)
+    def _queue_loaded(self, message: QueueLoaded) -> None:
+        self._apply_tick(message.queue, message.counts, message.total, message.mine_total)
 
     def _apply_tick(self, queue: list[Callback], counts: tuple[int, int], total: int, mine_total: int) -> None:
         self.queue, self.counts, self._queue_loaded = queue, counts, True
@@ -172,9 +289,8 @@ class FrontDeskApp(App):
                         title="Callback reminder", severity=reminder.severity, timeout=12)
             self.ring()
         self.refresh_status()
-        refresh = getattr(self.screen, "on_tick", None)
-        if refresh:
-            refresh()
+        if isinstance(self.screen, DeskScreenBase):
+            self.screen.on_tick()
 
     def notify(self, message, *, title: str = "", severity="information", timeout=None,
                markup: bool = False) -> None:
@@ -194,10 +310,7 @@ class FrontDeskApp(App):
             bar.show(desk=settings.desk_name, operator=self.desk.operator,
                      clock=clock_time(self.desk.clock.now(), self.desk.zone),
                      overdue=self.counts[0], soon=self.counts[1],
-                     title=getattr(self.screen, "TITLE_TEXT", ""))
-
-    def settings_changed(self) -> None:
-        self.desk_changed()
+                     title=self.screen.TITLE_TEXT if isinstance(self.screen, DeskScreenBase) else "")
 
     # -- actions ----------------------------------------------------------------------------
     # Single-letter app keys that would leave the screen: not while a text field has focus,
@@ -205,13 +318,14 @@ class FrontDeskApp(App):
     LEAVING_ACTIONS = frozenset({"new_call", "search", "reports", "settings", "quit"})
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        if action in self.LEAVING_ACTIONS and not getattr(self, "_from_palette", False):
+        if action in self.LEAVING_ACTIONS and not self._from_palette:
             from textual.command import CommandPalette
             from textual.screen import ModalScreen
 
             screen = self.screen
             dialog = isinstance(screen, ModalScreen) and not isinstance(screen, CommandPalette)
-            if self._typing() or dialog or getattr(screen, "FORM", False):
+            form = isinstance(screen, DeskScreenBase) and screen.FORM
+            if self._typing() or dialog or form:
                 return False
         return True
 

@@ -246,3 +246,42 @@ def open_database(path: Path | str) -> Connection:
         raise
     return db
 
+
+
+class DatabaseMoved(DatabaseError):
+    """The file at the database's path was deleted or replaced while it was open: what this
+    process would write would go to a file no other desk sees."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(
+            f"the database file {path} was deleted or replaced while FrontDesk had it open; "
+            "nothing was saved. Reopen the file at that path to go on."
+        )
+        self.path = path
+
+
+def database_path(db: Connection) -> str:
+    """The main database file's path ('' for an in-memory database)."""
+    for row in db.execute("PRAGMA database_list").fetchall():
+        if row[1] == "main":
+            return row[2] or ""
+    return ""
+
+
+def file_identity(path: str) -> tuple[int, int] | None:
+    """(device, inode) of the file at path, None when there is none: changes when the file is
+    deleted, or replaced by another (a restored backup, a copy moved over it)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def open_reader(path: str) -> sqlite3.Connection:
+    """A second connection for reads only. In WAL mode it reads the last committed state and
+    never waits for a writer (a short busy timeout covers the rare moments a reader must wait,
+    such as another process recovering the WAL index)."""
+    conn = sqlite3.connect(path, timeout=1.0, check_same_thread=False, isolation_level=None)
+    conn.execute("PRAGMA query_only = 1")
+    return conn

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from .clock import from_iso, to_iso
-from .db import Connection, transaction
+from .db import Connection, DatabaseMoved, database_path, file_identity, open_reader, transaction
 from .models import AuditEntry, Call, Callback, CallbackEvent, Customer, PhoneNumber
 from .records import (
     CALL_COLUMNS,
@@ -41,22 +41,44 @@ class ConflictError(Exception):
 
 
 class Store(ReportQueries):
-    """One connection, shared by the UI thread and worker threads; every call is serialised."""
+    """Two connections to one file. The writer (`db`) takes every write, one at a time under
+    `lock`. Reads use a second connection of their own: in WAL mode a reader never waits for a
+    writer, so a screen that reads (on the UI thread or in a worker) is never held up by this
+    desk's save or another process's write lock. A read made inside a write, on the writing
+    thread, uses the writer, so it sees what the write has done so far."""
 
     def __init__(self, db: Connection) -> None:
         self.db = db
-        self.lock = threading.RLock()
+        self.lock = threading.RLock()  # the writer connection
+        self._read_lock = threading.RLock()  # the reader connection
+        self._reader: sqlite3.Connection | None = None
+        self._writing = threading.local()
+        self.path = database_path(db)
+        self.identity = file_identity(self.path)
 
     # -- plumbing ---------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        """The connection a read on this thread uses, held for the read."""
+        if getattr(self._writing, "depth", 0):
+            yield self.db.conn  # the lock is already held by this thread's write
+            return
+        with self._read_lock:
+            if self._reader is None:
+                self._reader = open_reader(self.path) if self.path else self.db.conn
+            yield self._reader
+
     def _rows(self, sql: str, params: Iterable[Any] = ()) -> list[dict]:
-        with self.lock:
-            return list(self.db.query(sql, list(params)))
+        with self._reading() as conn:
+            cursor = conn.execute(sql, list(params))
+            keys = [d[0] for d in cursor.description or ()]
+            return [dict(zip(keys, row, strict=True)) for row in cursor]
 
     def _records(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
         """Like _rows, for the hot lists (calls, callbacks) that go straight into records:
         sqlite3.Row is read by column name like a dict, without building one per row."""
-        with self.lock:
-            cursor = self.db.conn.cursor()
+        with self._reading() as conn:
+            cursor = conn.cursor()
             cursor.row_factory = sqlite3.Row
             try:
                 return cursor.execute(sql, list(params)).fetchall()
@@ -69,40 +91,77 @@ class Store(ReportQueries):
 
     @contextlib.contextmanager
     def read(self) -> Iterator[None]:
-        """Several reads from one snapshot of the database (a deferred read transaction),
-        holding the connection lock. Inside a write, the write's own view is used."""
-        with self.lock:
-            if self.db.conn.in_transaction:
+        """Several reads from one snapshot of the database (a deferred read transaction on the
+        reader). Inside a write, the write's own view is used."""
+        with self._reading() as conn:
+            if conn.in_transaction:
                 yield
                 return
-            self.db.conn.execute("BEGIN")
+            conn.execute("BEGIN")
             try:
                 yield
             finally:
-                if self.db.conn.in_transaction:
-                    self.db.conn.execute("COMMIT")
+                if conn.in_transaction:
+                    conn.execute("COMMIT")
 
     def write(self) -> Any:
-        """A write transaction (BEGIN IMMEDIATE) holding the connection lock."""
+        """A write transaction (BEGIN IMMEDIATE) on the writer, holding its lock. Refused when
+        the file at the path is no longer the one this store opened (deleted or replaced):
+        writing on would go to a file nobody else sees."""
         store = self
 
         class _Write:
             def __enter__(self_inner):
                 store.lock.acquire()
-                self_inner.tx = transaction(store.db)
                 try:
-                    return self_inner.tx.__enter__()
+                    if not getattr(store._writing, "depth", 0):
+                        store.check_file()
+                    self_inner.tx = transaction(store.db)
+                    entered = self_inner.tx.__enter__()
                 except BaseException:
                     store.lock.release()
                     raise
+                store._writing.depth = getattr(store._writing, "depth", 0) + 1
+                return entered
 
             def __exit__(self_inner, *exc):
+                store._writing.depth -= 1
                 try:
                     return self_inner.tx.__exit__(*exc)
                 finally:
                     store.lock.release()
 
         return _Write()
+
+    def trace(self, callback) -> None:
+        """Pass every statement either connection runs to `callback` (None stops): for tests
+        that check which queries a use case makes, and for debugging."""
+        with self.lock, self._reading() as reader:
+            self.db.conn.set_trace_callback(callback)
+            reader.set_trace_callback(callback)
+
+    def check_file(self) -> None:
+        """DatabaseMoved when the file at the path was deleted or replaced since it was opened."""
+        if self.path and file_identity(self.path) != self.identity:
+            raise DatabaseMoved(self.path)
+
+    def file_moved(self) -> bool:
+        return bool(self.path) and file_identity(self.path) != self.identity
+
+    def reopen(self) -> None:
+        """Open the file now at the path (after it was replaced, or restored from a backup)."""
+        from .db import open_database
+
+        fresh = open_database(self.path)
+        with self.lock, self._read_lock:
+            old, old_reader = self.db, self._reader
+            self.db, self._reader = fresh, None
+            self.identity = file_identity(self.path)
+            with contextlib.suppress(sqlite3.Error):
+                old.close()
+            if old_reader is not None:
+                with contextlib.suppress(sqlite3.Error):
+                    old_reader.close()
 
     def _insert(self, table: str, row: dict) -> int:
         columns = ", ".join(row)
@@ -111,12 +170,16 @@ class Store(ReportQueries):
         return cursor.lastrowid
 
     def data_version(self) -> int:
-        """Changes whenever another connection commits (PRAGMA data_version)."""
-        with self.lock:
-            return self.db.execute("PRAGMA data_version").fetchone()[0]
+        """Changes whenever another connection commits (PRAGMA data_version, on the reader: this
+        desk's own writer counts as another connection too). Never waits for a writer."""
+        with self._reading() as conn:
+            return conn.execute("PRAGMA data_version").fetchone()[0]
 
     def close(self) -> None:
-        with self.lock:
+        with self.lock, self._read_lock:
+            if self._reader is not None and self._reader is not self.db.conn:
+                self._reader.close()
+            self._reader = None
             self.db.close()
 
     # -- customers --------------------------------------------------------------------------

@@ -143,8 +143,4 @@ class ReportQueries:
 
     def database_file(self) -> str:
         """The main database file's path ('' for an in-memory database)."""
-        with self.lock:
-            for row in self.db.execute("PRAGMA database_list").fetchall():
-                if row[1] == "main":
-                    return row[2] or ""
-        return ""
+        return self.path

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -14,8 +14,9 @@ from widgets.caller_card import CallerCardView
 from widgets.key_bar import KeyBar
 from widgets.safe import block, plain
 
-from .base import DeskScreenBase
+from .base import DeskScreenBase, db_work
 from .callback_actions import CallbackActions
+from .messages import CallbackLoaded
 
 
 class CallbackScreen(CallbackActions, DeskScreenBase):
@@ -49,12 +50,16 @@ class CallbackScreen(CallbackActions, DeskScreenBase):
             yield CallerCardView(id="cb-card")
         yield KeyBar()
 
-    @work(thread=True, exclusive=True, group="cb-load")
+    @db_work("cb-load")
     def reload(self) -> None:
         cb = self.desk.callback(self.callback_id)
         events = self.desk.callback_history(cb.id)
         card = self.desk.caller_card(cb.customer_id)
-        self.app.call_from_thread(self._show, cb, events, card)
+        self.post_message(CallbackLoaded(cb, events, card))
+
+    @on(CallbackLoaded)
+    def _loaded(self, message: CallbackLoaded) -> None:
+        self._show(message.callback, message.events, message.card)
 
     def on_tick(self) -> None:
         if self.cb:
@@ -119,4 +124,4 @@ class CallbackScreen(CallbackActions, DeskScreenBase):
 
     def action_open_customer(self) -> None:
         if self.cb:
-            self.app.open_customer(self.cb.customer_id)
+            self.desk_app.open_customer(self.cb.customer_id)

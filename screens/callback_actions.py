@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from frontdesk.errors import DeskError
 from frontdesk.hours import PRESETS
 
 # The dialogs (and the Input, Button and OptionList widgets they use) load on first use: the
@@ -39,7 +40,7 @@ class CallbackActions:
 
     def action_acknowledge(self) -> None:
         if cb := self.current_callback():
-            self.app.tracker.acknowledge(cb.id)
+            self.desk_app.tracker.acknowledge(cb.id)
             self.run_service(lambda: self.desk.acknowledge(cb.id),
                              done=lambda _: self.notify(Text(f"Acknowledged: {cb.caller}"), timeout=3))
 
@@ -73,7 +74,12 @@ def ask_reschedule(screen, cb) -> None:
         if key is None:
             return
         if key != "custom":
-            with_reason(desk.promise_due(key))
+            try:
+                due = desk.promise_due(key)
+            except DeskError as exc:  # e.g. a week with no open hours left to count in
+                screen.notify(str(exc), severity="error", timeout=8)
+                return
+            with_reason(due)
             return
 
         def check(value: str) -> str:

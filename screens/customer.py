@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Label, Static
 
 from frontdesk.clock import to_iso
-from frontdesk.errors import DeskError
 from frontdesk.formatting import day_time, time_left
 from widgets.call_table import CallTable
 from widgets.key_bar import KeyBar
 from widgets.safe import block, plain
 
-from .base import FIRST_PAGE, DeskScreenBase
+from .base import FIRST_PAGE, DeskScreenBase, db_work
 from .customer_edit import EditCustomer, ask_merge, ask_phone
+from .messages import AuditLoaded, CallsLoaded, CustomerLoaded
 from .modals import Choose, ShowText
 
 
@@ -58,32 +58,31 @@ class CustomerScreen(DeskScreenBase):
 
     def on_mount(self) -> None:
         self.query_one("#history", CallTable).focus()
-        # The first page is read here, on the UI thread (~2 ms for a customer with 2,000 calls),
-        # so the first frame shows it: a worker would cost a second layout and paint.
-        self._loaded(self._fetch())
+        # The first page is read here, on the UI thread (~2 ms for a customer with 2,000 calls,
+        # from the reader connection, which never waits for a writer), so the first frame shows
+        # it: a worker would cost a second layout and paint. A failure leaves the page empty
+        # with a toast, as a worker's would.
+        try:
+            self._show(*self._fetch())
+        except Exception as exc:  # noqa: BLE001 - reported; the app goes on
+            self.desk_app.report_failure(exc)
         self.loaded_on_mount = True
 
-    @work(thread=True, exclusive=True, group="customer-load")
+    @db_work("customer-load")
     def reload(self) -> None:
-        loaded = self._fetch()
-        self.app.call_from_thread(self._loaded, loaded)
+        self.post_message(CustomerLoaded(*self._fetch()))
 
-    def _fetch(self) -> tuple | DeskError:
-        try:
-            customer = self.desk.customer(self.customer_id)
-        except DeskError as exc:
-            return exc
+    @on(CustomerLoaded)
+    def _loaded(self, message: CustomerLoaded) -> None:
+        self._show(message.customer, message.calls, message.promises, message.count)
+
+    def _fetch(self) -> tuple:
+        customer = self.desk.customer(self.customer_id)
         shown = max(len(self.calls), FIRST_PAGE)  # a live update keeps the pages already loaded
         calls = self.desk.history(customer.id, limit=shown)
         promises = self.desk.promises(customer.id, limit=20)
         count = self.desk.count_history(customer.id)
         return customer, calls, promises, count
-
-    def _loaded(self, loaded: tuple | DeskError) -> None:
-        if isinstance(loaded, DeskError):
-            self.notify(str(loaded), severity="error", markup=False)
-            return
-        self._show(*loaded)
 
     def _show(self, customer, calls, promises, count) -> None:
         self.customer, self.customer_id, self.calls = customer, customer.id, calls
@@ -133,16 +132,19 @@ class CustomerScreen(DeskScreenBase):
     def _need_more(self) -> None:
         self.action_more()
 
-    @work(thread=True, exclusive=True, group="customer-more")
     def action_more(self) -> None:
-        if not self.calls or not self.more:
-            return
-        last = self.calls[-1]
-        older = self.desk.history(self.customer_id, limit=FIRST_PAGE, before=(to_iso(last.at), last.id))
-        count = self.desk.count_history(self.customer_id)
-        self.app.call_from_thread(self._append, older, count)
+        if self.calls and self.more:
+            last = self.calls[-1]
+            self.load_older(self.customer_id, (to_iso(last.at), last.id))
 
-    def _append(self, older, count: int) -> None:
+    @db_work("customer-more")
+    def load_older(self, customer_id: int, before: tuple[str, int]) -> None:
+        older = self.desk.history(customer_id, limit=FIRST_PAGE, before=before)
+        self.post_message(CallsLoaded(older, self.desk.count_history(customer_id), more=True))
+
+    @on(CallsLoaded)
+    def _append(self, message: CallsLoaded) -> None:
+        older, count = message.calls, message.total
         self.calls = self.calls + older
         self.query_one("#history", CallTable).append_calls(older, self.desk.zone, self.desk.clock.now())
         self._paged(count)
@@ -209,17 +211,24 @@ class CustomerScreen(DeskScreenBase):
     def action_call(self) -> None:
         if self.customer:
             phone = self.customer.phones[0] if self.customer.phones else None
-            self.app.open_new_call({
+            self.desk_app.open_new_call({
                 "phone": self.desk.national(phone.e164, phone.ext) if phone else "",
                 "customer_id": self.customer.id, "name": self.customer.name, "direction": "out",
             })
 
     def action_audit(self) -> None:
-        if not self.customer:
-            return
+        if self.customer:
+            self.load_audit(self.customer.id)
+
+    @db_work("customer-audit")
+    def load_audit(self, customer_id: int) -> None:
+        self.post_message(AuditLoaded(self.desk.audit(customer_id)))
+
+    @on(AuditLoaded)
+    def _show_audit(self, message: AuditLoaded) -> None:
         now, zone = self.desk.clock.now(), self.desk.zone
         text = Text()
-        for entry in self.desk.audit(self.customer.id):
+        for entry in message.entries:
             text.append(f"{day_time(entry.at, zone, now)} ")
             text.append_text(plain(entry.operator, 10, style="bold"))
             text.append(f" {entry.action} {entry.entity} {entry.field}: ")

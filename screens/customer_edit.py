@@ -2,35 +2,62 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
+
 from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static, TextArea
 
-from frontdesk.errors import DeskError
-from frontdesk.services import ConflictError, StorageError
-from widgets.safe import plain
+from frontdesk.errors import user_message
+from frontdesk.services import ConflictError
+from widgets.diff_text import differences
+from widgets.safe import block
 
 from .modals import MODAL_CSS, Choose, Confirm, Prompt
 
+if TYPE_CHECKING:
+    from frontdesk.app import FrontDeskApp
+
 
 class EditCustomer(ModalScreen[None]):
-    """Name, company and notes. Saving checks nobody else saved this customer meanwhile."""
+    """Name, company and notes. Saving checks nobody else saved this customer meanwhile; when
+    someone did, both versions are shown where they differ and the user chooses."""
 
     DEFAULT_CSS = MODAL_CSS.format(name="EditCustomer") + """
     EditCustomer TextArea { height: 5; border: none; background: $boost; }
     EditCustomer .error { color: $error; height: auto; }
+    EditCustomer #yours { height: auto; max-height: 6; color: $text-muted; }
     """
     BINDINGS = [
         Binding("ctrl+s", "save", "Save"),
         Binding("escape", "cancel", "Cancel"),
     ]
+    FIELDS = ("name", "company", "notes")
+
+    @dataclass
+    class Saved(Message):
+        note: str
+
+    @dataclass
+    class Clashed(Message):
+        current: Any
+        mine: dict
+
+    @dataclass
+    class Refused(Message):
+        message: str
+        error: BaseException
 
     def __init__(self, customer) -> None:
         super().__init__()
         self.customer = customer  # the version this form started from
+        self._saving = False
 
     def compose(self) -> ComposeResult:
         c = self.customer
@@ -45,6 +72,7 @@ class EditCustomer(ModalScreen[None]):
             yield Label("Notes", classes="hint")
             yield TextArea(c.notes, id="notes", soft_wrap=True)
             yield Static("", classes="error", id="edit-error")
+            yield Static("", id="yours")
             yield Static(Text("ctrl+s save, Escape cancel", style="dim"))
 
     def on_mount(self) -> None:
@@ -65,25 +93,45 @@ class EditCustomer(ModalScreen[None]):
         self._save(self.my_changes(), self.customer.version)
 
     def _save(self, changes: dict, version: int, note: str = "Customer saved") -> None:
-        desk = self.app.desk
-        try:
-            desk.update_customer(self.customer.id, version, **changes)
-        except ConflictError as exc:
-            self._conflict(exc.current, changes)
+        if self._saving:
             return
-        except DeskError as exc:
-            self.query_one("#edit-error", Static).update(Text(str(exc)))
-            return
-        except StorageError as exc:
-            self.query_one("#edit-error", Static).update(Text(f"Not saved ({exc}); your edits are kept."))
-            return
-        self.app.notify(note, timeout=4)
-        self.dismiss(None)
-        self.app.desk_changed()
+        self._saving = True
+        self.query_one("#edit-error", Static).update(Text("saving..."))
+        self.save(self.customer.id, changes, version, note)
 
-    def _conflict(self, current, mine: dict) -> None:
+    @work(thread=True, exclusive=True, group="edit-customer", exit_on_error=False)
+    def save(self, customer_id: int, changes: dict, version: int, note: str) -> None:
+        desk = cast("FrontDeskApp", self.app).desk
+        try:
+            desk.update_customer(customer_id, version, **changes)
+        except ConflictError as exc:
+            self.post_message(self.Clashed(exc.current, changes))
+        except Exception as exc:  # noqa: BLE001 - refused or failed: shown in the form, kept
+            self.post_message(self.Refused(user_message(exc), exc))
+        else:
+            self.post_message(self.Saved(note))
+
+    @on(Saved)
+    def _saved(self, message: Saved) -> None:
+        self._saving = False
+        self.app.notify(message.note, timeout=4)
+        self.dismiss(None)
+        cast("FrontDeskApp", self.app).desk_changed()
+
+    @on(Refused)
+    def _refused(self, message: Refused) -> None:
+        self._saving = False
+        self.query_one("#edit-error", Static).update(
+            Text(f"Not saved: {message.message} Your edits are kept."))
+        cast("FrontDeskApp", self.app).report_failure(message.error, shown=True)
+
+    @on(Clashed)
+    def _clashed(self, message: Clashed) -> None:
         """Someone saved meanwhile. Their edits to other fields are kept; only a field both
         changed differently is a clash, and for those the user sees both and chooses."""
+        self._saving = False
+        self.query_one("#edit-error", Static).update("")
+        current, mine = message.current, message.mine
         clashes = [k for k, v in mine.items()
                    if getattr(current, k) != getattr(self.customer, k) and getattr(current, k) != v.strip()]
         if not clashes:
@@ -92,10 +140,11 @@ class EditCustomer(ModalScreen[None]):
             return
         text = Text("Someone else saved this customer while you were editing.\n", style="bold")
         for key in clashes:
+            theirs_line, yours_line = differences(getattr(current, key), mine[key])
             text.append(f"\n{key}\n  theirs: ")
-            text.append_text(plain(getattr(current, key), 50))
+            text.append_text(theirs_line)
             text.append("\n  yours:  ")
-            text.append_text(plain(mine[key], 50))
+            text.append_text(yours_line)
 
         def decide(choice: str | None) -> None:
             if choice == "mine":
@@ -105,17 +154,29 @@ class EditCustomer(ModalScreen[None]):
                 self.customer = current
                 rest = {k: v for k, v in mine.items() if k not in clashes}
                 self._save(rest, current.version, "Kept their version")
-            elif choice == "edit":  # the form now shows theirs where you had not edited
-                for key in ("name", "company"):
-                    if key not in mine:
-                        self.query_one(f"#{key}", Input).value = getattr(current, key)
-                if "notes" not in mine:
-                    self.query_one("#notes", TextArea).text = current.notes
-                self.customer = current
+            elif choice == "edit":
+                self._edit_on_theirs(current, mine, clashes)
 
-        self.app.push_screen(Choose(text.plain, [
+        self.app.push_screen(Choose(text, [
             ("mine", "Save mine over theirs"), ("theirs", "Keep theirs for these fields"),
             ("edit", "Keep editing (based on theirs)")]), decide)
+
+    def _edit_on_theirs(self, current, mine: dict, clashes: list[str]) -> None:
+        """The form now holds their version of every field but the ones only I changed; what I
+        had typed in the clashing fields stays on screen below the form to copy from."""
+        for key in self.FIELDS:
+            if key in mine and key not in clashes:
+                continue
+            if key == "notes":
+                self.query_one("#notes", TextArea).text = current.notes
+            else:
+                self.query_one(f"#{key}", Input).value = getattr(current, key)
+        self.customer = current
+        yours = Text("What you had typed (not saved):", style="bold")
+        for key in clashes:
+            yours.append(f"\n{key}: ")
+            yours.append_text(block(mine[key]))
+        self.query_one("#yours", Static).update(yours)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -159,9 +220,11 @@ def ask_merge(screen, customer) -> None:
     desk = screen.desk
 
     def search(text: str | None) -> None:
-        if not text:
-            return
-        matches = [m for m in desk.find_callers(text, limit=12) if m.customer.id != customer.id]
+        if text:
+            screen.run_service(lambda: [m for m in desk.find_callers(text, limit=12)
+                                        if m.customer.id != customer.id], done=offer)
+
+    def offer(matches) -> None:
         if not matches:
             screen.notify("No other customer matches", severity="warning", timeout=4)
             return
@@ -170,10 +233,10 @@ def ask_merge(screen, customer) -> None:
         screen.app.push_screen(Choose("Merge which customer into this one?", choices), confirm)
 
     def confirm(other_id: str | None) -> None:
-        if not other_id:
-            return
-        other = desk.customer(int(other_id))
+        if other_id:
+            screen.run_service(lambda: desk.customer(int(other_id)), done=ask)
 
+    def ask(other) -> None:
         def go(yes: bool | None) -> None:
             if yes:
                 screen.run_service(lambda: desk.merge_customers(customer.id, other.id),

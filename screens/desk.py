@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Label
@@ -14,8 +14,9 @@ from widgets.call_table import CallTable
 from widgets.callback_queue import CallbackQueue
 from widgets.key_bar import KeyBar
 
-from .base import FIRST_PAGE, DeskScreenBase
+from .base import FIRST_PAGE, DeskScreenBase, db_work
 from .callback_actions import CallbackActions
+from .messages import CallsLoaded
 
 
 class DeskScreen(CallbackActions, DeskScreenBase):
@@ -36,6 +37,7 @@ class DeskScreen(CallbackActions, DeskScreenBase):
         self.mine = False
         self.shown = 0
         self._queue_title = ""
+        self._had_selection: bool | None = None
 
     def compose(self) -> ComposeResult:
         yield self.status_bar()
@@ -59,9 +61,16 @@ class DeskScreen(CallbackActions, DeskScreenBase):
         shown = max(self.shown, FIRST_PAGE)  # a live update keeps the pages already loaded
         return self.desk.todays_calls(limit=shown), self.desk.count_calls_on(self.desk.today())
 
-    @work(thread=True, exclusive=True, group="desk-load")
+    @db_work("desk-load")
     def reload(self) -> None:
-        self.app.call_from_thread(self._show_calls, *self._fetch_calls())
+        self.post_message(CallsLoaded(*self._fetch_calls()))
+
+    @on(CallsLoaded)
+    def _calls_loaded(self, message: CallsLoaded) -> None:
+        if message.more:
+            self._append(message.calls, message.total)
+        else:
+            self._show_calls(message.calls, message.total)
 
     def _show_calls(self, calls, total: int) -> None:
         table = self.query_one("#calls", CallTable)
@@ -78,13 +87,18 @@ class DeskScreen(CallbackActions, DeskScreenBase):
         self.query_one("#calls-title", Label).update(title)
 
     @on(CallTable.NeedMore, "#calls")
-    @work(thread=True, exclusive=True, group="desk-more")
-    def load_more(self) -> None:
+    def _need_more(self) -> None:
         table = self.query_one("#calls", CallTable)
-        last = table.calls[list(table.calls)[-1]]
-        older = self.desk.todays_calls(limit=FIRST_PAGE, before=(to_iso(last.at), last.id))
-        total = self.desk.count_calls_on(self.desk.today())
-        self.app.call_from_thread(self._append, older, total)
+        if table.calls:
+            last = table.calls[list(table.calls)[-1]]
+            self.load_more((to_iso(last.at), last.id))
+
+    @db_work("desk-more")
+    def load_more(self, before: tuple[str, int]) -> None:
+        """The page of today's calls after `before` (the last row shown: read on the UI thread
+        by the caller, so this thread touches no widget)."""
+        older = self.desk.todays_calls(limit=FIRST_PAGE, before=before)
+        self.post_message(CallsLoaded(older, self.desk.count_calls_on(self.desk.today()), more=True))
 
     def _append(self, older, total: int) -> None:
         table = self.query_one("#calls", CallTable)
@@ -92,15 +106,15 @@ class DeskScreen(CallbackActions, DeskScreenBase):
         self._paged(table, total)
 
     def on_tick(self) -> None:
-        queue = [cb for cb in self.app.queue if not self.mine or cb.assignee == self.desk.operator]
-        total = self.app.queue_mine_total if self.mine else self.app.queue_total
+        queue = [cb for cb in self.desk_app.queue if not self.mine or cb.assignee == self.desk.operator]
+        total = self.desk_app.queue_mine_total if self.mine else self.desk_app.queue_total
         widget = self.query_one("#queue", CallbackQueue)
         lead = timedelta(minutes=self.desk.settings.lead_minutes)
         widget.show(queue, self.desk.clock.now(), lead, self.desk.zone)
         who = "mine" if self.mine else "all"
         title = f"Callbacks ({who}, {total} open)"
         shown = widget.row_count
-        if widget.has_more or (not self.app.queue_complete and total > shown):
+        if widget.has_more or (not self.desk_app.queue_complete and total > shown):
             title += f" - first {shown} shown, more below"
         elif total > shown:  # more are open than the app holds: the soonest are the ones that matter
             title += f" - the soonest {shown} shown"
@@ -110,7 +124,7 @@ class DeskScreen(CallbackActions, DeskScreenBase):
             self.query_one("#queue-empty", Label).display = not queue
         # The key line is recomputed only when the keys that apply change (a callback selected or not).
         selected = self._selected() is not None
-        if selected != getattr(self, "_had_selection", None):
+        if selected != self._had_selection:
             self._had_selection = selected
             self.refresh_bindings()
 
@@ -138,7 +152,7 @@ class DeskScreen(CallbackActions, DeskScreenBase):
     def _call_chosen(self, event: CallTable.Chosen) -> None:
         call = self.query_one("#calls", CallTable).calls.get(event.call_id)
         if call:
-            self.app.open_customer(call.customer_id)
+            self.desk_app.open_customer(call.customer_id)
 
     @on(CallbackQueue.Chosen)
     def _callback_chosen(self, event: CallbackQueue.Chosen) -> None:
@@ -149,12 +163,12 @@ class DeskScreen(CallbackActions, DeskScreenBase):
     def action_open_customer(self) -> None:
         focused = self.focused
         if isinstance(focused, CallbackQueue) and self._selected():
-            self.app.open_customer(self._selected().customer_id)
+            self.desk_app.open_customer(self._selected().customer_id)
             return
         table = self.query_one("#calls", CallTable)
         call = table.calls.get(table.selected_id) if table.selected_id is not None else None
         if call:
-            self.app.open_customer(call.customer_id)
+            self.desk_app.open_customer(call.customer_id)
 
     def action_toggle_mine(self) -> None:
         self.mine = not self.mine

@@ -97,13 +97,13 @@ class Choose(ModalScreen[str | None]):
     DEFAULT_CSS = MODAL_CSS.format(name="Choose") + "Choose OptionList { height: auto; max-height: 14; }"
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, question: str, choices: list[tuple[str, str]]) -> None:
+    def __init__(self, question: str | Text, choices: list[tuple[str, str]]) -> None:
         super().__init__()
         self.question, self.choices = question, choices
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Text(self.question))
+            yield Static(self.question if isinstance(self.question, Text) else Text(self.question))
             yield OptionList(*[Option(Text(label), id=key) for key, label in self.choices])
 
     def on_mount(self) -> None:

@@ -9,7 +9,7 @@ import uuid
 from datetime import datetime
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -17,7 +17,8 @@ from textual.widgets import Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
 from frontdesk import phones
-from frontdesk.errors import DeskError
+from frontdesk.db import DatabaseError
+from frontdesk.errors import DeskError, storage_reason
 from frontdesk.formatting import clock_time, day_time, time_left
 from frontdesk.hours import PRESETS, parse_duration
 from frontdesk.models import OUTCOMES
@@ -27,7 +28,8 @@ from widgets.caller_card import CallerCardView
 from widgets.key_bar import KeyBar
 from widgets.safe import plain
 
-from .base import DeskScreenBase
+from .base import DeskScreenBase, db_work
+from .messages import CallSaved, CardLoaded, MatchesFound, ReturningLoaded, SaveFailed
 from .modals import Confirm
 
 FIELDS = ("phone", "name", "topic", "note", "outcome", "direction", "promise", "due", "assignee")
@@ -35,7 +37,7 @@ FIELDS = ("phone", "name", "topic", "note", "outcome", "direction", "promise", "
 
 class NewCallScreen(DeskScreenBase):
     TITLE_TEXT = "new call"
-    FORM = True  # letter keys of the app (q, r, s...) do not leave a half-typed call
+    FORM = True
     # ctrl+s is deliberately not a priority binding: it travels through the focused field's
     # queue, so every key typed before it (one burst over SSH) is in the field when it saves.
     BINDINGS = [
@@ -184,12 +186,13 @@ class NewCallScreen(DeskScreenBase):
         customer = getattr(card, "customer", None)
         return bool(number and customer and any(p.e164 == number.e164 for p in customer.phones))
 
-    @work(thread=True, exclusive=True, group="lookup")
+    @db_work("lookup")
     def lookup(self, text: str) -> None:
-        matches = self.desk.find_callers(text, limit=8)
-        self.app.call_from_thread(self._show_matches, text, matches)
+        self.post_message(MatchesFound(text, self.desk.find_callers(text, limit=8)))
 
-    def _show_matches(self, text: str, matches) -> None:
+    @on(MatchesFound)
+    def _show_matches(self, message: MatchesFound) -> None:
+        text, matches = message.text, message.matches
         if text != self.value("phone"):
             return  # typed on meanwhile; a newer lookup is coming
         options = self.query_one("#matches", OptionList)
@@ -229,15 +232,17 @@ class NewCallScreen(DeskScreenBase):
         self.load_card(customer_id)
         self.schedule_draft()
 
-    @work(thread=True, exclusive=True, group="card")
+    @db_work("card")
     def load_card(self, customer_id: int) -> None:
         try:
             card = self.desk.caller_card(customer_id)
         except DeskError:
-            return
-        self.app.call_from_thread(self._show_card, card)
+            return  # merged away or removed meanwhile: the form goes on without a card
+        self.post_message(CardLoaded(card))
 
-    def _show_card(self, card) -> None:
+    @on(CardLoaded)
+    def _show_card(self, message: CardLoaded) -> None:
+        card = message.card
         view = self.query_one("#card", CallerCardView)
         view.customer = card.customer
         now = self.desk.clock.now()
@@ -250,12 +255,13 @@ class NewCallScreen(DeskScreenBase):
                 their = f"{now.astimezone(ZoneInfo(zones[0])).strftime('%H:%M')} ({zones[0]})"
         view.show_card(card, self.desk.zone, now, self.desk.national, their)
 
-    @work(thread=True, group="card")
+    @db_work("returning", exclusive=False)
     def load_returning(self, callback_id: int) -> None:
-        cb = self.desk.callback(callback_id)
-        self.app.call_from_thread(self._show_returning, cb)
+        self.post_message(ReturningLoaded(self.desk.callback(callback_id)))
 
-    def _show_returning(self, cb) -> None:
+    @on(ReturningLoaded)
+    def _show_returning(self, message: ReturningLoaded) -> None:
+        cb = message.callback
         now = self.desk.clock.now()
         text = Text("Returning the promise made ", style="bold")
         text.append(f"{day_time(cb.promised_at, self.desk.zone, now)}, due {time_left(cb.due_at, now)}. ")
@@ -341,12 +347,16 @@ class NewCallScreen(DeskScreenBase):
             self._dirty = False
             self.save_draft(self.collect())
 
-    @work(thread=True, exclusive=True, group="draft")
+    @db_work("draft")
     def save_draft(self, payload: dict) -> None:
         try:
             self.desk.save_draft(payload)
-        except StorageError:
+        except (StorageError, DatabaseError):
             pass  # the form still holds everything; the next change tries again
+
+    def save_draft_now(self) -> None:
+        if not self._saving:
+            self.desk.save_draft(self.collect())
 
     # -- save / cancel ----------------------------------------------------------------------
     def show_error(self, message: str, field: str = "") -> None:
@@ -384,35 +394,34 @@ class NewCallScreen(DeskScreenBase):
         self.show_error("saving...")
         self.save_call(request)
 
-    @work(thread=True, exclusive=True, group="save")
+    @db_work("save")
     def save_call(self, request: NewCall) -> None:
         try:
             logged = self.desk.log_call(request)
         except DeskError as exc:
-            self.app.call_from_thread(self._save_failed, str(exc), exc.field)
+            self.post_message(SaveFailed(str(exc), exc.field))
             return
-        except StorageError as exc:
-            reason = str(exc)
-            if "locked" in reason or "busy" in reason:
-                reason = "the database is busy (another desk is saving)"
-            elif "readonly" in reason:
-                reason = "the database is read-only"
-            elif "full" in reason:
-                reason = "the disk is full"
-            self.app.call_from_thread(
-                self._save_failed, f"Not saved: {reason}. Everything you typed is kept; ctrl+s to retry.", "")
+        except (StorageError, DatabaseError) as exc:
+            reason = storage_reason(exc) if isinstance(exc, StorageError) else str(exc)
+            self.post_message(SaveFailed(
+                f"Not saved: {reason}. Everything you typed is kept; ctrl+s to retry.", error=exc))
             return
         try:
             self.desk.discard_draft()
-        except StorageError:
-            pass
-        self.app.call_from_thread(self._saved, logged)
+        except (StorageError, DatabaseError):
+            pass  # the call is saved; a draft left behind is offered (and discarded) next time
+        self.post_message(CallSaved(logged))
 
-    def _save_failed(self, message: str, field: str) -> None:
+    @on(SaveFailed)
+    def _save_failed(self, message: SaveFailed) -> None:
         self._saving = False
-        self.show_error(message, field)
+        self.show_error(message.message, message.field)
+        if message.error is not None:
+            self.desk_app.report_failure(message.error, shown=True)  # a replaced file: offer to reopen
 
-    def _saved(self, logged) -> None:
+    @on(CallSaved)
+    def _saved(self, message: CallSaved) -> None:
+        logged = message.logged
         who = logged.customer.display_name
         message = Text(f"Logged call with {who}")
         if logged.callback:
@@ -430,7 +439,7 @@ class NewCallScreen(DeskScreenBase):
         if getattr(self, "_draft_timer", None):
             self._draft_timer.stop()
         self.app.pop_screen()
-        self.app.desk_changed()
+        self.desk_app.desk_changed()
 
     def action_cancel(self) -> None:
         if not self.typed_anything():
@@ -446,7 +455,7 @@ class NewCallScreen(DeskScreenBase):
 
     def _discard(self) -> None:
         self._saving = True
-        self.desk.discard_draft()
+        self.desk_app.discard_draft()
         self.dismiss_form()
 
     def action_to_matches(self) -> None:

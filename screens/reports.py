@@ -7,7 +7,7 @@ from pathlib import Path
 
 import platformdirs
 from rich.text import Text
-from textual import work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -18,7 +18,8 @@ from frontdesk.report import Summary, day_summary
 from widgets.key_bar import KeyBar
 from widgets.safe import plain
 
-from .base import DeskScreenBase
+from .base import DeskScreenBase, db_work
+from .messages import ReportLoaded
 from .modals import Prompt
 
 
@@ -34,7 +35,7 @@ class ReportsScreen(DeskScreenBase):
 
     def __init__(self) -> None:
         super().__init__()
-        self.day: date = self.app.desk.today()
+        self.day: date = self.desk.today()
         self.summary: Summary | None = None
 
     def compose(self) -> ComposeResult:
@@ -43,10 +44,13 @@ class ReportsScreen(DeskScreenBase):
             yield Static("", id="report-text")
         yield KeyBar()
 
-    @work(thread=True, exclusive=True, group="report")
+    @db_work("report")
     def reload(self) -> None:
-        summary = day_summary(self.desk, self.day)
-        self.app.call_from_thread(self._show, summary)
+        self.post_message(ReportLoaded(day_summary(self.desk, self.day)))
+
+    @on(ReportLoaded)
+    def _loaded(self, message: ReportLoaded) -> None:
+        self._show(message.summary)
 
     def _show(self, s: Summary) -> None:
         self.summary = s

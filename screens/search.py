@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input, Label, OptionList
@@ -13,7 +13,8 @@ from widgets.call_table import CallTable
 from widgets.key_bar import KeyBar
 from widgets.safe import plain
 
-from .base import DeskScreenBase
+from .base import DeskScreenBase, db_work
+from .messages import SearchDone
 
 
 class SearchScreen(DeskScreenBase):
@@ -61,12 +62,13 @@ class SearchScreen(DeskScreenBase):
         else:
             self.query_one("#calls", CallTable).focus()
 
-    @work(thread=True, exclusive=True, group="search")
+    @db_work("search")
     def search(self, text: str) -> None:
-        results = self.desk.search(text)
-        self.app.call_from_thread(self._show, text, results)
+        self.post_message(SearchDone(text, self.desk.search(text)))
 
-    def _show(self, text: str, results) -> None:
+    @on(SearchDone)
+    def _show(self, message: SearchDone) -> None:
+        text, results = message.text, message.results
         if text != self.query_one("#query", Input).value:
             return
         options = self.query_one("#customers", OptionList)
@@ -83,13 +85,13 @@ class SearchScreen(DeskScreenBase):
 
     @on(OptionList.OptionSelected, "#customers")
     def _customer_chosen(self, event: OptionList.OptionSelected) -> None:
-        self.app.open_customer(int(event.option.id))
+        self.desk_app.open_customer(int(event.option.id))
 
     @on(CallTable.Chosen)
     def _call_chosen(self, event: CallTable.Chosen) -> None:
         call = self.query_one("#calls", CallTable).calls.get(event.call_id)
         if call:
-            self.app.open_customer(call.customer_id)
+            self.desk_app.open_customer(call.customer_id)
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -13,6 +13,7 @@ from textual.widgets import Input, Label, Static
 
 from frontdesk.errors import DeskError
 from frontdesk.hours import WEEKDAYS, BusinessHours, HoursError, parse_day_spec
+from frontdesk.settings import SettingsError, validate
 from widgets.key_bar import KeyBar
 
 from .base import DeskScreenBase
@@ -96,8 +97,8 @@ class SettingsScreen(DeskScreenBase):
             widget.remove_class("-invalid")
         try:
             settings = self.read_form()
-            self.desk.save_settings(settings)
-        except DeskError as exc:
+            validate(settings)
+        except (DeskError, SettingsError) as exc:
             error.update(Text(str(exc)))
             field = exc.field
             if field:
@@ -105,9 +106,14 @@ class SettingsScreen(DeskScreenBase):
                 widget.add_class("-invalid")
                 widget.focus()
             return
-        error.update("")
+        error.update(Text("saving..."))
+        self.run_service(lambda: self.desk.save_settings(settings), done=self._saved,
+                         failed=lambda message: error.update(Text(f"Not saved: {message} "
+                                                                  "What you typed is kept.")))
+
+    def _saved(self, _settings) -> None:
+        self.query_one("#settings-error", Static).update("")
         self.notify("Settings saved", timeout=3)
-        self.app.settings_changed()
         self.app.pop_screen()
 
     def action_back(self) -> None:

@@ -5,8 +5,13 @@ from __future__ import annotations
 
 async def settle(pilot, rounds: int = 4) -> None:
     """Let workers finish and their results reach the screen (until nothing is left running)."""
+    from textual.worker import WorkerCancelled, WorkerFailed
+
     for _ in range(rounds):
-        await pilot.app.workers.wait_for_complete()
+        try:
+            await pilot.app.workers.wait_for_complete()
+        except (WorkerCancelled, WorkerFailed):
+            pass  # superseded by a newer one (exclusive), or failed: the app reports that itself
         await pilot.pause()
         if not any(worker.is_running for worker in pilot.app.workers):
             return

@@ -185,7 +185,7 @@ async def test_clock_ticks_derive_the_queue_without_a_query(make_app, desk, cloc
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await settle(pilot)
         queries: list[str] = []
-        desk.store.db.conn.set_trace_callback(queries.append)
+        desk.store.trace(queries.append)
         clock.advance(minutes=25)
         app.clock_tick()
         await settle(pilot)
@@ -195,5 +195,5 @@ async def test_clock_ticks_derive_the_queue_without_a_query(make_app, desk, cloc
         await settle(pilot)
         assert app.counts == (1, 0) and "1 min overdue" in screen_text(app)
         assert any("OVERDUE" in n for n in notifications(app))
-        desk.store.db.conn.set_trace_callback(None)
+        desk.store.trace(None)
         assert not [q for q in queries if "callbacks" in q]

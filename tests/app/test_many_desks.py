@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from pilot_helpers import screen_text, settle
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 
 from frontdesk.app import FrontDeskApp
 from frontdesk.clock import FixedClock
@@ -162,7 +162,10 @@ async def test_edits_to_different_fields_merge_without_asking(desk, db_path, clo
         raj.store.close()
 
 
-async def test_keep_editing_after_a_clash_shows_their_other_fields(desk, db_path, clock):
+async def test_keep_editing_after_a_clash_loads_theirs_and_overwrites_nothing(desk, db_path, clock):
+    """"Keep editing (based on theirs)" puts their text in the form, mine below it to copy
+    from: saving without another edit keeps their version (it used to save mine over theirs,
+    which nobody had chosen)."""
     logged = desk.log_call(NewCall(phone="4045550134", name="Maria Lopez"))
     app = FrontDeskApp(desk, offer_draft=False)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -170,6 +173,7 @@ async def test_keep_editing_after_a_clash_shows_their_other_fields(desk, db_path
         raj = other_desk(db_path, clock)
         raj.update_customer(logged.customer.id, 1, name="Maria L. (Raj)", company="Lopez Ltd")
         app.screen.query_one("#name", Input).value = "Maria (Ann)"
+        app.screen.query_one("#notes", TextArea).text = "Prefers mornings"  # only I changed this
         await pilot.press("ctrl+s")
         await settle(pilot)
         await pilot.press("down", "down", "enter")  # "Keep editing (based on theirs)"
@@ -177,9 +181,32 @@ async def test_keep_editing_after_a_clash_shows_their_other_fields(desk, db_path
         form = app.screen
         assert isinstance(form, EditCustomer)
         assert form.query_one("#company", Input).value == "Lopez Ltd"  # theirs, untouched by me
-        assert form.query_one("#name", Input).value == "Maria (Ann)"  # mine, still there
+        assert form.query_one("#name", Input).value == "Maria L. (Raj)"  # theirs, loaded
+        assert form.query_one("#notes", TextArea).text == "Prefers mornings"  # mine alone: kept
+        assert "Maria (Ann)" in screen_text(app)  # what I typed is still on screen
         await pilot.press("ctrl+s")
         await settle(pilot)
         final = desk.customer(logged.customer.id)
-        assert (final.name, final.company) == ("Maria (Ann)", "Lopez Ltd")
+        assert (final.name, final.company, final.notes) == ("Maria L. (Raj)", "Lopez Ltd", "Prefers mornings")
+        raj.store.close()
+
+
+async def test_a_clash_in_long_notes_shows_where_they_differ(desk, db_path, clock):
+    """Two long notes that differ only near the end: the dialog shows the ends, marked, not the
+    same first 50 characters twice."""
+    same = "Customer since 2019, prefers calls before noon, invoices go to the accounts team; "
+    logged = desk.log_call(NewCall(phone="4045550134", name="Maria Lopez"))
+    desk.update_customer(logged.customer.id, 1, notes=same + "gate code 1234")
+    app = FrontDeskApp(desk, offer_draft=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_editor(pilot, logged.customer.id)
+        raj = other_desk(db_path, clock)
+        raj.update_customer(logged.customer.id, 2, notes=same + "gate code 9876")
+        app.screen.query_one("#notes", TextArea).text = same + "gate code 5555"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Someone else saved" in text
+        assert "9876" in text and "5555" in text
+        assert desk.customer(logged.customer.id).notes == same + "gate code 9876"  # nothing overwritten
         raj.store.close()

@@ -269,9 +269,9 @@ def test_export_fetches_calls_in_batches(tmp_path):
     desk = Desk(store, FixedClock(datetime(2026, 11, 24, tzinfo=UTC)), "ann", env=ENV)
     bulk_calls(desk, 2500)
     queries: list[str] = []
-    store.db.conn.set_trace_callback(queries.append)
+    store.trace(queries.append)
     written = export_calls(desk, DAY, DAY, "ndjson", tmp_path / "big.ndjson", batch=100)
-    store.db.conn.set_trace_callback(None)
+    store.trace(None)
     assert written == 2500
     call_pages = [q for q in queries if "FROM calls JOIN customers" in q]
     promise_pages = [q for q in queries if "callbacks.call_id IN" in q]
@@ -288,7 +288,7 @@ def test_rows_are_fetched_lazily(tmp_path):
     desk = Desk(store, FixedClock(datetime(2026, 11, 24, tzinfo=UTC)), "ann", env=ENV)
     bulk_calls(desk, 450)
     queries: list[str] = []
-    store.db.conn.set_trace_callback(queries.append)
+    store.trace(queries.append)
     rows = store.iter_calls_with_promises(*desk.day_bounds(DAY), batch=100)
     assert queries == []
     first = [next(rows) for _ in range(100)]
@@ -296,7 +296,7 @@ def test_rows_are_fetched_lazily(tmp_path):
     next(rows)
     assert len([q for q in queries if "FROM calls JOIN" in q]) == 2
     assert first[0][0].id == 1 and first[0][1] is None
-    store.db.conn.set_trace_callback(None)
+    store.trace(None)
     store.close()
 
 

@@ -21,13 +21,11 @@ def plans(desk, action) -> list[tuple[str, list[str]]]:
     """(statement, plan lines) for every SELECT the action ran."""
     conn = desk.store.db.conn
     statements: list[str] = []
-    with desk.store.lock:
-        conn.set_trace_callback(statements.append)
+    desk.store.trace(statements.append)
     try:
         action()
     finally:
-        with desk.store.lock:
-            conn.set_trace_callback(None)
+        desk.store.trace(None)
     found = []
     for sql in statements:
         if not sql.lstrip().upper().startswith(("SELECT", "WITH")):

@@ -157,10 +157,9 @@ def test_summary_cost_does_not_grow_with_the_calls(world):
 
     def queries_for_summary() -> int:
         seen: list[str] = []
-        conn = desks["ann"].store.db.conn
-        conn.set_trace_callback(seen.append)
+        desks["ann"].store.trace(seen.append)
         day_summary(desks["ann"], MONDAY)
-        conn.set_trace_callback(None)
+        desks["ann"].store.trace(None)
         return len(seen)
 
     log(desks, clock, "ann", at(9), phone="404 555 0101", name="Ana", callback_due=at(10))

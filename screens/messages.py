@@ -1,0 +1,117 @@
+"""What workers send back to the screens (and to the app), one typed Message per kind of result.
+
+A worker thread never touches a widget: it reads or writes through the service API and posts
+one of these; the screen's `@on(...)` handler changes the widgets on the UI thread. Failures
+travel the same way (`ServiceFailed`, `SaveFailed`, or a failed worker, which the screens' base
+turns into a toast). The app imports this module too, so screens never import the app."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from textual.message import Message
+
+
+class DeskChanged(Message):
+    """Something in the database changed (this desk or another process): screens reload."""
+
+
+@dataclass
+class QueueLoaded(Message):
+    """The soonest open callbacks, (overdue, due soon), how many are open, how many are mine."""
+
+    queue: list
+    counts: tuple[int, int]
+    total: int
+    mine_total: int
+
+
+@dataclass
+class ServiceDone(Message):
+    """A use case run by `run_service` finished; `then` is the screen's follow-up, if any."""
+
+    result: Any
+    then: Callable[[Any], None] | None = None
+
+
+@dataclass
+class ServiceFailed(Message):
+    """A use case run by `run_service` was refused or failed; `message` is for the user."""
+
+    error: BaseException
+    message: str
+    then: Callable[[str], None] | None = None
+
+
+@dataclass
+class CallsLoaded(Message):
+    """A page of calls for a list; `more` is True when it continues the rows already shown."""
+
+    calls: list
+    total: int
+    more: bool = False
+
+
+@dataclass
+class CustomerLoaded(Message):
+    customer: Any
+    calls: list
+    promises: list
+    count: int
+
+
+@dataclass
+class AuditLoaded(Message):
+    entries: list
+
+
+@dataclass
+class CallbackLoaded(Message):
+    callback: Any
+    events: list
+    card: Any
+
+
+@dataclass
+class SearchDone(Message):
+    text: str
+    results: Any
+
+
+@dataclass
+class ReportLoaded(Message):
+    summary: Any
+
+
+@dataclass
+class MatchesFound(Message):
+    """Customers matching what is in the phone field (`text`, as it was when looked up)."""
+
+    text: str
+    matches: list
+
+
+@dataclass
+class CardLoaded(Message):
+    card: Any
+
+
+@dataclass
+class ReturningLoaded(Message):
+    """The promise a call-back form returns."""
+
+    callback: Any
+
+
+@dataclass
+class CallSaved(Message):
+    logged: Any
+
+
+@dataclass
+class SaveFailed(Message):
+    message: str
+    field: str = ""
+    error: BaseException | None = None
