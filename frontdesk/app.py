@@ -89,6 +89,7 @@ class FrontDeskApp(App):
         self.bells = 0
         self._last_failure: tuple[str, float] = ("", 0.0)
         self._offering_reopen = False
+        self._reopen_quiet_until = 0.0
         self._from_palette = False  # an action chosen in the command palette is meant
 
     def _new_tracker(self) -> ReminderTracker:
@@ -190,11 +191,13 @@ class FrontDeskApp(App):
         self._last_failure = (message, now)
         self.notify(message, title="Not done", severity="error", timeout=10)
 
-    def offer_reopen(self) -> None:
+    def offer_reopen(self, asked_by_poll: bool = False) -> None:
         """The file at the database's path is not the one this desk opened (deleted, or
         replaced by a restored backup). Saving is refused until it is reopened; whatever a form
-        holds stays there."""
-        if self._offering_reopen:
+        holds stays there. After "Not now" the poll asks again only after a while; a refused
+        save asks at once."""
+        now = asyncio.get_running_loop().time()
+        if self._offering_reopen or (asked_by_poll and now < self._reopen_quiet_until):
             return
         from screens.modals import Confirm
 
@@ -205,6 +208,8 @@ class FrontDeskApp(App):
             self._offering_reopen = False
             if reopen:
                 self.reopen_database()
+            else:
+                self._reopen_quiet_until = asyncio.get_running_loop().time() + REPEAT_FAILURE_SECONDS
 
         self.push_screen(Confirm(
             f"The database file {path} was deleted or replaced while this desk had it open. "
@@ -227,7 +232,7 @@ class FrontDeskApp(App):
         """Cheap: one PRAGMA on the reader (which never waits for a writer) and one stat of the
         file. Reload only when some connection committed."""
         if self.desk.store.file_moved():
-            self.offer_reopen()
+            self.offer_reopen(asked_by_poll=True)
             return
         try:
             version = self.desk.store.data_version()

@@ -149,19 +149,19 @@ class Store(ReportQueries):
         return bool(self.path) and file_identity(self.path) != self.identity
 
     def reopen(self) -> None:
-        """Open the file now at the path (after it was replaced, or restored from a backup)."""
+        """Open the file now at the path (after it was replaced, or restored from a backup).
+        The old connections close first, so whatever they still hold goes to the old file."""
         from .db import open_database
 
-        fresh = open_database(self.path)
         with self.lock, self._read_lock:
-            old, old_reader = self.db, self._reader
-            self.db, self._reader = fresh, None
-            self.identity = file_identity(self.path)
-            with contextlib.suppress(sqlite3.Error):
-                old.close()
-            if old_reader is not None:
+            if self._reader is not None and self._reader is not self.db.conn:
                 with contextlib.suppress(sqlite3.Error):
-                    old_reader.close()
+                    self._reader.close()
+            self._reader = None
+            with contextlib.suppress(sqlite3.Error):
+                self.db.close()
+            self.db = open_database(self.path)
+            self.identity = file_identity(self.path)
 
     def _insert(self, table: str, row: dict) -> int:
         columns = ", ".join(row)
