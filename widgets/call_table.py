@@ -14,16 +14,19 @@ from frontdesk.models import Call
 from .row_table import RowTable
 from .safe import plain
 
-# key: (heading, width, cell)
+NOTE_SHOWN = 500  # characters of a note a row holds (its tooltip shows them; the call's page all)
+
+# key: (heading, width at 80 columns, share of wider terminals, cell). Cells hold the whole
+# text; the table cuts it to the column and shows it whole in a tooltip.
 COLUMNS = {
-    "when": ("when", 12, lambda c, zone, now: Text(short_when(c.at, zone, now))),
-    "dir": ("", 3, lambda c, zone, now: Text("in" if c.direction == "in" else "out")),
-    "caller": ("caller", 18, lambda c, zone, now: plain(c.caller, 18)),
-    "topic": ("topic", 14, lambda c, zone, now: plain(c.topic, 14)),
-    "outcome": ("outcome", 14, lambda c, zone, now: Text(c.outcome_label, overflow="ellipsis", no_wrap=True)),
-    "by": ("by", 6, lambda c, zone, now: plain(c.operator, 6)),
-    "note": ("note", 18, lambda c, zone, now: plain(c.note, 18)),
-    "long_note": ("note", 30, lambda c, zone, now: plain(c.note, 200)),
+    "when": ("when", 12, 0, lambda c, zone, now: Text(short_when(c.at, zone, now))),
+    "dir": ("", 3, 0, lambda c, zone, now: Text("in" if c.direction == "in" else "out")),
+    "caller": ("caller", 18, 2, lambda c, zone, now: plain(c.caller)),
+    "topic": ("topic", 14, 2, lambda c, zone, now: plain(c.topic)),
+    "outcome": ("outcome", 14, 0, lambda c, zone, now: Text(c.outcome_label)),
+    "by": ("by", 6, 1, lambda c, zone, now: plain(c.operator)),
+    "note": ("note", 18, 3, lambda c, zone, now: plain(c.note, NOTE_SHOWN)),
+    "long_note": ("note", 30, 4, lambda c, zone, now: plain(c.note, NOTE_SHOWN)),
 }
 COLUMN_SETS = {
     "desk": ("when", "dir", "caller", "topic", "outcome", "by"),
@@ -39,10 +42,12 @@ class CallTable(RowTable):
     CallTable { height: 1fr; }
     """
 
-    class Chosen(Message):
-        def __init__(self, call_id: int) -> None:
-            super().__init__()
-            self.call_id = call_id
+    class Chosen(RowTable.Chosen):
+        """A call was opened (Enter or a click on the highlighted row)."""
+
+        @property
+        def call_id(self) -> int:
+            return int(self.key)
 
     class NeedMore(Message):
         """The cursor reached the last row and the screen said there are older calls."""
@@ -58,7 +63,7 @@ class CallTable(RowTable):
     def __init__(self, *, columns: str = "desk", **kwargs) -> None:
         """columns: "desk" (who called about what), "history" (one customer's calls, with the
         note) or "notes" (search results: whose note matched, and the note)."""
-        super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)
+        super().__init__(**kwargs)
         self.columns_shown = COLUMN_SETS[columns]
         self.calls: dict[int, Call] = {}
         self._now_day = None
@@ -66,8 +71,8 @@ class CallTable(RowTable):
 
     def on_mount(self) -> None:
         for key in self.columns_shown:
-            label, width, _cell = COLUMNS[key]
-            self.add_column(label, key=key, width=width)
+            label, width, grow, _cell = COLUMNS[key]
+            self.add_column(label, key=key, width=width, grow=grow)
 
     def show_calls(self, calls: list[Call], zone: ZoneInfo, now: datetime) -> None:
         """Replace the rows, keeping the cursor on the same call when it is still there."""
@@ -90,24 +95,9 @@ class CallTable(RowTable):
         self.add_rows((self._cells(call, zone, now), str(call.id)) for call in fresh)
 
     def _cells(self, call: Call, zone: ZoneInfo, now: datetime) -> list[Text]:
-        return [COLUMNS[key][2](call, zone, now) for key in self.columns_shown]
+        return [COLUMNS[key][3](call, zone, now) for key in self.columns_shown]
 
     def on_row_table_row_highlighted(self, event: RowTable.RowHighlighted) -> None:
         if self.has_more and event.cursor_row >= self.row_count - 1:
             self.has_more = False  # ask once; the screen sets it again if there are still more
             self.post_message(self.NeedMore(self))
-
-    @property
-    def selected_id(self) -> int | None:
-        if not self.row_count:
-            return None
-        try:
-            key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
-        except Exception:
-            return None
-        return int(key.value) if key.value is not None else None
-
-    def on_row_table_row_selected(self, event: RowTable.RowSelected) -> None:
-        event.stop()
-        if event.row_key.value is not None:
-            self.post_message(self.Chosen(int(event.row_key.value)))

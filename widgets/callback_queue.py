@@ -26,16 +26,18 @@ class CallbackQueue(RowTable):
     CallbackQueue { height: auto; max-height: 10; }
     """
 
-    class Chosen(Message):
-        def __init__(self, callback_id: int) -> None:
-            super().__init__()
-            self.callback_id = callback_id
+    class Chosen(RowTable.Chosen):
+        """A callback was opened (Enter or a click on the highlighted row)."""
+
+        @property
+        def callback_id(self) -> int:
+            return int(self.key)
 
     class NeedMore(Message):
         """The cursor reached the last shown row and more callbacks are open: show them."""
 
     def __init__(self, **kwargs) -> None:
-        super().__init__(cursor_type="row", **kwargs)
+        super().__init__(**kwargs)
         self.limit = PAGE
         self.total = 0
         self.callbacks: dict[int, Callback] = {}
@@ -46,9 +48,9 @@ class CallbackQueue(RowTable):
         self.add_column("", key="mark", width=2)
         self.add_column("due", key="due", width=12)
         self.add_column("time left", key="left", width=18)
-        self.add_column("caller", key="caller", width=16)
-        self.add_column("topic", key="topic", width=12)
-        self.add_column("for", key="for", width=6)
+        self.add_column("caller", key="caller", width=16, grow=2)
+        self.add_column("topic", key="topic", width=12, grow=2)
+        self.add_column("for", key="for", width=6, grow=1)
 
     def show(self, callbacks: list[Callback], now: datetime, lead: timedelta, zone: ZoneInfo) -> None:
         """Update in place: unchanged rows keep the cursor; only cells that differ are redrawn.
@@ -60,7 +62,7 @@ class CallbackQueue(RowTable):
         self.callbacks = {cb.id: cb for cb in callbacks}
         self.states = {cb.id: callback_state(cb, now, lead) for cb in callbacks}
         looks = {cb.id: self._look(cb, now, zone) for cb in callbacks}
-        if [str(cb.id) for cb in callbacks] != [str(key.value) for key in self.rows]:
+        if [str(cb.id) for cb in callbacks] != [key.value for key in self.rows]:
             with self.app.batch_update():
                 self.clear()
                 self.add_rows((self._cells(looks[cb.id]), str(cb.id)) for cb in callbacks)
@@ -89,9 +91,9 @@ class CallbackQueue(RowTable):
             Text(mark, style=style),
             Text(due),
             Text(left, style=style),
-            plain(caller, 16),
-            plain(topic, 12),
-            plain(assignee, 6),
+            plain(caller),
+            plain(topic),
+            plain(assignee),
         ]
 
     @property
@@ -103,15 +105,3 @@ class CallbackQueue(RowTable):
         if self.has_more and event.cursor_row >= self.row_count - 1 and self.limit <= self.row_count:
             self.limit += PAGE
             self.post_message(self.NeedMore())
-
-    @property
-    def selected_id(self) -> int | None:
-        if not self.row_count:
-            return None
-        key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
-        return int(key.value) if key.value is not None else None
-
-    def on_row_table_row_selected(self, event: RowTable.RowSelected) -> None:
-        event.stop()
-        if event.row_key.value is not None:
-            self.post_message(self.Chosen(int(event.row_key.value)))

@@ -1,13 +1,12 @@
-"""A light table of rows with a row cursor: what FrontDesk's lists need of Textual's DataTable,
-and no more.
+"""RowTable: FrontDesk's own list widget. Rows of cells under a header, a row cursor, and only
+the lines on screen drawn.
 
-DataTable measures and renders every row it holds, keeps per-cell state and carries a large
-stylesheet; mounting one and drawing its first page cost ~25 ms on each start of the desk and
-on each customer page. Here rows are a list of cells with fixed column widths, and only the
-lines on screen are drawn (each drawn row is kept until it changes). The API follows the part
-of DataTable the screens use, so the code reads the same: add_column, add_row, clear, rows,
-row_count, get_row, get_row_index, move_cursor, cursor_row, cursor_coordinate,
-coordinate_to_cell_key, update_cell, and the RowHighlighted and RowSelected messages."""
+It is not Textual's DataTable and does not pretend to be: there is one kind of cursor (a row),
+rows are keyed by a string the screen chooses (a call's or a callback's id), and columns have a
+width and a share of any room the terminal has beyond them. What users rely on in a list is
+kept: the cursor keys, Enter or a click on the highlighted row to open it, a hover highlight,
+and a tooltip with the whole text of a cell that was cut to fit. Drawn rows are cached, at most
+CACHE_ROWS of them (docs/performance.md says why a cache at all)."""
 
 from __future__ import annotations
 
@@ -20,31 +19,28 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.coordinate import Coordinate
+from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+CELL_PADDING = 1  # a space either side of each cell
+CACHE_ROWS = 512  # drawn rows kept; a screen shows at most a few dozen at a time
 
-# Named tuples, not dataclasses: they are made at import, and a dataclass costs ~0.5 ms of
-# every start to build.
+
 class RowKey(NamedTuple):
-    value: str | None
+    value: str
 
     def __str__(self) -> str:
-        return str(self.value)
-
-
-class CellKey(NamedTuple):
-    row_key: RowKey
-    column_key: str
+        return self.value
 
 
 class Column(NamedTuple):
     key: str
     label: str
-    width: int
+    width: int  # the width at 80 columns
+    grow: int  # its share of the room beyond the widths (0: fixed)
 
 
 class RowMessage(Message):
@@ -60,8 +56,9 @@ class RowMessage(Message):
     def control(self) -> RowTable:
         return self.table
 
-
-CELL_PADDING = 1  # a space either side of each cell, as DataTable draws them
+    @property
+    def key(self) -> str:
+        return self.row_key.value
 
 
 def _fit(text: str, width: int) -> str:
@@ -100,11 +97,14 @@ class RowTable(ScrollView, can_focus=True):
             color: $block-cursor-blurred-foreground;
             text-style: $block-cursor-blurred-text-style;
         }
+        & > .row-table--hover {
+            background: $block-hover-background;
+        }
     }
     """
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"row-table--header", "row-table--cursor"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"row-table--header", "row-table--cursor", "row-table--hover"}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select_cursor", "Select", show=False),
+        Binding("enter", "select_cursor", "Open", show=False),
         Binding("up", "cursor_up", "Cursor up", show=False),
         Binding("down", "cursor_down", "Cursor down", show=False),
         Binding("pageup", "page_up", "Page up", show=False),
@@ -116,26 +116,27 @@ class RowTable(ScrollView, can_focus=True):
     class RowHighlighted(RowMessage):
         """The cursor moved onto a row."""
 
-    class RowSelected(RowMessage):
-        """Enter (or a click on the highlighted row) chose a row."""
+    class Chosen(RowMessage):
+        """Enter, or a click on the highlighted row, opened a row. Subclasses name it for what
+        their rows are (CallTable.Chosen has a call_id)."""
 
-    def __init__(self, *, cursor_type: str = "row", zebra_stripes: bool = False, **kwargs) -> None:
+    def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.cursor_type = cursor_type  # rows only; kept so callers read as they did
         self.columns: dict[str, Column] = {}
+        self.widths: dict[str, int] = {}  # as drawn now: the width, plus a share of spare room
         self.rows: dict[RowKey, list[Text]] = {}
         self._order: list[RowKey] = []
         self._index: dict[str, int] = {}
-        self._drawn: dict[RowKey, Strip] = {}  # rows drawn once, until they change
+        self._drawn: LRUCache[RowKey, Strip] = LRUCache(CACHE_ROWS)
         self._header: Strip | None = None
         self.cursor_row = 0
+        self.hover_row: int | None = None
 
     # -- building ---------------------------------------------------------------------------
-    def add_column(self, label: str, *, key: str | None = None, width: int = 10) -> str:
+    def add_column(self, label: str, *, key: str | None = None, width: int = 10, grow: int = 0) -> str:
         key = key or label
-        self.columns[key] = Column(key, label, width)
-        self._header = None
-        self._resized()
+        self.columns[key] = Column(key, label, width, grow)
+        self._layout_columns()
         return key
 
     def add_row(self, *cells: Text | str, key: str | None = None) -> RowKey:
@@ -155,7 +156,7 @@ class RowTable(ScrollView, can_focus=True):
         if row_key.value in self._index:
             raise ValueError(f"row key {row_key.value!r} is already in the table")
         self.rows[row_key] = [cell if isinstance(cell, Text) else Text(str(cell)) for cell in cells]
-        self._index[str(row_key.value)] = len(self._order)
+        self._index[row_key.value] = len(self._order)
         self._order.append(row_key)
         return row_key
 
@@ -170,55 +171,53 @@ class RowTable(ScrollView, can_focus=True):
         self._index.clear()
         self._drawn.clear()
         self.cursor_row = 0
+        self.hover_row = None
         self.scroll_to(y=0, animate=False, immediate=True)
         self._resized()
         return self
 
-    def update_cell(self, row_key: str | RowKey, column_key: str, value: Text | str) -> None:
-        key = row_key if isinstance(row_key, RowKey) else RowKey(row_key)
+    def update_cell(self, row_key: str, column_key: str, value: Text | str) -> None:
+        key = RowKey(row_key)
         column = list(self.columns).index(column_key)
         self.rows[key][column] = value if isinstance(value, Text) else Text(str(value))
-        self._drawn.pop(key, None)
-        self.refresh_line(self._index[str(key.value)])
+        self._drawn.discard(key)
+        self.refresh_row(self._index[key.value])
 
     # -- reading ----------------------------------------------------------------------------
     @property
     def row_count(self) -> int:
         return len(self._order)
 
-    @property
-    def ordered_rows(self) -> list[RowKey]:
-        return list(self._order)
-
     def get_row(self, row_key: str | RowKey) -> list[Text]:
-        key = row_key if isinstance(row_key, RowKey) else RowKey(row_key)
-        return list(self.rows[key])
+        return list(self.rows[row_key if isinstance(row_key, RowKey) else RowKey(row_key)])
 
-    def get_row_index(self, row_key: str | RowKey) -> int:
-        value = row_key.value if isinstance(row_key, RowKey) else row_key
-        return self._index[str(value)]
+    def get_row_index(self, row_key: str) -> int:
+        return self._index[row_key]
 
     @property
-    def cursor_coordinate(self) -> Coordinate:
-        return Coordinate(self.cursor_row, 0)
+    def selected_key(self) -> str | None:
+        """The key of the row under the cursor (what Enter opens), None when there are no rows."""
+        if not self._order:
+            return None
+        return self._order[min(self.cursor_row, len(self._order) - 1)].value
 
-    def coordinate_to_cell_key(self, coordinate: Coordinate) -> CellKey:
-        if not 0 <= coordinate.row < len(self._order):
-            raise IndexError(f"no row {coordinate.row}")
-        return CellKey(self._order[coordinate.row], list(self.columns)[coordinate.column])
+    @property
+    def selected_id(self) -> int | None:
+        """The selected key as a number: FrontDesk's lists are keyed by record ids."""
+        key = self.selected_key
+        return int(key) if key is not None and key.isdigit() else None
 
     # -- cursor -----------------------------------------------------------------------------
-    def move_cursor(self, *, row: int | None = None, column: int | None = None, animate: bool = False,
-                    scroll: bool = True) -> None:
-        if row is not None and self._order:
+    def move_cursor(self, *, row: int, scroll: bool = True) -> None:
+        if self._order:
             self._highlight(max(0, min(row, len(self._order) - 1)), scroll=scroll)
 
     def _highlight(self, row: int, scroll: bool = True) -> None:
         old = self.cursor_row
         self.cursor_row = row
         if old != row:
-            self.refresh_line(old)
-        self.refresh_line(row)
+            self.refresh_row(old)
+        self.refresh_row(row)
         if scroll:
             self._scroll_to_row(row)
         if self._order:
@@ -254,11 +253,16 @@ class RowTable(ScrollView, can_focus=True):
 
     def action_select_cursor(self) -> None:
         if self._order:
-            self.post_message(self.RowSelected(self, self.cursor_row, self._order[self.cursor_row]))
+            self.post_message(self.Chosen(self, self.cursor_row, self._order[self.cursor_row]))
+
+    # -- mouse ------------------------------------------------------------------------------
+    def _row_at(self, y: int) -> int | None:
+        row = int(self.scroll_offset.y) + y - 1
+        return row if y >= 1 and 0 <= row < len(self._order) else None
 
     def _on_click(self, event: events.Click) -> None:
-        row = int(self.scroll_offset.y) + event.y - 1
-        if event.y < 1 or not 0 <= row < len(self._order):
+        row = self._row_at(event.y)
+        if row is None:
             return
         event.stop()
         if row == self.cursor_row:
@@ -266,6 +270,37 @@ class RowTable(ScrollView, can_focus=True):
         else:
             self._highlight(row, scroll=False)
 
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        row = self._row_at(event.y)
+        if row != self.hover_row:
+            old, self.hover_row = self.hover_row, row
+            for changed in (old, row):
+                if changed is not None:
+                    self.refresh_row(changed)
+        self.tooltip = self._cut_text_at(row, event.x + int(self.scroll_offset.x))
+
+    def on_leave(self, _event: events.Leave) -> None:
+        if self.hover_row is not None:
+            old, self.hover_row = self.hover_row, None
+            self.refresh_row(old)
+        self.tooltip = None
+
+    def _cut_text_at(self, row: int | None, x: int) -> str | None:
+        """The whole text of the cell at x on `row` when it was cut to fit, else None."""
+        if row is None:
+            return None
+        left = 0
+        for index, key in enumerate(self.columns):
+            right = left + self.widths[key] + 2 * CELL_PADDING
+            if left <= x < right:
+                cells = self.rows[self._order[row]]
+                if index < len(cells) and cell_len(cells[index].plain) > self.widths[key]:
+                    return cells[index].plain
+                return None
+            left = right
+        return None
+
+    # -- focus ------------------------------------------------------------------------------
     def on_focus(self) -> None:
         self._drawn_cursor_changed()
 
@@ -274,19 +309,42 @@ class RowTable(ScrollView, can_focus=True):
 
     def _drawn_cursor_changed(self) -> None:
         if self._order:
-            self.refresh_line(self.cursor_row)
+            self.refresh_row(self.cursor_row)
 
     # -- drawing ----------------------------------------------------------------------------
+    def on_resize(self, _event: events.Resize) -> None:
+        self._layout_columns()
+
+    def _layout_columns(self) -> None:
+        """Each column's width now: its own, plus a share of the room the table has beyond the
+        sum of them (a 160-column terminal shows names and topics whole)."""
+        base = sum(c.width + 2 * CELL_PADDING for c in self.columns.values())
+        spare = max(0, self.scrollable_content_region.width - base) if self.size.width else 0
+        shares = sum(c.grow for c in self.columns.values())
+        widths, given = {}, 0
+        for column in self.columns.values():
+            extra = spare * column.grow // shares if shares else 0
+            widths[column.key] = column.width + extra
+            given += extra
+        if shares and given < spare:  # the remainder of the division goes to the first grower
+            first = [c.key for c in self.columns.values() if c.grow][0]
+            widths[first] += spare - given
+        if widths != self.widths:
+            self.widths = widths
+            self._drawn.clear()
+            self._header = None
+        self._resized()
+
     def _resized(self) -> None:
-        width = sum(c.width + 2 * CELL_PADDING for c in self.columns.values())
+        width = sum(w + 2 * CELL_PADDING for w in self.widths.values())
         self.virtual_size = Size(width, len(self._order) + 1)
         self.refresh()
 
-    def refresh_line(self, row: int) -> None:
-        """Repaint the line showing `row`, if it is on screen."""
-        y = row - int(self.scroll_offset.y) + 1
-        if 1 <= y < self.size.height:
-            self.refresh_lines(y)
+    def refresh_row(self, row: int) -> None:
+        """Repaint the line showing `row`. Lines are in content coordinates (the header is line
+        0): ScrollView.refresh_lines itself takes the scroll offset off, so it is not taken off
+        here a second time (that drew the cursor on the wrong line after scrolling)."""
+        self.refresh_lines(row + 1)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -300,19 +358,19 @@ class RowTable(ScrollView, can_focus=True):
         pad = Segment(" " * CELL_PADDING, base)
         segments: list[Segment] = []
         for column, cell in zip(self.columns.values(), cells, strict=False):
+            width = self.widths[column.key]
             segments.append(pad)
             if cell.spans:
                 shown = cell.copy()
                 shown.no_wrap = True
-                shown.truncate(column.width, overflow="ellipsis", pad=True)
+                shown.truncate(width, overflow="ellipsis", pad=True)
                 segments.extend(Segment.apply_style(shown.render(self.app.console), base))
             else:
                 style = base + Style.parse(cell.style) if isinstance(cell.style, str) and cell.style else (
                     base + cell.style if isinstance(cell.style, Style) else base)
-                segments.append(Segment(_fit(cell.plain, column.width), style))
+                segments.append(Segment(_fit(cell.plain, width), style))
             segments.append(pad)
-        width = sum(c.width + 2 * CELL_PADDING for c in self.columns.values())
-        return Strip(segments, width)
+        return Strip(segments, sum(w + 2 * CELL_PADDING for w in self.widths.values()))
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
@@ -329,8 +387,11 @@ class RowTable(ScrollView, can_focus=True):
         key = self._order[row]
         strip = self._drawn.get(key)
         if strip is None:
-            strip = self._drawn[key] = self._strip(self.rows[key], base)
-        if row == self.cursor_row:  # the cursor's colours over the row's own
-            cursor = self.get_component_rich_style("row-table--cursor")
-            strip = Strip(Segment.apply_style(list(strip), post_style=cursor), strip.cell_length)
+            strip = self._strip(self.rows[key], base)
+            self._drawn.set(key, strip)
+        over = ("row-table--cursor" if row == self.cursor_row else
+                "row-table--hover" if row == self.hover_row else None)
+        if over is not None:  # the cursor's (or hover's) colours over the row's own
+            style = self.get_component_rich_style(over)
+            strip = Strip(Segment.apply_style(list(strip), post_style=style), strip.cell_length)
         return strip.crop_extend(scroll_x, scroll_x + width, base)

@@ -30,7 +30,7 @@ class TableApp(App):
     def on_row_table_row_highlighted(self, event: RowTable.RowHighlighted) -> None:
         self.highlighted.append(event.row_key.value)
 
-    def on_row_table_row_selected(self, event: RowTable.RowSelected) -> None:
+    def on_row_table_chosen(self, event: RowTable.Chosen) -> None:
         self.selected.append(event.row_key.value)
 
 
@@ -131,3 +131,71 @@ async def test_only_the_lines_on_screen_are_drawn():
         table = app.query_one(RowTable)
         assert table.row_count == 2000
         assert len(table._drawn) <= 8  # the rows on screen, not the 2,000 held
+
+
+def on_screen(table: RowTable) -> list[str]:
+    """The table's lines as the screen holds them (through Textual's cache of drawn lines)."""
+    return ["".join(seg.text for seg in strip) for strip in table.render_lines(table.size.region)]
+
+
+def cursor_lines(table: RowTable) -> list[int]:
+    """Which screen lines carry the cursor's style."""
+    cursor = table.get_component_rich_style("row-table--cursor")
+    return [y for y, strip in enumerate(table.render_lines(table.size.region))
+            if any(seg.style and seg.style.bgcolor == cursor.bgcolor for seg in strip if seg.text.strip())]
+
+
+async def test_after_scrolling_the_highlighted_line_is_the_cursor_row():
+    """Down x10 then Up x3 with 7 rows on screen: the line drawn highlighted is the cursor's row,
+    and only that one (the cursor used to be drawn on the wrong line, Enter opening another)."""
+    app = TableApp(30)
+    async with app.run_test(size=(40, 10)) as pilot:
+        await pilot.pause()
+        table = app.query_one(RowTable)
+        for keys in (["down"] * 10, ["up"] * 3, ["down"] * 6, ["pagedown", "up", "up"]):
+            await pilot.press(*keys)
+            await pilot.pause()
+            lines = on_screen(table)
+            marked = cursor_lines(table)
+            assert len(marked) == 1, (keys, marked, lines)
+            assert lines[marked[0]].startswith(f" {table.cursor_row:02d}:00"), (keys, lines)
+            assert table.selected_key == str(100 + table.cursor_row)
+
+
+async def test_hover_and_a_tooltip_with_the_whole_of_a_cut_cell():
+    app = TableApp(3)
+    async with app.run_test(size=(40, 10)) as pilot:
+        await pilot.pause()
+        table = app.query_one(RowTable)
+        await pilot.hover(RowTable, offset=(10, 3))  # the "who" cell of the third row, cut
+        await pilot.pause()
+        assert table.hover_row == 2
+        assert table.tooltip == "[b]x2[/b] caller name"
+        await pilot.hover(RowTable, offset=(2, 3))  # its time, shown whole: no tooltip
+        await pilot.pause()
+        assert table.tooltip is None
+
+
+async def test_columns_take_the_room_a_wide_terminal_has():
+    app = TableApp(3)
+    async with app.run_test(size=(40, 10)) as pilot:
+        await pilot.pause()
+        table = app.query_one(RowTable)
+        table.add_column("note", key="note", width=6, grow=1)
+        await pilot.pause()
+        assert table.widths["when"] == 5  # fixed
+        assert sum(w + 2 for w in table.widths.values()) == table.scrollable_content_region.width
+
+
+async def test_the_drawn_rows_cache_is_bounded():
+    from widgets.row_table import CACHE_ROWS
+
+    app = TableApp(CACHE_ROWS * 3)
+    async with app.run_test(size=(40, 10)) as pilot:
+        await pilot.pause()
+        table = app.query_one(RowTable)
+        for _ in range(3 * CACHE_ROWS // 7 + 2):
+            table.action_page_down()
+            for y in range(1, 8):
+                table.render_line(y)
+        assert len(table._drawn) <= CACHE_ROWS
