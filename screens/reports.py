@@ -23,12 +23,15 @@ from .messages import ReportLoaded
 from .modals import Prompt
 
 
+DAYS = Binding.Group("Day")
+
+
 class ReportsScreen(DeskScreenBase):
     TITLE_TEXT = "reports"
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
-        Binding("left,comma", "day(-1)", "Previous day", id="previous_day"),
-        Binding("right,full_stop", "day(1)", "Next day", id="next_day"),
+        Binding("left,comma", "day(-1)", "Previous day", id="previous_day", group=DAYS),
+        Binding("right,full_stop", "day(1)", "Next day", id="next_day", group=DAYS),
         Binding("home", "today", "Today", id="today", show=False),
         Binding("e", "export", "Export day", id="export"),
     ]

@@ -16,7 +16,7 @@ from widgets.key_bar import KeyBar
 
 def shown(app) -> dict[str, bool]:
     """description -> enabled, for the key bar of the current screen."""
-    return {description: enabled for _key, _display, description, enabled in app.screen.query_one(KeyBar).keys}
+    return {key.description: key.enabled for key in app.screen.query_one(KeyBar).keys}
 
 
 async def test_the_desk_bar_lists_its_keys_and_greys_the_ones_without_a_callback(make_app):
@@ -60,18 +60,56 @@ async def test_clicking_a_key_runs_it(make_app):
         bar = app.screen.query_one(KeyBar)
         line = bar.render().plain
         x = line.index("? Keys")
-        assert bar.key_at(x) == "question_mark"
+        assert bar.key_at(x).key == "question_mark"
         await pilot.click(KeyBar, offset=(x + 2, 0))
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
 
 
-async def test_clicking_a_greyed_key_does_nothing(make_app):
+async def test_clicking_a_greyed_key_rings_the_bell_and_does_nothing(make_app):
     app = make_app()
+    rings: list[int] = []
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
+        app.bell = lambda: rings.append(1)
         bar = app.screen.query_one(KeyBar)
         x = bar.render().plain.index("c Call back")
         await pilot.click(KeyBar, offset=(x + 2, 0))
         await settle(pilot)
+        assert rings == [1]  # the bar says no
         assert app.screen.query_one(KeyBar) is bar  # still the desk, nothing opened
+        x = bar.render().plain.index("? Keys")
+        await pilot.click(KeyBar, offset=(x + 2, 0))
+        await settle(pilot)
+        assert rings == [1] and isinstance(app.screen, HelpScreen)  # an enabled key: no bell
+
+
+async def test_hovering_a_key_highlights_it_and_shows_its_tooltip(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        bar = app.screen.query_one(KeyBar)
+        x = bar.render().plain.index("n New call")
+        await pilot.hover(KeyBar, offset=(x + 2, 0))
+        await pilot.pause()
+        assert bar.hover is not None and bar.hover.key == "n"
+        assert bar.tooltip == "New call"
+        x = bar.render().plain.index("c Call back")
+        await pilot.hover(KeyBar, offset=(x + 2, 0))
+        await pilot.pause()
+        assert bar.tooltip == "Call back (not available here now)"
+
+
+async def test_a_group_of_keys_is_one_entry(make_app):
+    from screens.reports import ReportsScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, ReportsScreen)
+        line = app.screen.query_one(KeyBar).render().plain
+        assert "Previous day" not in line and "Day" in line
+        assert len(line) <= 80
+
