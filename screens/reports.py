@@ -22,7 +22,6 @@ from .base import DeskScreenBase, db_work
 from .messages import ReportLoaded
 from .modals import Prompt
 
-
 DAYS = Binding.Group("Day")
 
 
