@@ -8,7 +8,6 @@ import codecs
 import functools
 import gc
 import signal
-import sys
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
@@ -100,8 +99,9 @@ class FrontDeskApp(App):
     # -- start ------------------------------------------------------------------------------
     def get_default_screen(self):
         """The desk is the app's base screen (not pushed over an empty one: one screen less to
-        lay out before the first frame). The queue is read first, on this thread (a few ms on a
-        lifetime's desk), so that frame already shows it; reminders follow once it is drawn."""
+        lay out before the first frame). The queue's first page is read first, on this thread,
+        so that frame already shows it; the whole queue and the reminders follow once it is
+        drawn (docs/performance.md)."""
         from screens.desk import DeskScreen
         from widgets.callback_queue import PAGE
 
@@ -140,7 +140,7 @@ class FrontDeskApp(App):
     @work(thread=True, group="warm-up")
     def _warm_up(self) -> None:
         """Once the desk is on screen, load what the first call will need (phone number
-        metadata, ~12 ms) while the receptionist reads, not on their first keystroke."""
+        metadata) while the receptionist reads, not on their first keystroke."""
         import phonenumbers  # noqa: F401
 
     def _offer_draft(self) -> None:
@@ -335,10 +335,10 @@ class FrontDeskApp(App):
         return True
 
     def _typing(self) -> bool:
+        """The focused widget takes printable keys as text (an Input, a TextArea, a Select's
+        type-to-search): Textual's own question, so no widget module is imported to ask it."""
         focused = self.focused
-        return _is_a(focused, "_input", "Input") or _is_a(focused, "_text_area", "TextArea") or (
-            _is_a(focused, "_option_list", "OptionList") and focused.parent is not None
-            and type(focused.parent).__name__ == "SelectOverlay")
+        return focused is not None and focused.check_consume_key("a", "a")
 
     def open_new_call(self, draft: dict | None = None):
         from screens.new_call import NewCallScreen
@@ -412,14 +412,6 @@ class FrontDeskApp(App):
             await self.run_action(action, node)
         finally:
             self._from_palette = False
-
-
-def _is_a(widget, module: str, name: str) -> bool:
-    """isinstance(widget, textual.widgets.<name>), without importing that widget's module: if it
-    was never loaded, no such widget exists. (Importing TextArea to ask cost ~10 ms of each start:
-    the key bar asks which keys apply before the first frame.)"""
-    loaded = sys.modules.get(f"textual.widgets.{module}")
-    return loaded is not None and isinstance(widget, getattr(loaded, name))
 
 
 def run_app(db_path: Path, operator: str, clock: Clock | None = None) -> None:

@@ -29,8 +29,8 @@ class DatabaseError(Exception):
 class Connection:
     """The one sqlite3 connection and the few helpers the store uses, the same as
     sqlite-utils' Database offers (execute, query, conn, close). sqlite-utils itself is loaded
-    only when the schema has steps to apply (`as_database`): importing it costs ~30 ms, which
-    every start of the app would otherwise pay."""
+    only when the schema has steps to apply (`as_database`): an up-to-date file opens without
+    it (docs/performance.md)."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn

@@ -1,5 +1,5 @@
 """The `frontdesk` command. Opening the app (no subcommand) does not load click and the script
-commands: that is ~20 ms of every start. Anything else goes to the click CLI in cli.py."""
+commands (docs/performance.md). Anything else goes to the click CLI in cli.py."""
 
 from __future__ import annotations
 

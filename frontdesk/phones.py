@@ -9,8 +9,8 @@ import sys
 from dataclasses import dataclass
 from functools import cache
 
-# phonenumbers is imported inside the functions that parse or format a number: importing it
-# costs ~12 ms, and opening the app (settings, default_region) must not pay for it.
+# phonenumbers is imported inside the functions that parse or format a number: opening the app
+# (settings, default_region) does not need it (docs/performance.md).
 
 # phonenumbers' SUPPORTED_REGIONS, copied so that start-up need not import the library to check
 # a region code; tests/core/test_lazy_phonenumbers.py keeps it equal to the installed library's.

@@ -58,10 +58,9 @@ class CustomerScreen(DeskScreenBase):
 
     def on_mount(self) -> None:
         self.query_one("#history", CallTable).focus()
-        # The first page is read here, on the UI thread (~2 ms for a customer with 2,000 calls,
-        # from the reader connection, which never waits for a writer), so the first frame shows
-        # it: a worker would cost a second layout and paint. A failure leaves the page empty
-        # with a toast, as a worker's would.
+        # The first page is read here, on the UI thread, from the reader connection (which never
+        # waits for a writer), so the first frame shows it (docs/performance.md). A failure
+        # leaves the page empty with a toast, as a worker's would.
         try:
             self._show(*self._fetch())
         except Exception as exc:  # noqa: BLE001 - reported; the app goes on

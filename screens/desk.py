@@ -51,8 +51,8 @@ class DeskScreen(CallbackActions, DeskScreenBase):
 
     def on_mount(self) -> None:
         self.query_one("#calls", CallTable).focus()
-        # The first page is read here, on the UI thread (about 1 ms on a lifetime's desk), so the
-        # first frame already shows it: a worker would cost a second layout and paint.
+        # The first page is read here, on the UI thread, from the reader connection (which never
+        # waits for a writer), so the first frame already shows it (docs/performance.md).
         self._show_calls(*self._fetch_calls())
         self.loaded_on_mount = True
 
