@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
 from textual import on, work
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -26,6 +27,9 @@ if TYPE_CHECKING:
     from frontdesk.services import Desk
 
 FIRST_PAGE = 50  # rows a list shows at first; moving past the last row (or `l`) adds the next 50
+# Keys several screens share, written once.
+BACK = Binding("escape", "back", "Back", id="back")
+SAVE = Binding("ctrl+s", "save", "Save", id="save")
 
 
 def db_work(group: str, *, exclusive: bool = True):
@@ -69,6 +73,9 @@ class DeskScreenBase(Screen):
 
     def on_tick(self) -> None:
         """Called every few seconds with fresh queue data on the app."""
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
 
     def save_draft_now(self) -> None:
         """Write what the screen holds as a draft, at once (the terminal is going away). Forms

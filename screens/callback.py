@@ -14,21 +14,16 @@ from widgets.caller_card import CallerCardView
 from widgets.key_bar import KeyBar
 from widgets.safe import block, plain
 
-from .base import DeskScreenBase, db_work
-from .callback_actions import CallbackActions
+from .base import BACK, DeskScreenBase, db_work
+from .callback_actions import CALLBACK_KEYS, CallbackActions, callback_bindings
 from .messages import CallbackLoaded
 
 
 class CallbackScreen(CallbackActions, DeskScreenBase):
     TITLE_TEXT = "callback"
     BINDINGS = [
-        Binding("escape", "back", "Back", id="back"),
-        Binding("c", "call_back", "Call back", id="call_back"),
-        Binding("t", "reschedule", "Reschedule", id="reschedule"),
-        Binding("a", "reassign", "Reassign", id="reassign"),
-        Binding("x", "cancel_callback", "Cancel", id="cancel_callback"),
-        Binding("k", "acknowledge", "Ack", id="acknowledge", show=False),
-        Binding("z", "snooze", "Snooze", id="snooze", show=False),
+        BACK,
+        *callback_bindings("call_back", "reschedule", "reassign", "cancel_callback"),
         Binding("o", "open_customer", "Customer", id="open_customer"),
     ]
     DEFAULT_CSS = """
@@ -112,12 +107,10 @@ class CallbackScreen(CallbackActions, DeskScreenBase):
             self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        if action in {"call_back", "reschedule", "reassign", "cancel_callback", "acknowledge", "snooze"}:
+        if action in CALLBACK_KEYS:
             return self.cb is not None and self.cb.state == "open"
         return True
 
-    def action_back(self) -> None:
-        self.app.pop_screen()
 
     def current_callback(self):
         return self.cb if self.cb is not None and self.cb.state == "open" else None

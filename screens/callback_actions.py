@@ -4,6 +4,7 @@ same keys on the desk's queue and on a callback's own page."""
 from __future__ import annotations
 
 from rich.text import Text
+from textual.binding import Binding
 
 from frontdesk.errors import DeskError
 from frontdesk.hours import PRESETS
@@ -12,37 +13,57 @@ from frontdesk.hours import PRESETS
 # desk's first frame does not need them.
 
 
+# action: (key, description). The desk and a callback's page bind the same keys; each shows
+# some of them in its key bar and keeps the rest in the palette and the help screen.
+CALLBACK_KEYS = {
+    "call_back": ("c", "Call back"),
+    "reschedule": ("t", "Reschedule"),
+    "acknowledge": ("k", "Ack"),
+    "snooze": ("z", "Snooze"),
+    "reassign": ("a", "Reassign"),
+    "cancel_callback": ("x", "Cancel callback"),
+}
+
+
+def callback_bindings(*shown: str) -> list[Binding]:
+    """The callback keys, those named in `shown` in the key bar."""
+    return [Binding(key, action, description, id=action, show=action in shown)
+            for action, (key, description) in CALLBACK_KEYS.items()]
+
+
 class CallbackActions:
     """Mixed into a screen that has a current callback (`current_callback()`, None if none)."""
 
     def current_callback(self):
         raise NotImplementedError
 
-    def action_call_back(self) -> None:
+    def _on_current(self, act) -> None:
         if cb := self.current_callback():
-            start_callback_call(self.app, cb)
+            act(self, cb)
+
+    def action_call_back(self) -> None:
+        self._on_current(lambda screen, cb: start_callback_call(screen.desk_app, cb))
 
     def action_reschedule(self) -> None:
-        if cb := self.current_callback():
-            ask_reschedule(self, cb)
+        self._on_current(ask_reschedule)
 
     def action_reassign(self) -> None:
-        if cb := self.current_callback():
-            ask_reassign(self, cb)
+        self._on_current(ask_reassign)
 
     def action_cancel_callback(self) -> None:
-        if cb := self.current_callback():
-            ask_cancel(self, cb)
+        self._on_current(ask_cancel)
 
     def action_snooze(self) -> None:
-        if cb := self.current_callback():
-            ask_snooze(self, cb)
+        self._on_current(ask_snooze)
 
     def action_acknowledge(self) -> None:
-        if cb := self.current_callback():
-            self.desk_app.tracker.acknowledge(cb.id)
-            self.run_service(lambda: self.desk.acknowledge(cb.id),
-                             done=lambda _: self.notify(Text(f"Acknowledged: {cb.caller}"), timeout=3))
+        self._on_current(acknowledge)
+
+
+def acknowledge(screen, cb) -> None:
+    screen.desk_app.tracker.acknowledge(cb.id)
+    screen.run_service(lambda: screen.desk.acknowledge(cb.id),
+                       done=lambda _: screen.notify(Text(f"Acknowledged: {cb.caller}"), timeout=3))
 
 
 def start_callback_call(app, cb) -> None:

@@ -15,7 +15,7 @@ from widgets.call_table import CallTable
 from widgets.key_bar import KeyBar
 from widgets.safe import block, plain
 
-from .base import FIRST_PAGE, DeskScreenBase, db_work
+from .base import BACK, FIRST_PAGE, DeskScreenBase, db_work
 from .customer_edit import EditCustomer, ask_merge, ask_phone
 from .messages import AuditLoaded, CallsLoaded, CustomerLoaded
 from .modals import Choose, ShowText
@@ -24,7 +24,7 @@ from .modals import Choose, ShowText
 class CustomerScreen(DeskScreenBase):
     TITLE_TEXT = "customer"
     BINDINGS = [
-        Binding("escape", "back", "Back", id="back"),
+        BACK,
         Binding("e", "edit", "Edit", id="edit"),
         Binding("p", "add_phone", "Add number", id="add_phone"),
         Binding("u", "edit_phone", "Edit number", id="edit_phone", show=False),
@@ -167,8 +167,6 @@ class CustomerScreen(DeskScreenBase):
         note.append_text(block(call.note or "(no note)"))
         self.app.push_screen(ShowText(note, title=f"Call #{call.id}"))
 
-    def action_back(self) -> None:
-        self.app.pop_screen()
 
     def action_edit(self) -> None:
         if self.customer:

@@ -15,19 +15,14 @@ from widgets.callback_queue import CallbackQueue
 from widgets.key_bar import KeyBar
 
 from .base import FIRST_PAGE, DeskScreenBase, db_work
-from .callback_actions import CallbackActions
+from .callback_actions import CALLBACK_KEYS, CallbackActions, callback_bindings
 from .messages import CallsLoaded
 
 
 class DeskScreen(CallbackActions, DeskScreenBase):
     TITLE_TEXT = "desk"
     BINDINGS = [
-        Binding("c", "call_back", "Call back", id="call_back"),
-        Binding("t", "reschedule", "Reschedule", id="reschedule"),
-        Binding("k", "acknowledge", "Ack", id="acknowledge"),
-        Binding("z", "snooze", "Snooze", id="snooze"),
-        Binding("a", "reassign", "Reassign", id="reassign", show=False),
-        Binding("x", "cancel_callback", "Cancel callback", id="cancel_callback", show=False),
+        *callback_bindings("call_back", "reschedule", "acknowledge", "snooze"),
         Binding("m", "toggle_mine", "Mine/all", id="toggle_mine", show=False),
         Binding("o", "open_customer", "Customer", id="open_customer", show=False),
     ]
@@ -142,7 +137,7 @@ class DeskScreen(CallbackActions, DeskScreenBase):
         return queue.callbacks.get(cb_id) if cb_id is not None else None
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        if action in {"call_back", "reschedule", "acknowledge", "snooze", "reassign", "cancel_callback"}:
+        if action in CALLBACK_KEYS:
             return True if self._selected() is not None else None
         if action == "open_customer":
             return True if self.query_one("#calls", CallTable).selected_id is not None or self._selected() else None

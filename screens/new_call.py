@@ -28,7 +28,7 @@ from widgets.caller_card import CallerCardView
 from widgets.key_bar import KeyBar
 from widgets.safe import plain
 
-from .base import DeskScreenBase, db_work
+from .base import SAVE, DeskScreenBase, db_work
 from .messages import CallSaved, CardLoaded, MatchesFound, ReturningLoaded, SaveFailed
 from .modals import Confirm
 
@@ -41,7 +41,7 @@ class NewCallScreen(DeskScreenBase):
     # ctrl+s is deliberately not a priority binding: it travels through the focused field's
     # queue, so every key typed before it (one burst over SSH) is in the field when it saves.
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="save"),
+        SAVE,
         Binding("escape", "cancel", "Cancel", id="cancel"),
         Binding("ctrl+o", "toggle_direction", "In/Out", id="toggle_direction"),
         Binding("down", "to_matches", "Suggestions", id="to_matches", show=False),

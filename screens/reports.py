@@ -18,7 +18,7 @@ from frontdesk.report import Summary, day_summary
 from widgets.key_bar import KeyBar
 from widgets.safe import plain
 
-from .base import DeskScreenBase, db_work
+from .base import BACK, DeskScreenBase, db_work
 from .messages import ReportLoaded
 from .modals import Prompt
 
@@ -28,7 +28,7 @@ DAYS = Binding.Group("Day")
 class ReportsScreen(DeskScreenBase):
     TITLE_TEXT = "reports"
     BINDINGS = [
-        Binding("escape", "back", "Back", id="back"),
+        BACK,
         Binding("left,comma", "day(-1)", "Previous day", id="previous_day", group=DAYS),
         Binding("right,full_stop", "day(1)", "Next day", id="next_day", group=DAYS),
         Binding("home", "today", "Today", id="today", show=False),
@@ -132,5 +132,3 @@ class ReportsScreen(DeskScreenBase):
         self.run_service(lambda: export_calls(self.desk, day, day, fmt, path),
                          done=lambda rows: self.notify(Text(f"Exported {rows} calls to {path}"), timeout=10))
 
-    def action_back(self) -> None:
-        self.app.pop_screen()

@@ -13,14 +13,14 @@ from widgets.call_table import CallTable
 from widgets.key_bar import KeyBar
 from widgets.safe import plain
 
-from .base import DeskScreenBase, db_work
+from .base import BACK, DeskScreenBase, db_work
 from .messages import SearchDone
 
 
 class SearchScreen(DeskScreenBase):
     TITLE_TEXT = "search"
     BINDINGS = [
-        Binding("escape", "back", "Back", id="back"),
+        BACK,
         Binding("down", "to_results", "Results", id="to_results", show=False),
     ]
     DEFAULT_CSS = """
@@ -93,5 +93,3 @@ class SearchScreen(DeskScreenBase):
         if call:
             self.desk_app.open_customer(call.customer_id)
 
-    def action_back(self) -> None:
-        self.app.pop_screen()

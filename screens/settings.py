@@ -7,7 +7,6 @@ from datetime import date
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Input, Label, Static
 
@@ -16,7 +15,7 @@ from frontdesk.hours import WEEKDAYS, BusinessHours, HoursError, parse_day_spec
 from frontdesk.settings import SettingsError, validate
 from widgets.key_bar import KeyBar
 
-from .base import DeskScreenBase
+from .base import BACK, SAVE, DeskScreenBase
 
 DAY_NAMES = dict(zip(WEEKDAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
                                 "Sunday"), strict=True))
@@ -26,8 +25,8 @@ class SettingsScreen(DeskScreenBase):
     TITLE_TEXT = "settings"
     FORM = True
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="save"),
-        Binding("escape", "back", "Back", id="back"),
+        SAVE,
+        BACK,
     ]
 
     def compose(self) -> ComposeResult:
@@ -116,5 +115,3 @@ class SettingsScreen(DeskScreenBase):
         self.notify("Settings saved", timeout=3)
         self.app.pop_screen()
 
-    def action_back(self) -> None:
-        self.app.pop_screen()
