@@ -278,7 +278,7 @@ class FrontDeskApp(App):
         self.post_message(QueueLoaded(*self.desk.queue_snapshot(QUEUE_LIMIT)))
 
     @on(QueueLoaded)
-    def _queue_loaded(self, message: QueueLoaded) -> None:
+    def _apply_queue(self, message: QueueLoaded) -> None:
         self._apply_tick(message.queue, message.counts, message.total, message.mine_total)
 
     def _apply_tick(self, queue: list[Callback], counts: tuple[int, int], total: int, mine_total: int) -> None:
