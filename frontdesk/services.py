@@ -12,6 +12,7 @@ from . import phones
 from .clock import Clock, to_iso
 from .errors import DeskError
 from .hours import HoursError, preset_due
+from .limits import long_text, short_text
 from .models import (
     DIRECTIONS,
     OUTCOMES,
@@ -24,7 +25,7 @@ from .models import (
     PhoneNumber,
     SearchResults,
 )
-from .promises import Promises, short_text
+from .promises import Promises
 from .settings import DeskSettings, SettingsError, from_rows, validate
 from .store import PAGE, ConflictError, Store
 from .text import clean
@@ -35,7 +36,6 @@ __all__ = ["Desk", "DeskError", "ConflictError", "StorageError", "NewCall", "Log
 # screens catch this name and never import sqlite3 or the store themselves.
 StorageError = sqlite3.Error
 
-MAX_TEXT = 10_000
 EARLIEST = datetime(1970, 1, 1, tzinfo=ZoneInfo("UTC"))  # older "call times" are typing mistakes
 
 
@@ -256,7 +256,8 @@ class Desk(Promises):
 
     def create_customer(self, name: str, company: str = "", notes: str = "",
                         numbers: tuple[str, ...] = ()) -> Customer:
-        name, company, notes = _short(name), _short(company), _text(notes)
+        name, company = short_text(name, "name"), short_text(company, "company")
+        notes = long_text(notes, "notes")
         if not (name or company):
             raise DeskError("a customer needs a name or a company", "name")
         parsed = [self._parse_phone(n) for n in numbers if n.strip()]
@@ -271,7 +272,7 @@ class Desk(Promises):
         """Save edits made to version `expected_version`; ConflictError if someone saved since."""
         wanted = {"name": name, "company": company, "notes": notes}
         changes = {
-            k: (_text(v) if k == "notes" else _short(v)) for k, v in wanted.items() if v is not None
+            k: (long_text(v, k) if k == "notes" else short_text(v, k)) for k, v in wanted.items() if v is not None
         }
         with self.store.write():
             current = self.customer(customer_id)
@@ -288,14 +289,14 @@ class Desk(Promises):
         return self.customer(customer_id)
 
     def add_phone(self, customer_id: int, text: str, label: str = "") -> PhoneNumber:
-        number = self._parse_phone(text)
+        number, label = self._parse_phone(text), short_text(label, "label")
         with self.store.write():
             customer = self.customer(customer_id)
-            phone_id = self._add_phone(customer.id, number, _short(label))
+            phone_id = self._add_phone(customer.id, number, label)
         return self.store.get_phone(phone_id)
 
     def edit_phone(self, phone_id: int, text: str, label: str = "") -> PhoneNumber:
-        number = self._parse_phone(text)
+        number, label = self._parse_phone(text), short_text(label, "label")
         with self.store.write():
             old = self.store.get_phone(phone_id)
             if old is None:
@@ -304,11 +305,11 @@ class Desk(Promises):
             if any((p.e164, p.ext) == (number.e164, number.ext) for p in others if p.id != phone_id):
                 raise DeskError(f"{self.national(number.e164, number.ext)} is already one of "
                                 "this customer's numbers", "phone")
-            self.store.update_phone(phone_id, number.e164, number.ext, _short(label))
+            self.store.update_phone(phone_id, number.e164, number.ext, label)
             if (old.e164, old.ext) != (number.e164, number.ext):
                 self._audit(old.customer_id, "phone", phone_id, "edited", "number", old.e164, number.e164)
-            if old.label != _short(label):
-                self._audit(old.customer_id, "phone", phone_id, "edited", "label", old.label, _short(label))
+            if old.label != label:
+                self._audit(old.customer_id, "phone", phone_id, "edited", "label", old.label, label)
         return self.store.get_phone(phone_id)
 
     def remove_phone(self, phone_id: int) -> None:
@@ -359,7 +360,9 @@ class Desk(Promises):
         at = (request.at or now).astimezone(ZoneInfo("UTC")).replace(microsecond=0)
         if not EARLIEST <= at <= now + timedelta(days=366):
             raise DeskError(f"{at:%Y-%m-%d} is not a plausible time for a call", "at")
-        name, company = _short(request.name), _short(request.company)
+        name, company = short_text(request.name, "name"), short_text(request.company, "company")
+        topic, note = short_text(request.topic, "topic"), long_text(request.note, "note")
+        assignee = short_text(request.assignee, "assignee")
         number = self._parse_phone(request.phone) if request.phone.strip() else None
         if number is None and request.customer_id is None:
             raise DeskError("a phone number (or a known customer) is needed", "phone")
@@ -384,13 +387,13 @@ class Desk(Promises):
                 "uid": uid, "customer_id": customer_id,
                 "e164": number.e164 if number else "", "ext": number.ext if number else "",
                 "direction": request.direction, "at": to_iso(at), "operator": self.operator,
-                "topic": _short(request.topic), "note": _text(request.note), "outcome": outcome,
+                "topic": topic, "note": note, "outcome": outcome,
                 "callback_id": request.callback_id, "created_at": to_iso(now),
             })
             self.store.touch_customer(customer_id, at)
             callback = None
             if due is not None:
-                callback = self._create_callback(call_id, customer_id, number, at, due, request.assignee)
+                callback = self._create_callback(call_id, customer_id, number, at, due, assignee)
             completed = None
             if request.callback_id is not None:
                 completed = self._return_callback(request.callback_id, call_id, at, outcome)
@@ -435,8 +438,3 @@ class Desk(Promises):
         self.store.delete_draft(self.operator)
 
 
-_short = short_text
-
-
-def _text(value: str | None) -> str:
-    return clean(value)[:MAX_TEXT]

@@ -463,8 +463,49 @@ def test_unknown_ids_are_refused_clearly(desk):
             action()
 
 
-def test_long_text_is_capped(desk):
-    logged = call(desk, name="n" * 900, topic="t" * 900, note="x" * 20_000)
+TABLES = ("customers", "phones", "calls", "callbacks", "callback_events", "audit")
+LONG = "x" * 501
+LONGER = "x" * 10_001
+# Every use case that takes text: (what it does, the field it names, the limit).
+TOO_LONG = {
+    "call name": (lambda d, ids: call(d, phone="212 555 0100", name=LONG), "name", 500),
+    "call company": (lambda d, ids: call(d, phone="212 555 0100", company=LONG), "company", 500),
+    "call topic": (lambda d, ids: call(d, topic=LONG), "topic", 500),
+    "call note": (lambda d, ids: call(d, note=LONGER), "note", 10_000),
+    "call assignee": (lambda d, ids: call(d, outcome="callback", assignee=LONG), "assignee", 500),
+    "new customer name": (lambda d, ids: d.create_customer(LONG), "name", 500),
+    "new customer company": (lambda d, ids: d.create_customer("Bo", LONG), "company", 500),
+    "new customer notes": (lambda d, ids: d.create_customer("Bo", notes=LONGER), "notes", 10_000),
+    "edit name": (lambda d, ids: d.update_customer(ids["customer"], 1, name=LONG), "name", 500),
+    "edit company": (lambda d, ids: d.update_customer(ids["customer"], 1, company=LONG), "company", 500),
+    "edit notes": (lambda d, ids: d.update_customer(ids["customer"], 1, notes=LONGER), "notes", 10_000),
+    "add number label": (lambda d, ids: d.add_phone(ids["customer"], "212 555 0100", LONG), "label", 500),
+    "edit number label": (lambda d, ids: d.edit_phone(ids["phone"], "404 555 0134", LONG), "label", 500),
+    "reschedule reason": (lambda d, ids: d.reschedule(ids["callback"], d.clock.now() + timedelta(hours=2), LONG),
+                          "reason", 500),
+    "cancel reason": (lambda d, ids: d.cancel(ids["callback"], LONG), "reason", 500),
+    "reassign": (lambda d, ids: d.reassign(ids["callback"], LONG), "assignee", 500),
+}
+
+
+@pytest.mark.parametrize("action, field, limit", TOO_LONG.values(), ids=TOO_LONG.keys())
+def test_too_long_text_is_refused_with_the_limit_named(desk, action, field, limit):
+    """Nothing is cut silently: the whole request is refused, the field and its limit named."""
+    logged = call(desk, name="Maria", outcome="callback")
+    ids = {"customer": logged.customer.id, "phone": logged.customer.phones[0].id, "callback": logged.callback.id}
+    before = {table: count(desk, table) for table in TABLES}
+    with pytest.raises(DeskError) as err:
+        action(desk, ids)
+    length = 501 if limit == 500 else 10_001
+    assert str(err.value) == f"{field} is too long: {length:,} characters, the limit is {limit:,}"
+    assert err.value.field == field
+    assert {table: count(desk, table) for table in TABLES} == before
+    assert desk.customer(logged.customer.id).name == "Maria"
+    assert desk.callback(logged.callback.id).state == "open"
+
+
+def test_text_at_the_limit_is_kept_whole(desk):
+    logged = call(desk, name="n" * 500, topic="t" * 500, note="x" * 10_000)
     assert (len(logged.customer.name), len(logged.call.topic), len(logged.call.note)) == (500, 500, 10_000)
 
 
