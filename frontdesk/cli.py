@@ -21,7 +21,7 @@ from .hours import HoursError, parse_duration
 from .models import OUTCOMES
 from .paths import default_db_path, operator_name
 from .store import Store
-from .when import WhenError, parse_day, parse_when
+from .when import WhenError, bare_clock_time, parse_day, parse_when
 
 USER_ERRORS = (DeskError, DatabaseError, WhenError, HoursError, OSError)
 
@@ -50,7 +50,8 @@ def cli(ctx: click.Context, db_path: Path | None, operator: str | None) -> None:
     """FrontDesk: log calls, see caller history, keep every callback promise."""
     # `~` is expanded as the direct app path (launch.py) does, so `--db='~/desk.db'` names one
     # file whether it opens the app or runs a script command.
-    ctx.obj = Context(db_path.expanduser() if db_path else default_db_path(), operator_name(operator), SystemClock())
+    clock = ctx.obj if ctx.obj is not None else SystemClock()  # main(clock=...) for tests
+    ctx.obj = Context(db_path.expanduser() if db_path else default_db_path(), operator_name(operator), clock)
     if ctx.invoked_subcommand is None:  # launch.py opens the app without click; kept for cli.main()
         from .launch import open_app
 
@@ -91,7 +92,7 @@ def log(ctx: Context, phone, name, company, note, topic, direction, outcome, at_
     _operator(ctx, op)
     desk = ctx.desk()
     now = ctx.clock.now()
-    at = parse_when(at_text, now, desk.zone) if at_text else now
+    at = parse_when(at_text, now, desk.zone, past=True) if at_text else now
     due = None
     if callback_in:
         due = parse_duration(callback_in).apply(desk.settings.hours, at)
@@ -103,6 +104,10 @@ def log(ctx: Context, phone, name, company, note, topic, direction, outcome, at_
         assignee=assignee, uid=uid,
     )
     logged = desk.log_call(request)
+    if at_text and bare_clock_time(at_text) and at.astimezone(desk.zone).date() != desk.today():
+        # On stderr, so a script reading the id from stdout is not disturbed.
+        click.echo(f"frontdesk: --at {at_text.strip()} taken as yesterday, "
+                   f"{at.astimezone(desk.zone):%Y-%m-%d %H:%M %Z}", err=True)
     click.echo(logged.call.id)
 
 
@@ -198,10 +203,11 @@ def backup(ctx: Context, target: Path) -> None:
     click.echo(result)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point: user errors are one line on stderr and a non-zero exit, never a traceback."""
+def main(argv: list[str] | None = None, clock: Clock | None = None) -> int:
+    """Entry point: user errors are one line on stderr and a non-zero exit, never a traceback.
+    `clock` is for tests (a FixedClock); the command line uses the system clock."""
     try:
-        cli.main(args=argv, prog_name="frontdesk", standalone_mode=False)
+        cli.main(args=argv, prog_name="frontdesk", standalone_mode=False, obj=clock)
     except click.exceptions.Abort:
         click.echo("frontdesk: aborted", err=True)
         return 130

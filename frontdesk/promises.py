@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from .clock import to_iso
 from .errors import DeskError
-from .limits import short_text
+from .limits import check_promise, short_text
 from .models import OUTCOMES, UNREACHED, Callback, CallbackEvent
 from .store import PAGE
 
@@ -105,6 +105,7 @@ class Promises:
             raise DeskError("say why the callback moves (the customer sees the new time)", "reason")
         if due <= self.clock.now():
             raise DeskError("the new time has already passed", "due")
+        check_promise(due, self.clock.now(), "due")
         current = self.callback(callback_id)
         return self._change_open(
             callback_id, version, {"due_at": to_iso(due), "snoozed_until": None, "acknowledged_by": None, "acknowledged_at": None},

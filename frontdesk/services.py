@@ -12,7 +12,7 @@ from . import phones
 from .clock import Clock, to_iso
 from .errors import DeskError
 from .hours import HoursError, preset_due
-from .limits import long_text, short_text
+from .limits import check_call_time, check_promise, long_text, short_text
 from .models import (
     DIRECTIONS,
     OUTCOMES,
@@ -358,8 +358,7 @@ class Desk(Promises):
         self._check_call(request)
         now = self.clock.now()
         at = (request.at or now).astimezone(ZoneInfo("UTC")).replace(microsecond=0)
-        if not EARLIEST <= at <= now + timedelta(days=366):
-            raise DeskError(f"{at:%Y-%m-%d} is not a plausible time for a call", "at")
+        check_call_time(at, now, EARLIEST, self.zone)
         name, company = short_text(request.name, "name"), short_text(request.company, "company")
         topic, note = short_text(request.topic, "topic"), long_text(request.note, "note")
         assignee = short_text(request.assignee, "assignee")
@@ -374,6 +373,7 @@ class Desk(Promises):
             outcome = "callback"
             if due <= at:
                 raise DeskError("the callback time is before the call", "promise")
+            check_promise(due, now)
         uid = request.uid or _new_uid()
         with self.store.write():
             existing = self.store.call_id_for_uid(uid)
