@@ -147,6 +147,11 @@ def connect(path: Path | str) -> Connection:
     return db
 
 
+def is_read_only(exc: BaseException) -> bool:
+    """SQLite refused a write because the file (or its directory, or the connection) is read-only."""
+    return getattr(exc, "sqlite_errorname", "").startswith("SQLITE_READONLY")
+
+
 def _refuse_foreign(db: Connection, path: Path) -> None:
     """Refuse another program's SQLite file, or a newer FrontDesk's, without writing to it."""
     tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}

@@ -26,7 +26,8 @@ from .models import (
     SearchResults,
 )
 from .promises import Promises
-from .settings import DeskSettings, SettingsError, from_rows, validate
+from .settings import DeskSettings, SettingsError, validate
+from .settings import load as load_settings
 from .store import PAGE, ConflictError, Store
 from .text import clean
 
@@ -84,11 +85,12 @@ class Desk(Promises):
         self.clock = clock
         self.operator = clean(operator, multiline=False) or "desk"
         self._env = env
-        self.settings: DeskSettings = from_rows(store.settings(), env)
+        # The timezone and region are the file's (stored on its first use), not this process's $TZ.
+        self.settings: DeskSettings = load_settings(store, clock.now(), self.operator, env)
 
     # -- settings ---------------------------------------------------------------------------
     def reload_settings(self) -> DeskSettings:
-        self.settings = from_rows(self.store.settings(), self._env)
+        self.settings = load_settings(self.store, self.clock.now(), self.operator, self._env)
         return self.settings
 
     def save_settings(self, settings: DeskSettings) -> DeskSettings:
