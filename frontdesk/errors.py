@@ -1,6 +1,8 @@
-"""Errors the service raises for the user to read."""
+"""Errors the service raises for the user to read, and the one line any failure becomes."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 
 class DeskError(ValueError):
@@ -9,3 +11,24 @@ class DeskError(ValueError):
     def __init__(self, message: str, field: str = "") -> None:
         super().__init__(message)
         self.field = field
+
+
+def describe_failure(exc: BaseException, db_path: Path | str | None = None) -> str:
+    """What the command line (and the app's launcher) print instead of a traceback: one line,
+    safe for the terminal. Storage failures get db.describe_storage_error's words."""
+    import sqlite3
+
+    from .db import DatabaseError, describe_storage_error
+    from .text import one_line
+
+    if isinstance(exc, sqlite3.Error):
+        text = describe_storage_error(exc, db_path)
+    elif isinstance(exc, OverflowError):
+        text = f"a number or a date is out of range ({exc})"
+    elif isinstance(exc, UnicodeError):
+        text = f"text that is not valid UTF-8 cannot be used ({exc})"
+    elif isinstance(exc, ValueError | OSError | DatabaseError):
+        text = str(exc)  # DeskError, WhenError, HoursError, db.DatabaseError: written for the user
+    else:
+        text = f"unexpected error ({type(exc).__name__}: {exc})"
+    return one_line(text) or type(exc).__name__
