@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from . import phones
 from .clock import Clock, to_iso
+from .db import describe_storage_error
 from .errors import DeskError
 from .hours import HoursError, preset_due
 from .limits import check_call_time, check_promise, long_text, short_text
@@ -31,10 +32,12 @@ from .settings import load as load_settings
 from .store import PAGE, ConflictError, Store
 from .text import clean
 
-__all__ = ["Desk", "DeskError", "ConflictError", "StorageError", "NewCall", "Logged", "PAGE"]
+__all__ = ["Desk", "DeskError", "ConflictError", "StorageError", "describe_storage_error", "NewCall",
+           "Logged", "PAGE"]
 
 # What the database layer raises when the file itself fails (locked too long, disk full, ...):
-# screens catch this name and never import sqlite3 or the store themselves.
+# screens catch this name and never import sqlite3 or the store themselves; they word it with
+# describe_storage_error(exc, desk path), the same sentence the command line prints.
 StorageError = sqlite3.Error
 
 EARLIEST = datetime(1970, 1, 1, tzinfo=ZoneInfo("UTC"))  # older "call times" are typing mistakes
