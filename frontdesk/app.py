@@ -22,7 +22,6 @@ from screens.messages import DeskChanged, QueueLoaded
 
 from .clock import Clock, SystemClock
 from .db import DatabaseMoved
-from .errors import user_message
 from .formatting import clock_time
 from .models import Callback
 from .reminders import ReminderTracker
@@ -183,7 +182,7 @@ class FrontDeskApp(App):
             return
         if shown:
             return
-        message = user_message(error)
+        message = self.desk.describe(error)
         now = asyncio.get_running_loop().time()
         last, when = self._last_failure
         if message == last and now - when < REPEAT_FAILURE_SECONDS:
@@ -222,7 +221,7 @@ class FrontDeskApp(App):
             self._adopt_settings(self.desk.reload_settings())
             self._data_version = self.desk.store.data_version()
         except Exception as exc:  # noqa: BLE001 - shown to the user, who may try again
-            self.notify(f"Could not reopen: {user_message(exc)}", severity="error", timeout=10)
+            self.notify(f"Could not reopen: {self.desk.describe(exc)}", severity="error", timeout=10)
             return
         self.notify(f"Reopened {self.desk.store.path}", timeout=5)
         self.desk_changed()

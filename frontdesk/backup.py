@@ -134,6 +134,10 @@ def _backup_into(live: Path, tmp: Path, pages: int, max_restarts: int,
         finally:
             dst.close()
     except sqlite3.DatabaseError as exc:
+        from .db import describe_storage_error, is_damaged
+
+        if is_damaged(exc):  # the live file (the copy is new): say so, and how to restore
+            raise DeskError(describe_storage_error(exc, live)) from None
         raise DeskError(f"cannot back up {live}: {exc}") from None
     finally:
         src.close()

@@ -14,21 +14,23 @@ import click
 
 from . import __version__
 from .clock import Clock, SystemClock
-from .db import DatabaseError, open_database
-from .errors import DeskError
+from .db import open_database
+from .errors import DeskError, describe_failure
 from .formatting import day_time, time_left
-from .hours import HoursError, parse_duration
+from .hours import parse_duration
 from .models import OUTCOMES
 from .paths import default_db_path, operator_name
 from .store import Store
-from .when import WhenError, parse_day, parse_when
+from .text import one_line
+from .when import bare_clock_time, parse_day, parse_when
 
-USER_ERRORS = (DeskError, DatabaseError, WhenError, HoursError, OSError)
+# Exit statuses (README "Exit status"): scripts and cron jobs rely on them.
+OK, OVERDUE, ERROR, INTERRUPTED = 0, 1, 2, 130
 
 
 @dataclass
 class Context:
-    db_path: Path
+    db_path: Path | None  # None until the group has read --db; main() reads it to word errors
     operator: str
     clock: Clock
 
@@ -50,7 +52,10 @@ def cli(ctx: click.Context, db_path: Path | None, operator: str | None) -> None:
     """FrontDesk: log calls, see caller history, keep every callback promise."""
     # `~` is expanded as the direct app path (launch.py) does, so `--db='~/desk.db'` names one
     # file whether it opens the app or runs a script command.
-    ctx.obj = Context(db_path.expanduser() if db_path else default_db_path(), operator_name(operator), SystemClock())
+    run = ctx.obj if isinstance(ctx.obj, Context) else Context(None, "", SystemClock())  # main() passes one
+    run.db_path = db_path.expanduser() if db_path else default_db_path()
+    run.operator = operator_name(operator)
+    ctx.obj = run
     if ctx.invoked_subcommand is None:  # launch.py opens the app without click; kept for cli.main()
         from .launch import open_app
 
@@ -91,7 +96,7 @@ def log(ctx: Context, phone, name, company, note, topic, direction, outcome, at_
     _operator(ctx, op)
     desk = ctx.desk()
     now = ctx.clock.now()
-    at = parse_when(at_text, now, desk.zone) if at_text else now
+    at = parse_when(at_text, now, desk.zone, past=True) if at_text else now
     due = None
     if callback_in:
         due = parse_duration(callback_in).apply(desk.settings.hours, at)
@@ -103,6 +108,15 @@ def log(ctx: Context, phone, name, company, note, topic, direction, outcome, at_
         assignee=assignee, uid=uid,
     )
     logged = desk.log_call(request)
+    for option, value in (("--name", name), ("--company", company), ("--note", note), ("--topic", topic),
+                          ("--assignee", assignee)):
+        if value != value.encode("utf-8", "replace").decode("utf-8"):  # bytes that were not UTF-8
+            click.echo(f"frontdesk: {option} was not valid UTF-8; the bytes that were not are stored as \ufffd",
+                       err=True)
+    if at_text and bare_clock_time(at_text) and at.astimezone(desk.zone).date() != desk.today():
+        # On stderr, so a script reading the id from stdout is not disturbed.
+        click.echo(f"frontdesk: --at {at_text.strip()} taken as yesterday, "
+                   f"{at.astimezone(desk.zone):%Y-%m-%d %H:%M %Z}", err=True)
     click.echo(logged.call.id)
 
 
@@ -141,7 +155,7 @@ def due(ctx: Context, within: str | None, fmt: str) -> None:
             mark = "OVERDUE" if cb.due_at <= now else "due"
             click.echo(f"{mark:7} {day_time(cb.due_at, desk.zone, now):>16}  {time_left(cb.due_at, now):>16}  "
                        f"{cb.caller}  {desk.national(cb.e164)}  [{cb.assignee}] {cb.topic}")
-    sys.exit(1 if any(cb.due_at <= now for cb in items) else 0)
+    sys.exit(OVERDUE if any(cb.due_at <= now for cb in items) else OK)
 
 
 @cli.command()
@@ -198,24 +212,47 @@ def backup(ctx: Context, target: Path) -> None:
     click.echo(result)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point: user errors are one line on stderr and a non-zero exit, never a traceback."""
+def main(argv: list[str] | None = None, clock: Clock | None = None) -> int:
+    """Entry point: every failure is one line on stderr and exit status 2 (130 when interrupted),
+    never a traceback; `due` alone exits 1, for "something is overdue". `clock` is for tests (a
+    FixedClock); the command line uses the system clock."""
+    args = sys.argv[1:] if argv is None else list(argv)
+    run = Context(None, "", clock or SystemClock())
     try:
-        cli.main(args=argv, prog_name="frontdesk", standalone_mode=False)
+        cli.main(args=args, prog_name="frontdesk", standalone_mode=False, obj=run)
     except click.exceptions.Abort:
-        click.echo("frontdesk: aborted", err=True)
-        return 130
-    except click.ClickException as exc:
-        click.echo(f"frontdesk: {exc.format_message()}", err=True)
-        return exc.exit_code
-    except USER_ERRORS as exc:
-        click.echo(f"frontdesk: {exc}", err=True)
-        return 2
-    except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else 0
+        return _fail("aborted", INTERRUPTED)
+    except click.ClickException as exc:  # usage errors; click's own codes differ (1 for some)
+        return _fail(exc.format_message())
+    except SystemExit as exc:  # `due` exits 1 when something is overdue
+        if exc.code is None or isinstance(exc.code, int):
+            return exc.code or OK
+        return _fail(str(exc.code))
     except KeyboardInterrupt:
-        return 130
-    return 0
+        return INTERRUPTED
+    except UnicodeEncodeError as exc:  # a text argument with bytes that were not UTF-8
+        return _fail(_undecodable_argument(args) or describe_failure(exc, run.db_path))
+    except Exception as exc:  # noqa: BLE001 - the last resort: one line, whatever went wrong
+        return _fail(describe_failure(exc, run.db_path))
+    return OK
+
+
+def _fail(message: str, status: int = ERROR) -> int:
+    try:
+        click.echo(f"frontdesk: {one_line(message)}", err=True)
+    except OSError:  # stderr itself is gone: the status still tells
+        pass
+    return status
+
+
+def _undecodable_argument(args: list[str]) -> str:
+    """Name the argument that held bytes that are not UTF-8 (Python keeps them as surrogates)."""
+    for i, arg in enumerate(args):
+        if arg != arg.encode("utf-8", "replace").decode("utf-8"):
+            option = arg.partition("=")[0] if arg.startswith("--") else (args[i - 1] if i else "")
+            named = f"the value of {option}" if option.startswith("-") else f"the argument {i + 1}"
+            return f"{named} is not valid UTF-8 text"
+    return ""
 
 
 if __name__ == "__main__":

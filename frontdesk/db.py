@@ -11,7 +11,18 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-BUSY_TIMEOUT_MS = 8000
+
+def _busy_timeout_ms() -> int:
+    """How long a writer waits for another's lock: 8 s, or $FRONTDESK_BUSY_TIMEOUT_MS (tests
+    use a short wait to see what happens when it runs out)."""
+    try:
+        return max(0, int(os.environ.get("FRONTDESK_BUSY_TIMEOUT_MS", "8000")))
+    except ValueError:
+        return 8000
+
+
+BUSY_TIMEOUT_MS = _busy_timeout_ms()
+
 # The schema steps this version knows, in order (frontdesk/migrations.py defines them; a test
 # keeps the two lists equal). Named here so that opening an up-to-date file needs neither
 # sqlite-utils nor the steps themselves.
@@ -120,8 +131,10 @@ def connect(path: Path | str) -> Connection:
         conn = sqlite3.connect(
             str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False, isolation_level=None
         )
-    except (OSError, sqlite3.Error) as exc:
+    except OSError as exc:
         raise DatabaseError(f"cannot open {path}: {exc}") from None
+    except sqlite3.Error as exc:
+        raise DatabaseError(describe_storage_error(exc, path)) from None
     db = Connection(conn)
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -135,16 +148,83 @@ def connect(path: Path | str) -> Connection:
         # not a schema step (which goes through sqlite-utils) ran first.
         conn.execute("PRAGMA recursive_triggers = ON")
         conn.execute("PRAGMA journal_size_limit = 67108864")
-    except sqlite3.OperationalError as exc:  # locked for longer than the busy timeout, I/O
+    except sqlite3.Error as exc:  # locked past the busy timeout, damaged, I/O, not a database
         conn.close()
-        raise DatabaseError(f"cannot open {path}: {exc}") from None
-    except sqlite3.DatabaseError as exc:
-        conn.close()
-        raise DatabaseError(f"{path} is not a FrontDesk database ({exc})") from None
+        raise DatabaseError(describe_storage_error(exc, path)) from None
     except DatabaseError:
         conn.close()
         raise
     return db
+
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+RESTORE = ("Restore the latest backup: frontdesk backup makes them; copy one over this file "
+           "while no desk is open.")
+
+
+def describe_storage_error(exc: BaseException, path: Path | str | None = None) -> str:
+    """One sentence for the user about a failure of the database file itself (locked past the
+    busy timeout, read-only, disk full, damaged, ...): the command line prints it, and the
+    app's screens show the same words."""
+    where = str(path) if path else "the database"
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    message = str(exc)
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "database is locked" in message:
+        return (f"the database is locked by another desk for more than {BUSY_TIMEOUT_MS / 1000:g} s; "
+                "try again")
+    if is_read_only(exc):
+        return f"the database file {where} is read-only: nothing can be saved (see its permissions)"
+    if name == "SQLITE_FULL" or "disk is full" in message or (name.startswith("SQLITE_IOERR") and _disk_full(path)):
+        return f"the disk holding {where} is full: nothing was saved. Free some space and try again"
+    if is_damaged(exc):
+        if path and _holds_text(Path(path)):
+            return f"{where} is not a FrontDesk database (it holds text, not a database); it was not changed"
+        return f"{where} is damaged ({message}). {RESTORE}"
+    if "Could not decode to UTF-8" in message:
+        return (f"{where} holds text that is not valid UTF-8 ({message}): another program wrote it, "
+                f"or the file is damaged. {RESTORE}")
+    if name.startswith("SQLITE_IOERR"):
+        return f"cannot read or write {where} ({message}); check the disk"
+    if name.startswith("SQLITE_CANTOPEN"):
+        return f"cannot open {where} ({message})"
+    return f"{where}: {message}"
+
+
+def is_damaged(exc: BaseException) -> bool:
+    """SQLite found the file's structure broken (truncated, overwritten, not SQLite at all)."""
+    name, message = getattr(exc, "sqlite_errorname", "") or "", str(exc)
+    return (name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in message
+            or "file is not a database" in message)
+
+
+def _disk_full(path: Path | str | None) -> bool:
+    """SQLite reports some writes that find no space (growing the -shm file) as I/O errors."""
+    try:
+        return os.statvfs(Path(path).parent if path else ".").f_bavail == 0
+    except OSError:
+        return False
+
+
+def _holds_text(path: Path) -> bool:
+    """A text file named as the database by mistake (not SQLite's header, readable as UTF-8, no
+    NUL byte): not damage, and never a file to copy a backup over."""
+    try:
+        with path.open("rb") as file:
+            head = file.read(4096)
+    except OSError:
+        return False
+    if head.startswith(SQLITE_MAGIC) or b"\x00" in head:
+        return False
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start >= len(head) - 3  # only a character cut at the end of the sample
+    return True
+
+
+def is_read_only(exc: BaseException) -> bool:
+    """SQLite refused a write because the file (or its directory, or the connection) is read-only."""
+    return getattr(exc, "sqlite_errorname", "").startswith("SQLITE_READONLY")
 
 
 def _refuse_foreign(db: Connection, path: Path) -> None:
@@ -238,9 +318,9 @@ def open_database(path: Path | str) -> Connection:
     db = connect(path)
     try:
         upgrade(db)
-    except sqlite3.DatabaseError as exc:
+    except sqlite3.Error as exc:
         db.close()
-        raise DatabaseError(f"cannot use {path}: {exc}") from None
+        raise DatabaseError(describe_storage_error(exc, path)) from None
     except DatabaseError:
         db.close()
         raise

@@ -1,6 +1,8 @@
-"""Errors the service raises for the user to read."""
+"""Errors the service raises for the user to read, and the one line any failure becomes."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 
 class DeskError(ValueError):
@@ -11,29 +13,23 @@ class DeskError(ValueError):
         self.field = field
 
 
-def storage_reason(exc: BaseException) -> str:
-    """What went wrong with the database file, in words a receptionist can act on."""
-    text = str(exc)
-    lowered = text.lower()
-    if "locked" in lowered or "busy" in lowered:
-        return "the database is busy (another desk is saving)"
-    if "readonly" in lowered or "read-only" in lowered:
-        return "the database is read-only"
-    if "full" in lowered:
-        return "the disk is full"
-    if "malformed" in lowered or "not a database" in lowered:
-        return "the database file is damaged"
-    return text or type(exc).__name__
-
-
-def user_message(exc: BaseException) -> str:
-    """One sentence for the user about any failure a use case can end in."""
+def describe_failure(exc: BaseException, db_path: Path | str | None = None) -> str:
+    """Any failure as one line for the user, safe for the terminal: what the command line
+    prints instead of a traceback, and what the app shows in a toast or a form. Storage
+    failures get db.describe_storage_error's words."""
     import sqlite3
 
+    from .db import DatabaseError, describe_storage_error
+    from .text import one_line
+
     if isinstance(exc, sqlite3.Error):
-        return f"{storage_reason(exc)}. Nothing was lost; try again."
-    if isinstance(exc, OSError):
-        return f"{exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else "")
-    if isinstance(exc, ValueError | LookupError) or type(exc).__module__.startswith("frontdesk"):
-        return str(exc)  # DeskError, ConflictError, DatabaseError: already written for the user
-    return f"unexpected error ({type(exc).__name__}: {exc}); nothing was changed by it"
+        text = describe_storage_error(exc, db_path)
+    elif isinstance(exc, OverflowError):
+        text = f"a number or a date is out of range ({exc})"
+    elif isinstance(exc, UnicodeError):
+        text = f"text that is not valid UTF-8 cannot be used ({exc})"
+    elif isinstance(exc, ValueError | OSError | DatabaseError) or type(exc).__module__.startswith("frontdesk."):
+        text = str(exc)  # DeskError, WhenError, HoursError, ConflictError, DatabaseError: for the user
+    else:
+        text = f"unexpected error ({type(exc).__name__}: {exc})"
+    return one_line(text) or type(exc).__name__

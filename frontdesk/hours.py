@@ -262,6 +262,11 @@ class Duration:
         return " ".join(parts)
 
 
+# Longer is a typing mistake: and 99999999h would overflow a datetime, or count business hours
+# for centuries.
+MAX_DURATION_MINUTES = 366 * 24 * 60
+
+
 def parse_duration(text: str) -> Duration:
     """Parse "30m", "1h30m", "90", "2bh", "1.5bh", "45bm", "1d" (case/space-insensitive)."""
     raw = str(text).strip()
@@ -276,6 +281,8 @@ def parse_duration(text: str) -> Duration:
     elif compact and (m := _WALL.match(compact)) and any(m.groups()):
         days, hrs, mins = (float(g) if g else 0.0 for g in m.groups())
         minutes = days * 1440 + hrs * 60 + mins
+    if minutes is not None and not minutes <= MAX_DURATION_MINUTES:  # also inf and nan
+        raise HoursError(f"'{raw}' is too long (at most 366 days, 8,784 hours)")
     whole = round(minutes) if minutes is not None else 0
     if whole <= 0:
         raise HoursError(f"'{raw}' is not a duration (use e.g. 30m, 1h, 2bh)")

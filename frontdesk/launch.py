@@ -52,16 +52,22 @@ def main(argv: list[str] | None = None) -> int:
         from .cli import main as cli_main
 
         return cli_main(args)
-    from .db import DatabaseError
-    from .errors import DeskError
-
     try:
         open_app(chosen.get("--db"), chosen.get("--operator"))
-    except (DeskError, DatabaseError, OSError) as exc:
-        print(f"frontdesk: {exc}", file=sys.stderr)
-        return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # noqa: BLE001 - one line and status 2, as every command (cli.main)
+        from pathlib import Path
+
+        from .errors import describe_failure
+        from .paths import default_db_path
+
+        db = Path(chosen["--db"]).expanduser() if "--db" in chosen else default_db_path()
+        try:
+            print(f"frontdesk: {describe_failure(exc, db)}", file=sys.stderr)
+        except OSError:
+            pass
+        return 2
     return 0
 
 

@@ -6,17 +6,9 @@ from datetime import datetime, timedelta
 
 from .clock import to_iso
 from .errors import DeskError
+from .limits import check_promise, short_text
 from .models import OUTCOMES, UNREACHED, Callback, CallbackEvent
 from .store import PAGE
-
-
-def short_text(value: str | None) -> str:
-    from .text import clean
-
-    return clean(value, multiline=False)[:500]
-
-
-_short = short_text
 
 
 class Promises:
@@ -42,7 +34,7 @@ class Promises:
         callback_id = self.store.insert_callback({
             "call_id": call_id, "customer_id": customer_id, "e164": e164,
             "promised_at": to_iso(at), "first_due_at": due_text, "due_at": due_text,
-            "assignee": _short(assignee) or self.operator, "created_by": self.operator,
+            "assignee": assignee or self.operator, "created_by": self.operator,
             "updated_at": to_iso(self.clock.now()),
         })
         self._event(callback_id, "promised", self.clock.now(), after=due, call_id=call_id)
@@ -108,11 +100,12 @@ class Promises:
         return self.callback(callback_id)
 
     def reschedule(self, callback_id: int, due: datetime, reason: str, version: int | None = None) -> Callback:
-        reason = _short(reason)
+        reason = short_text(reason, "reason")
         if not reason:
             raise DeskError("say why the callback moves (the customer sees the new time)", "reason")
         if due <= self.clock.now():
             raise DeskError("the new time has already passed", "due")
+        check_promise(due, self.clock.now(), "due")
         current = self.callback(callback_id)
         return self._change_open(
             callback_id, version, {"due_at": to_iso(due), "snoozed_until": None, "acknowledged_by": None, "acknowledged_at": None},
@@ -121,7 +114,7 @@ class Promises:
         )
 
     def reassign(self, callback_id: int, assignee: str, version: int | None = None) -> Callback:
-        who = _short(assignee)
+        who = short_text(assignee, "assignee")
         if not who:
             raise DeskError("whom should the callback go to?", "assignee")
         current = self.callback(callback_id)
@@ -130,7 +123,7 @@ class Promises:
         )
 
     def cancel(self, callback_id: int, reason: str, version: int | None = None) -> Callback:
-        reason = _short(reason)
+        reason = short_text(reason, "reason")
         if not reason:
             raise DeskError("say why the callback is cancelled", "reason")
         return self._change_open(

@@ -10,8 +10,10 @@ from zoneinfo import ZoneInfo
 
 from . import phones
 from .clock import Clock, to_iso
-from .errors import DeskError
+from .db import describe_storage_error
+from .errors import DeskError, describe_failure
 from .hours import HoursError, preset_due
+from .limits import check_call_time, check_promise, long_text, short_text
 from .models import (
     DIRECTIONS,
     OUTCOMES,
@@ -24,18 +26,20 @@ from .models import (
     PhoneNumber,
     SearchResults,
 )
-from .promises import Promises, short_text
-from .settings import DeskSettings, SettingsError, from_rows, validate
+from .promises import Promises
+from .settings import DeskSettings, SettingsError, validate
+from .settings import load as load_settings
 from .store import PAGE, ConflictError, Store
 from .text import clean
 
-__all__ = ["Desk", "DeskError", "ConflictError", "StorageError", "NewCall", "Logged", "PAGE"]
+__all__ = ["Desk", "DeskError", "ConflictError", "StorageError", "describe_storage_error", "NewCall",
+           "Logged", "PAGE"]
 
 # What the database layer raises when the file itself fails (locked too long, disk full, ...):
-# screens catch this name and never import sqlite3 or the store themselves.
+# screens catch this name and never import sqlite3 or the store themselves; they word it with
+# describe_storage_error(exc, desk path), the same sentence the command line prints.
 StorageError = sqlite3.Error
 
-MAX_TEXT = 10_000
 EARLIEST = datetime(1970, 1, 1, tzinfo=ZoneInfo("UTC"))  # older "call times" are typing mistakes
 
 
@@ -84,11 +88,16 @@ class Desk(Promises):
         self.clock = clock
         self.operator = clean(operator, multiline=False) or "desk"
         self._env = env
-        self.settings: DeskSettings = from_rows(store.settings(), env)
+        # The timezone and region are the file's (stored on its first use), not this process's $TZ.
+        self.settings: DeskSettings = load_settings(store, clock.now(), self.operator, env)
+
+    def describe(self, exc: BaseException) -> str:
+        """Any failure of a use case as one sentence for the user (the command line's words)."""
+        return describe_failure(exc, self.store.path)
 
     # -- settings ---------------------------------------------------------------------------
     def reload_settings(self) -> DeskSettings:
-        self.settings = from_rows(self.store.settings(), self._env)
+        self.settings = load_settings(self.store, self.clock.now(), self.operator, self._env)
         return self.settings
 
     def save_settings(self, settings: DeskSettings) -> DeskSettings:
@@ -256,7 +265,8 @@ class Desk(Promises):
 
     def create_customer(self, name: str, company: str = "", notes: str = "",
                         numbers: tuple[str, ...] = ()) -> Customer:
-        name, company, notes = _short(name), _short(company), _text(notes)
+        name, company = short_text(name, "name"), short_text(company, "company")
+        notes = long_text(notes, "notes")
         if not (name or company):
             raise DeskError("a customer needs a name or a company", "name")
         parsed = [self._parse_phone(n) for n in numbers if n.strip()]
@@ -271,7 +281,7 @@ class Desk(Promises):
         """Save edits made to version `expected_version`; ConflictError if someone saved since."""
         wanted = {"name": name, "company": company, "notes": notes}
         changes = {
-            k: (_text(v) if k == "notes" else _short(v)) for k, v in wanted.items() if v is not None
+            k: (long_text(v, k) if k == "notes" else short_text(v, k)) for k, v in wanted.items() if v is not None
         }
         with self.store.write():
             current = self.customer(customer_id)
@@ -288,14 +298,14 @@ class Desk(Promises):
         return self.customer(customer_id)
 
     def add_phone(self, customer_id: int, text: str, label: str = "") -> PhoneNumber:
-        number = self._parse_phone(text)
+        number, label = self._parse_phone(text), short_text(label, "label")
         with self.store.write():
             customer = self.customer(customer_id)
-            phone_id = self._add_phone(customer.id, number, _short(label))
+            phone_id = self._add_phone(customer.id, number, label)
         return self.store.get_phone(phone_id)
 
     def edit_phone(self, phone_id: int, text: str, label: str = "") -> PhoneNumber:
-        number = self._parse_phone(text)
+        number, label = self._parse_phone(text), short_text(label, "label")
         with self.store.write():
             old = self.store.get_phone(phone_id)
             if old is None:
@@ -304,11 +314,11 @@ class Desk(Promises):
             if any((p.e164, p.ext) == (number.e164, number.ext) for p in others if p.id != phone_id):
                 raise DeskError(f"{self.national(number.e164, number.ext)} is already one of "
                                 "this customer's numbers", "phone")
-            self.store.update_phone(phone_id, number.e164, number.ext, _short(label))
+            self.store.update_phone(phone_id, number.e164, number.ext, label)
             if (old.e164, old.ext) != (number.e164, number.ext):
                 self._audit(old.customer_id, "phone", phone_id, "edited", "number", old.e164, number.e164)
-            if old.label != _short(label):
-                self._audit(old.customer_id, "phone", phone_id, "edited", "label", old.label, _short(label))
+            if old.label != label:
+                self._audit(old.customer_id, "phone", phone_id, "edited", "label", old.label, label)
         return self.store.get_phone(phone_id)
 
     def remove_phone(self, phone_id: int) -> None:
@@ -357,9 +367,10 @@ class Desk(Promises):
         self._check_call(request)
         now = self.clock.now()
         at = (request.at or now).astimezone(ZoneInfo("UTC")).replace(microsecond=0)
-        if not EARLIEST <= at <= now + timedelta(days=366):
-            raise DeskError(f"{at:%Y-%m-%d} is not a plausible time for a call", "at")
-        name, company = _short(request.name), _short(request.company)
+        check_call_time(at, now, EARLIEST, self.zone)
+        name, company = short_text(request.name, "name"), short_text(request.company, "company")
+        topic, note = short_text(request.topic, "topic"), long_text(request.note, "note")
+        assignee = short_text(request.assignee, "assignee")
         number = self._parse_phone(request.phone) if request.phone.strip() else None
         if number is None and request.customer_id is None:
             raise DeskError("a phone number (or a known customer) is needed", "phone")
@@ -371,6 +382,7 @@ class Desk(Promises):
             outcome = "callback"
             if due <= at:
                 raise DeskError("the callback time is before the call", "promise")
+            check_promise(due, now)
         uid = request.uid or _new_uid()
         with self.store.write():
             existing = self.store.call_id_for_uid(uid)
@@ -384,13 +396,13 @@ class Desk(Promises):
                 "uid": uid, "customer_id": customer_id,
                 "e164": number.e164 if number else "", "ext": number.ext if number else "",
                 "direction": request.direction, "at": to_iso(at), "operator": self.operator,
-                "topic": _short(request.topic), "note": _text(request.note), "outcome": outcome,
+                "topic": topic, "note": note, "outcome": outcome,
                 "callback_id": request.callback_id, "created_at": to_iso(now),
             })
             self.store.touch_customer(customer_id, at)
             callback = None
             if due is not None:
-                callback = self._create_callback(call_id, customer_id, number, at, due, request.assignee)
+                callback = self._create_callback(call_id, customer_id, number, at, due, assignee)
             completed = None
             if request.callback_id is not None:
                 completed = self._return_callback(request.callback_id, call_id, at, outcome)
@@ -435,8 +447,3 @@ class Desk(Promises):
         self.store.delete_draft(self.operator)
 
 
-_short = short_text
-
-
-def _text(value: str | None) -> str:
-    return clean(value)[:MAX_TEXT]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -80,6 +81,33 @@ class DeskSettings:
 
 def defaults(env: dict[str, str] | None = None) -> DeskSettings:
     return DeskSettings(hours=BusinessHours.default(local_timezone_name(env)), region=default_region(env))
+
+
+# What a fresh install takes from the machine: the timezone (in the hours) and the phone region.
+# Stored by the first desk that opens the file, so every process agrees whatever its own $TZ.
+FIRST_USE = ("hours", "region")
+
+
+def load(store, now: datetime, by: str, env: dict[str, str] | None = None) -> DeskSettings:
+    """The desk's settings as stored in the database. On a file's first use the machine's
+    timezone and region are stored first, in one write transaction; a value already there (a
+    desk that opened the file a moment earlier) stays, so all processes read the same one. A
+    read-only file is not written: the machine's defaults serve this process meanwhile."""
+    rows = store.settings()
+    missing = [key for key in FIRST_USE if key not in rows]
+    if missing:
+        fresh = defaults(env).to_rows()
+        try:
+            with store.write():
+                for key in missing:
+                    store.put_setting(key, fresh[key], now, by, replace=False)
+                rows = store.settings()
+        except Exception as exc:
+            from .db import is_read_only
+
+            if not is_read_only(exc):
+                raise
+    return from_rows(rows, env)
 
 
 def from_rows(rows: dict[str, Any], env: dict[str, str] | None = None) -> DeskSettings:

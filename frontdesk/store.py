@@ -485,11 +485,13 @@ class Store(ReportQueries):
     def settings(self) -> dict[str, Any]:
         return {r["key"]: json.loads(r["value"]) for r in self._rows("SELECT key, value FROM settings")}
 
-    def put_setting(self, key: str, value: Any, at: datetime, by: str) -> None:
+    def put_setting(self, key: str, value: Any, at: datetime, by: str, replace: bool = True) -> None:
+        """Store a setting; with replace=False a value already stored stays (the first one wins)."""
+        on_conflict = ("DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, "
+                       "updated_by = excluded.updated_by") if replace else "DO NOTHING"
         self.db.execute(
-            """INSERT INTO settings (key, value, updated_at, updated_by) VALUES (?, ?, ?, ?)
-               ON CONFLICT(key) DO UPDATE SET value = excluded.value,
-               updated_at = excluded.updated_at, updated_by = excluded.updated_by""",
+            f"""INSERT INTO settings (key, value, updated_at, updated_by) VALUES (?, ?, ?, ?)
+               ON CONFLICT(key) {on_conflict}""",
             [key, json.dumps(value), to_iso(at), by],
         )
 

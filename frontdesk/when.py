@@ -42,23 +42,38 @@ def parse_day(text: str, now: datetime, zone: ZoneInfo) -> date:
     return day
 
 
-def parse_when(text: str, now: datetime, zone: ZoneInfo) -> datetime:
+_CLOCK_TIME = re.compile(r"(?:(today|yesterday|tomorrow)\s+)?(\d{1,2}:\d{2})", re.IGNORECASE)
+
+
+def bare_clock_time(text: str) -> bool:
+    """'14:30' alone, without a day: the day is chosen for it (see parse_when's `past`)."""
+    match = _CLOCK_TIME.fullmatch((text or "").strip())
+    return bool(match) and not match.group(1)
+
+
+def parse_when(text: str, now: datetime, zone: ZoneInfo, *, past: bool = False) -> datetime:
     """A moment typed by a person, as aware UTC.
 
     Accepts 'now', 'HH:MM' (today), 'today HH:MM', 'yesterday HH:MM', 'tomorrow HH:MM',
-    'YYYY-MM-DD HH:MM' and ISO 8601 with or without an offset (no offset = desk time)."""
+    'YYYY-MM-DD HH:MM' and ISO 8601 with or without an offset (no offset = desk time).
+    With `past` (the time of something that happened, such as a call), a bare 'HH:MM' is the
+    latest such time that has passed: '14:30' typed at 04:00 is yesterday's."""
     value = (text or "").strip()
     if not value:
         raise WhenError("a time is needed")
     if value.lower() == "now":
         return now
-    match = re.fullmatch(r"(?:(today|yesterday|tomorrow)\s+)?(\d{1,2}:\d{2})", value, re.IGNORECASE)
+    match = _CLOCK_TIME.fullmatch(value)
     if match:
         day = parse_day(match.group(1) or "today", now, zone)
         try:
-            return _local_at(day, parse_hhmm(match.group(2)), zone)
+            clock_time = parse_hhmm(match.group(2))
         except HoursError as exc:
             raise WhenError(str(exc)) from None
+        at = _local_at(day, clock_time, zone)
+        if past and not match.group(1) and at > now:
+            at = _local_at(day - timedelta(days=1), clock_time, zone)
+        return at
     import arrow  # only for times beyond HH:MM: keeps start-up and `log` light
 
     try:

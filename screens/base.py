@@ -17,7 +17,6 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from frontdesk.errors import user_message
 from widgets.status_bar import StatusBar
 
 from .messages import DeskChanged, ServiceDone, ServiceFailed
@@ -97,7 +96,7 @@ class DeskScreenBase(Screen):
             try:
                 result = call()
             except Exception as exc:  # every failure is reported; none closes the app
-                self.post_message(ServiceFailed(exc, user_message(exc), failed))
+                self.post_message(ServiceFailed(exc, self.desk.describe(exc), failed))
                 return
             self.post_message(ServiceDone(result, done))
 

@@ -14,7 +14,6 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static, TextArea
 
-from frontdesk.errors import user_message
 from frontdesk.services import ConflictError
 from widgets.diff_text import differences
 from widgets.safe import block
@@ -107,7 +106,7 @@ class EditCustomer(ModalScreen[None]):
         except ConflictError as exc:
             self.post_message(self.Clashed(exc.current, changes))
         except Exception as exc:  # noqa: BLE001 - refused or failed: shown in the form, kept
-            self.post_message(self.Refused(user_message(exc), exc))
+            self.post_message(self.Refused(desk.describe(exc), exc))
         else:
             self.post_message(self.Saved(note))
 

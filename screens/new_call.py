@@ -17,12 +17,11 @@ from textual.widgets import Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
 from frontdesk import phones
-from frontdesk.db import DatabaseError
-from frontdesk.errors import DeskError, storage_reason
+from frontdesk.errors import DeskError
 from frontdesk.formatting import clock_time, day_time, time_left
 from frontdesk.hours import PRESETS, parse_duration
 from frontdesk.models import OUTCOMES
-from frontdesk.services import NewCall, StorageError
+from frontdesk.services import NewCall
 from frontdesk.when import WhenError, parse_when
 from widgets.caller_card import CallerCardView
 from widgets.key_bar import KeyBar
@@ -351,7 +350,7 @@ class NewCallScreen(DeskScreenBase):
     def save_draft(self, payload: dict) -> None:
         try:
             self.desk.save_draft(payload)
-        except (StorageError, DatabaseError):
+        except Exception:  # noqa: BLE001
             pass  # the form still holds everything; the next change tries again
 
     def save_draft_now(self) -> None:
@@ -401,14 +400,14 @@ class NewCallScreen(DeskScreenBase):
         except DeskError as exc:
             self.post_message(SaveFailed(str(exc), exc.field))
             return
-        except (StorageError, DatabaseError) as exc:
-            reason = storage_reason(exc) if isinstance(exc, StorageError) else str(exc)
+        except Exception as exc:  # noqa: BLE001 - whatever failed, the form keeps everything
             self.post_message(SaveFailed(
-                f"Not saved: {reason}. Everything you typed is kept; ctrl+s to retry.", error=exc))
+                f"Not saved: {self.desk.describe(exc)}. Everything you typed is kept; ctrl+s to retry.",
+                error=exc))
             return
         try:
             self.desk.discard_draft()
-        except (StorageError, DatabaseError):
+        except Exception:  # noqa: BLE001
             pass  # the call is saved; a draft left behind is offered (and discarded) next time
         self.post_message(CallSaved(logged))
 

@@ -45,3 +45,30 @@ def desk(db_path, clock):
     store = Store(open_database(db_path))
     yield Desk(store, clock, "ann", env=DESK_ENV)
     store.close()
+
+
+@pytest.fixture
+def make_read_only():
+    """Make a file read-only for SQLite, also for root (whom chmod 0444 does not stop): the
+    immutable attribute (chattr +i), removed again afterwards. Skips, saying why, where neither
+    works."""
+    import os
+    import subprocess
+
+    made: list = []
+
+    def make(path) -> None:
+        if os.geteuid() != 0:
+            path.chmod(0o444)
+            return
+        try:
+            result = subprocess.run(["chattr", "+i", str(path)], capture_output=True, text=True)
+        except FileNotFoundError:
+            pytest.skip("cannot make a file read-only as root here: no chattr")
+        if result.returncode != 0:
+            pytest.skip(f"cannot make a file read-only as root here (chattr +i: {result.stderr.strip()})")
+        made.append(path)
+
+    yield make
+    for path in made:
+        subprocess.run(["chattr", "-i", str(path)], check=False)

@@ -93,7 +93,7 @@ async def test_locked_longer_than_the_busy_timeout_then_retry(desk, db_path):
                 other.close()
 
         try:
-            await save_fails_then_retry_succeeds(pilot, desk, db_path, screen, "busy", release)
+            await save_fails_then_retry_succeeds(pilot, desk, db_path, screen, "locked by another desk", release)
         finally:
             release()
 
@@ -149,5 +149,26 @@ async def test_full_disk_then_retry(desk, db_path):
             pages = conn.execute("PRAGMA page_count").fetchone()[0]
             conn.execute(f"PRAGMA max_page_count = {pages}")
         await save_fails_then_retry_succeeds(
-            pilot, desk, db_path, screen, "disk is full",
+            pilot, desk, db_path, screen, "is full",
             lambda: conn.execute("PRAGMA max_page_count = 1073741823"), typed)
+
+
+async def test_a_note_over_the_limit_keeps_the_form_and_names_the_field(desk, db_path):
+    """The service refuses a note longer than 10,000 characters (nothing is cut): the form
+    stays open with the whole note, the message names the note and its limit."""
+    app = FrontDeskApp(desk, offer_draft=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = await type_a_call(pilot)
+        pasted = "y" * (10_001 - len(TYPED["note"]))
+        app.post_message(events.Paste(pasted))
+        await settle(pilot)
+        typed = {**TYPED, "note": TYPED["note"] + pasted}
+        assert form_values(screen) == typed
+        await pilot.press("ctrl+s")
+        await settle(pilot, rounds=5)
+        assert app.screen is screen, "the form closed although nothing was saved"
+        assert error_text(screen) == "note is too long: 10,001 characters, the limit is 10,000"
+        assert screen.query_one("#note", TextArea).has_class("-invalid")
+        assert form_values(screen) == typed
+        assert stored(db_path, screen.uid) == 0

@@ -246,7 +246,7 @@ def test_callback_at_an_iso_time(capsys, env_db):
 @pytest.mark.parametrize(
     "args",
     [
-        ["--at", "12:00", "--callback-at", "11:00"],
+        ["--at", "yesterday 12:00", "--callback-at", "yesterday 11:00"],
         ["--at", "2026-11-20 10:00", "--callback-at", "2026-11-20 09:59"],
         ["--at", "2026-11-20 10:00", "--callback-at", "2026-11-20 10:00"],
     ],

@@ -480,6 +480,16 @@ def test_parse_duration_refuses(text):
         parse_duration(text)
 
 
+@pytest.mark.parametrize("text", ["99999999h", "367d", "8785bh", "9" * 400, "527041"])
+def test_a_duration_over_366_days_is_refused_not_overflowed(text):
+    """A typing slip must not overflow a datetime (99999999h) or count business hours for
+    centuries: one clear refusal."""
+    with pytest.raises(HoursError, match=r"is too long \(at most 366 days, 8,784 hours\)"):
+        parse_duration(text)
+    assert parse_duration("366d") == Duration(366 * 1440, False)
+    assert parse_duration("8784bh") == Duration(8784 * 60, True)
+
+
 def test_parse_duration_message():
     with pytest.raises(HoursError) as err:
         parse_duration("soon")

@@ -152,11 +152,13 @@ def test_an_empty_file_becomes_a_new_database(db_path):
         db.close()
 
 
-def test_random_bytes_are_not_a_database(tmp_path):
+def test_random_bytes_are_a_damaged_database(tmp_path):
+    """Not SQLite and not text: a desk file overwritten by something. Say it is damaged and how to
+    restore a backup (never "not a FrontDesk database", which suggests the wrong file was named)."""
     path = tmp_path / "junk.db"
     path.write_bytes(os.urandom(4096) + b"\0" * 4096)
     before = digest(path)
-    with pytest.raises(DatabaseError, match="not a FrontDesk database"):
+    with pytest.raises(DatabaseError, match=r"junk.db is damaged \(file is not a database\)\. Restore the latest backup"):
         open_database(path)
     assert digest(path) == before
 

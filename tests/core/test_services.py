@@ -227,8 +227,10 @@ def test_todays_calls_are_the_local_day(desk, clock):
         "monday late": datetime(2026, 11, 24, 4, 59, tzinfo=UTC),
         "tuesday": datetime(2026, 11, 24, 5, 0, tzinfo=UTC),
     }
+    clock.set(datetime(2026, 11, 24, 5, 0, tzinfo=UTC))  # every one of them has happened
     for note, at in times.items():
         call(desk, at=at, note=note)
+    clock.set(NOON)
     assert [c.note for c in desk.todays_calls()] == ["monday late", "monday noon", "monday start"]
     page = desk.todays_calls(limit=2)
     rest = desk.todays_calls(before=(to_iso(page[-1].at), page[-1].id))
@@ -266,14 +268,46 @@ def test_same_uid_logs_once(desk):
     assert count(desk, "calls") == 1
 
 
-@pytest.mark.parametrize("at", [datetime(1, 1, 1, 10, tzinfo=UTC), datetime(1960, 5, 5, tzinfo=UTC),
-                                datetime(9999, 12, 31, tzinfo=UTC)])
-def test_an_implausible_call_time_is_refused(desk, at):
-    with pytest.raises(DeskError, match="not a plausible time") as err:
+@pytest.mark.parametrize("at, reason", [
+    (datetime(1, 1, 1, 10, tzinfo=UTC), "not a plausible time"),
+    (datetime(1960, 5, 5, tzinfo=UTC), "not a plausible time"),
+    (datetime(9999, 12, 31, tzinfo=UTC), "cannot be logged in the future"),
+])
+def test_an_implausible_call_time_is_refused(desk, at, reason):
+    with pytest.raises(DeskError, match=reason) as err:
         call(desk, name="Maria", at=at)
     assert err.value.field == "at"
     assert count(desk, "calls") == 0 and count(desk, "customers") == 0
     assert call(desk, name="Maria").call.at == desk.clock.now()  # and nothing was poisoned
+
+
+def test_a_call_in_the_future_is_refused_beyond_a_minute_of_clock_skew(desk, clock):
+    with pytest.raises(DeskError, match="cannot be logged in the future") as err:
+        call(desk, name="Maria", at=clock.now() + timedelta(seconds=61))
+    assert err.value.field == "at"
+    assert str(err.value) == ("a call cannot be logged in the future "
+                              "(2026-11-23 10:01 EST has not come yet)")
+    with pytest.raises(DeskError, match="in the future"):
+        call(desk, name="Maria", at=clock.now() + timedelta(days=30))
+    assert count(desk, "calls") == 0 and count(desk, "customers") == 0
+    # Another machine's clock a few seconds ahead is not a future call.
+    assert call(desk, at=clock.now() + timedelta(seconds=60)).call.at == clock.now() + timedelta(seconds=60)
+
+
+@pytest.mark.parametrize("promise", [{"callback_due": timedelta(days=365, seconds=1)}, {"promise": "366d"},
+                                     {"promise": "8000bh"}])
+def test_a_callback_more_than_a_year_ahead_is_refused(desk, clock, promise):
+    request = {k: clock.now() + v if isinstance(v, timedelta) else v for k, v in promise.items()}
+    with pytest.raises(DeskError, match="more than a year ahead") as err:
+        call(desk, name="Maria", **request)
+    assert err.value.field == "promise"
+    assert count(desk, "calls") == 0 and count(desk, "callbacks") == 0
+    year = call(desk, name="Maria", callback_due=clock.now() + timedelta(days=365)).callback
+    assert year.due_at == clock.now() + timedelta(days=365)
+    with pytest.raises(DeskError, match="more than a year ahead") as err:
+        desk.reschedule(year.id, clock.now() + timedelta(days=366), "on holiday")
+    assert err.value.field == "due"
+    assert desk.callback(year.id).due_at == year.due_at
 
 
 def test_call_time_is_kept_at_the_second(desk):
@@ -297,6 +331,7 @@ def test_a_promised_callback_defaults_to_one_business_hour(desk, clock):
 
 def test_one_business_hour_late_on_friday_is_monday_morning(desk, clock):
     friday = datetime(2026, 11, 27, 21, 30, tzinfo=UTC)  # 16:30 in New York
+    clock.set(friday)
     cb = call(desk, at=friday, outcome="callback").callback
     assert cb.due_at == datetime(2026, 11, 30, 14, 30, tzinfo=UTC)  # Monday 09:30
 
@@ -463,8 +498,49 @@ def test_unknown_ids_are_refused_clearly(desk):
             action()
 
 
-def test_long_text_is_capped(desk):
-    logged = call(desk, name="n" * 900, topic="t" * 900, note="x" * 20_000)
+TABLES = ("customers", "phones", "calls", "callbacks", "callback_events", "audit")
+LONG = "x" * 501
+LONGER = "x" * 10_001
+# Every use case that takes text: (what it does, the field it names, the limit).
+TOO_LONG = {
+    "call name": (lambda d, ids: call(d, phone="212 555 0100", name=LONG), "name", 500),
+    "call company": (lambda d, ids: call(d, phone="212 555 0100", company=LONG), "company", 500),
+    "call topic": (lambda d, ids: call(d, topic=LONG), "topic", 500),
+    "call note": (lambda d, ids: call(d, note=LONGER), "note", 10_000),
+    "call assignee": (lambda d, ids: call(d, outcome="callback", assignee=LONG), "assignee", 500),
+    "new customer name": (lambda d, ids: d.create_customer(LONG), "name", 500),
+    "new customer company": (lambda d, ids: d.create_customer("Bo", LONG), "company", 500),
+    "new customer notes": (lambda d, ids: d.create_customer("Bo", notes=LONGER), "notes", 10_000),
+    "edit name": (lambda d, ids: d.update_customer(ids["customer"], 1, name=LONG), "name", 500),
+    "edit company": (lambda d, ids: d.update_customer(ids["customer"], 1, company=LONG), "company", 500),
+    "edit notes": (lambda d, ids: d.update_customer(ids["customer"], 1, notes=LONGER), "notes", 10_000),
+    "add number label": (lambda d, ids: d.add_phone(ids["customer"], "212 555 0100", LONG), "label", 500),
+    "edit number label": (lambda d, ids: d.edit_phone(ids["phone"], "404 555 0134", LONG), "label", 500),
+    "reschedule reason": (lambda d, ids: d.reschedule(ids["callback"], d.clock.now() + timedelta(hours=2), LONG),
+                          "reason", 500),
+    "cancel reason": (lambda d, ids: d.cancel(ids["callback"], LONG), "reason", 500),
+    "reassign": (lambda d, ids: d.reassign(ids["callback"], LONG), "assignee", 500),
+}
+
+
+@pytest.mark.parametrize("action, field, limit", TOO_LONG.values(), ids=TOO_LONG.keys())
+def test_too_long_text_is_refused_with_the_limit_named(desk, action, field, limit):
+    """Nothing is cut silently: the whole request is refused, the field and its limit named."""
+    logged = call(desk, name="Maria", outcome="callback")
+    ids = {"customer": logged.customer.id, "phone": logged.customer.phones[0].id, "callback": logged.callback.id}
+    before = {table: count(desk, table) for table in TABLES}
+    with pytest.raises(DeskError) as err:
+        action(desk, ids)
+    length = 501 if limit == 500 else 10_001
+    assert str(err.value) == f"{field} is too long: {length:,} characters, the limit is {limit:,}"
+    assert err.value.field == field
+    assert {table: count(desk, table) for table in TABLES} == before
+    assert desk.customer(logged.customer.id).name == "Maria"
+    assert desk.callback(logged.callback.id).state == "open"
+
+
+def test_text_at_the_limit_is_kept_whole(desk):
+    logged = call(desk, name="n" * 500, topic="t" * 500, note="x" * 10_000)
     assert (len(logged.customer.name), len(logged.call.topic), len(logged.call.note)) == (500, 500, 10_000)
 
 

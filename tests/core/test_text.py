@@ -27,6 +27,15 @@ def test_escape_sequences_are_removed_whole(raw, expected):
     assert clean(raw) == expected
 
 
+def test_bytes_that_were_not_utf8_become_the_replacement_character(desk):
+    """Python keeps argv bytes that are not UTF-8 as lone surrogates, which SQLite refuses to
+    store (UnicodeEncodeError): they become U+FFFD, and the call is logged."""
+    assert clean("M\udcfcller\udcff") == "M\ufffdller\ufffd"
+    assert one_line("caf\udce9 au lait") == "caf\ufffd au lait"
+    logged = desk.log_call(NewCall(phone="404 555 0134", name="M\udcfcller", note="\udcff"))
+    assert (logged.customer.name, logged.call.note) == ("M\ufffdller", "\ufffd")
+
+
 def test_c0_and_c1_controls_are_removed():
     raw = "a\x00b\x07c\x08d\x0be\x0cf\x7fg\x85h\x9bi\x9dj\x1ak"
     assert clean(raw) == "abcdefghijk"

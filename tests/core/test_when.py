@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from frontdesk.formatting import day_time, short_when, time_left
-from frontdesk.when import WhenError, parse_day, parse_when
+from frontdesk.when import WhenError, bare_clock_time, parse_day, parse_when
 
 NY = ZoneInfo("America/New_York")
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)  # Monday 10:00 in New York
@@ -33,6 +33,40 @@ NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)  # Monday 10:00 in New York
 )
 def test_parse_when(text, expected):
     assert parse_when(text, NOW, NY) == expected
+
+
+EARLY = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # Monday 04:00 in New York
+
+
+@pytest.mark.parametrize(
+    "now,text,expected",
+    [
+        # A bare clock time is the latest one that has passed: at 04:00, 14:30 was yesterday.
+        (EARLY, "14:30", datetime(2026, 11, 22, 19, 30, tzinfo=UTC)),
+        (EARLY, "03:59", datetime(2026, 11, 23, 8, 59, tzinfo=UTC)),
+        (EARLY, "04:00", EARLY),  # this very minute has passed
+        (EARLY, "04:01", datetime(2026, 11, 22, 9, 1, tzinfo=UTC)),
+        (NOW, "9:05", datetime(2026, 11, 23, 14, 5, tzinfo=UTC)),
+        # A day said in words, or a date, is taken as said (the service refuses the future).
+        (EARLY, "today 14:30", datetime(2026, 11, 23, 19, 30, tzinfo=UTC)),
+        (EARLY, "tomorrow 09:00", datetime(2026, 11, 24, 14, 0, tzinfo=UTC)),
+        (EARLY, "2026-11-23 14:30", datetime(2026, 11, 23, 19, 30, tzinfo=UTC)),
+        # The day before the clocks went back in New York (1 Nov 2026): 14:30 was EDT.
+        (datetime(2026, 11, 1, 9, 0, tzinfo=UTC), "14:30", datetime(2026, 10, 31, 18, 30, tzinfo=UTC)),
+    ],
+)
+def test_parse_when_past_takes_the_latest_clock_time_that_has_passed(now, text, expected):
+    assert parse_when(text, now, NY, past=True) == expected
+
+
+def test_parse_when_without_past_keeps_today():
+    assert parse_when("14:30", EARLY, NY) == datetime(2026, 11, 23, 19, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("text,bare", [("14:30", True), (" 9:05 ", True), ("yesterday 14:30", False),
+                                       ("2026-11-23 14:30", False), ("now", False), ("", False)])
+def test_bare_clock_time(text, bare):
+    assert bare_clock_time(text) is bare
 
 
 @pytest.mark.parametrize(
