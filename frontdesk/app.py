@@ -105,7 +105,7 @@ class FrontDeskApp(App):
         from widgets.callback_queue import PAGE
 
         # The page the queue shows; the rest follows at once, with the reminders.
-        self.queue, self.counts, self.queue_total, self.queue_mine_total = self.desk.queue_snapshot(PAGE)
+        self.queue, self.counts, self.queue_total, self.queue_mine_total = self.desk.callbacks.queue_snapshot(PAGE)
         return DeskScreen()
 
     def on_mount(self) -> None:
@@ -274,7 +274,7 @@ class FrontDeskApp(App):
 
     @work(thread=True, exclusive=True, group="tick", exit_on_error=False)
     def tick(self) -> None:
-        self.post_message(QueueLoaded(*self.desk.queue_snapshot(QUEUE_LIMIT)))
+        self.post_message(QueueLoaded(*self.desk.callbacks.queue_snapshot(QUEUE_LIMIT)))
 
     @on(QueueLoaded)
     def _apply_queue(self, message: QueueLoaded) -> None:

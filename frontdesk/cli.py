@@ -144,7 +144,7 @@ def due(ctx: Context, within: str | None, fmt: str) -> None:
             raise click.UsageError("--within takes wall-clock time (30m, 2h), not business hours")
         window = timedelta(minutes=duration.minutes)
     now = ctx.clock.now()
-    items = desk.due(window)
+    items = desk.callbacks.due(window)
     if fmt == "json":
         click.echo(json.dumps({"now": now.astimezone(desk.zone).isoformat(timespec="seconds"),
                                "callbacks": [_callback_json(desk, cb, now) for cb in items]}, indent=2))

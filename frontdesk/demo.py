@@ -66,7 +66,7 @@ def fill_demo(desk, *, seed: int = 7, customers: int | None = None, calls: int |
     with desk.store.lock:
         row = sql("""SELECT (SELECT count(*) FROM customers WHERE merged_into IS NULL),
                      (SELECT count(*) FROM calls), (SELECT count(*) FROM callbacks WHERE state = 'open')""").fetchone()
-    return f"demo desk: {row[0]:,} customers, {row[1]:,} calls, {row[2]:,} open callbacks ({desk.counts()[0]:,} overdue)"
+    return f"demo desk: {row[0]:,} customers, {row[1]:,} calls, {row[2]:,} open callbacks ({desk.callbacks.counts()[0]:,} overdue)"
 
 
 # -- the plan ---------------------------------------------------------------------------------
@@ -272,10 +272,10 @@ def _small(desk, plan: Plan) -> None:
                     clock.set(_dt(t))
                     if kind == "cancel":
                         desk.operator = pr["as"]
-                        desk.cancel(pr["cb"], extra)
+                        desk.callbacks.cancel(pr["cb"], extra)
                     elif kind == "reschedule":
                         desk.operator = pr["as"]
-                        desk.reschedule(pr["cb"], _dt(extra[0]), extra[1])
+                        desk.callbacks.reschedule(pr["cb"], _dt(extra[0]), extra[1])
                     else:
                         desk.operator, direction, number, topic, note, outcome = plan.say(kind, person, pr, extra)
                         promise = kind == "promise"

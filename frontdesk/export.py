@@ -123,7 +123,7 @@ def iter_rows(desk, first_day: date, last_day: date, batch: int = BATCH) -> Iter
     national = functools.lru_cache(maxsize=NATIONAL_CACHE)(desk.national)
     zone = desk.zone
 
-    for call, promise in desk.store.iter_calls_with_promises(start, end, batch):
+    for call, promise in desk.store.reports.iter_calls_with_promises(start, end, batch):
         yield call_row(desk, call, promise, national, zone)
 
 
@@ -387,4 +387,4 @@ def export_calls(desk, first_day: date, last_day: date, fmt: str, output: Path |
 
     if output is None:
         return _to_stdout(write)
-    return _to_file(Path(output), write, desk.store.database_file())
+    return _to_file(Path(output), write, desk.store.path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from .clock import to_iso
 from .errors import DeskError
@@ -10,11 +11,27 @@ from .limits import check_promise, short_text
 from .models import OUTCOMES, UNREACHED, Callback, CallbackEvent
 from .store import PAGE
 
+if TYPE_CHECKING:
+    from .services import Desk
+
 
 class Promises:
-    """The callback half of the Desk service (mixed into services.Desk)."""
+    """The callback half of the Desk service: `desk.callbacks`. It acts as the desk's operator,
+    on the desk's store and clock, with the desk's settings (lead time) as they are now."""
 
-    # -- callbacks --------------------------------------------------------------------------
+    def __init__(self, desk: Desk) -> None:
+        self.desk = desk
+        self.store = desk.store
+        self.clock = desk.clock
+
+    @property
+    def operator(self) -> str:
+        return self.desk.operator
+
+    @property
+    def lead(self) -> timedelta:
+        return timedelta(minutes=self.desk.settings.lead_minutes)
+
     def _event(self, callback_id: int, kind: str, at: datetime, *, before: datetime | None = None,
                after: datetime | None = None, reason: str = "", call_id: int | None = None) -> None:
         self.store.insert_callback_event({
@@ -23,8 +40,9 @@ class Promises:
             "reason": reason, "call_id": call_id,
         })
 
-    def _create_callback(self, call_id: int, customer_id: int, number,
-                         at: datetime, due: datetime, assignee: str) -> int:
+    def create(self, call_id: int, customer_id: int, number,
+               at: datetime, due: datetime, assignee: str) -> int:
+        """A new open promise made on call `call_id` (inside the call's write)."""
         due_text = to_iso(due)
         if number is None:
             numbers = self.store.phones_for([customer_id])[customer_id]
@@ -40,7 +58,8 @@ class Promises:
         self._event(callback_id, "promised", self.clock.now(), after=due, call_id=call_id)
         return callback_id
 
-    def _return_callback(self, callback_id: int, call_id: int, at: datetime, outcome: str) -> Callback:
+    def returned(self, callback_id: int, call_id: int, at: datetime, outcome: str) -> Callback:
+        """The call `call_id` returned this promise: done (kept or late), or an attempt."""
         callback = self.store.get_callback(callback_id)
         if callback is None:
             raise DeskError(f"no callback #{callback_id}")
@@ -85,7 +104,7 @@ class Promises:
 
     def due(self, within: timedelta | None = None) -> list[Callback]:
         """Open callbacks overdue or due within the window (default: the lead time)."""
-        window = within if within is not None else timedelta(minutes=self.settings.lead_minutes)
+        window = within if within is not None else self.lead
         return self.store.open_callbacks_due_before(self.clock.now() + window + timedelta(seconds=1))
 
     def _change_open(self, callback_id: int, version: int | None, changes: dict, kind: str, **event) -> Callback:
@@ -146,5 +165,5 @@ class Promises:
     def counts(self) -> tuple[int, int]:
         """(overdue, due within the lead time) among open callbacks."""
         now = self.clock.now()
-        return self.store.count_open_callbacks(now, now + timedelta(minutes=self.settings.lead_minutes))
+        return self.store.count_open_callbacks(now, now + self.lead)
 

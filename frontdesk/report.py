@@ -89,7 +89,7 @@ def day_summary(desk, first_day: date, last_day: date | None = None, *,
     last_day = last_day or first_day
     if last_day < first_day:
         raise DeskError(f"the range is empty: {last_day} is before {first_day}")
-    store, now = desk.store, desk.clock.now()
+    store, now = desk.store.reports, desk.clock.now()
     start, end = desk.day_bounds(first_day, last_day)
     calls = store.call_figures(start, end)
     promises = store.promise_figures(start, end, now)

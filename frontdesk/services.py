@@ -80,7 +80,7 @@ class Logged:
     duplicate: bool = False
 
 
-class Desk(Promises):
+class Desk:
     """The service API. Takes a store, a clock and the operator at the keyboard."""
 
     def __init__(self, store: Store, clock: Clock, operator: str, env: dict[str, str] | None = None):
@@ -90,6 +90,7 @@ class Desk(Promises):
         self._env = env
         # The timezone and region are the file's (stored on its first use), not this process's $TZ.
         self.settings: DeskSettings = load_settings(store, clock.now(), self.operator, env)
+        self.callbacks = Promises(self)  # promises: create, return, move, cancel, what is due
 
     def describe(self, exc: BaseException) -> str:
         """Any failure of a use case as one sentence for the user (the command line's words)."""
@@ -390,7 +391,7 @@ class Desk(Promises):
                 call = self.store.get_call(existing)
                 return Logged(call, self.customer(call.customer_id), duplicate=True)
             if request.callback_id is not None:
-                self.callback(request.callback_id)  # a clear DeskError, not a foreign-key failure
+                self.callbacks.callback(request.callback_id)  # a clear DeskError, not a foreign-key failure
             customer_id, created = self._resolve_customer(request.customer_id, number, name, company)
             call_id = self.store.insert_call({
                 "uid": uid, "customer_id": customer_id,
@@ -402,10 +403,10 @@ class Desk(Promises):
             self.store.touch_customer(customer_id, at)
             callback = None
             if due is not None:
-                callback = self._create_callback(call_id, customer_id, number, at, due, assignee)
+                callback = self.callbacks.create(call_id, customer_id, number, at, due, assignee)
             completed = None
             if request.callback_id is not None:
-                completed = self._return_callback(request.callback_id, call_id, at, outcome)
+                completed = self.callbacks.returned(request.callback_id, call_id, at, outcome)
         return Logged(
             call=self.store.get_call(call_id), customer=self.customer(customer_id),
             callback=self.store.get_callback(callback) if callback else None,

@@ -40,7 +40,7 @@ class ConflictError(Exception):
         self.current = current
 
 
-class Store(ReportQueries):
+class Store:
     """Two connections to one file. The writer (`db`) takes every write, one at a time under
     `lock`. Reads use a second connection of their own: in WAL mode a reader never waits for a
     writer, so a screen that reads (on the UI thread or in a worker) is never held up by this
@@ -55,6 +55,7 @@ class Store(ReportQueries):
         self._writing = threading.local()
         self.path = database_path(db)
         self.identity = file_identity(self.path)
+        self.reports = ReportQueries(self)  # the export's and the summary's queries
 
     # -- plumbing ---------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -68,14 +69,14 @@ class Store(ReportQueries):
                 self._reader = open_reader(self.path) if self.path else self.db.conn
             yield self._reader
 
-    def _rows(self, sql: str, params: Iterable[Any] = ()) -> list[dict]:
+    def rows(self, sql: str, params: Iterable[Any] = ()) -> list[dict]:
         with self._reading() as conn:
             cursor = conn.execute(sql, list(params))
             keys = [d[0] for d in cursor.description or ()]
             return [dict(zip(keys, row, strict=True)) for row in cursor]
 
-    def _records(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
-        """Like _rows, for the hot lists (calls, callbacks) that go straight into records:
+    def records(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        """Like rows, for the hot lists (calls, callbacks) that go straight into records:
         sqlite3.Row is read by column name like a dict, without building one per row."""
         with self._reading() as conn:
             cursor = conn.cursor()
@@ -85,8 +86,8 @@ class Store(ReportQueries):
             finally:
                 cursor.close()
 
-    def _one(self, sql: str, params: Iterable[Any] = ()) -> dict | None:
-        rows = self._rows(sql, params)
+    def one(self, sql: str, params: Iterable[Any] = ()) -> dict | None:
+        rows = self.rows(sql, params)
         return rows[0] if rows else None
 
     @contextlib.contextmanager
@@ -189,7 +190,7 @@ class Store(ReportQueries):
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            for row in self._records(
+            for row in self.records(
                 f"SELECT * FROM phones WHERE customer_id IN ({marks}) ORDER BY id", chunk
             ):
                 result[row["customer_id"]].append(phone_record(row))
@@ -199,7 +200,7 @@ class Store(ReportQueries):
         if not ids:
             return []
         marks = ",".join("?" * len(ids))
-        rows = {r["id"]: r for r in self._records(f"SELECT * FROM customers WHERE id IN ({marks})", ids)}
+        rows = {r["id"]: r for r in self.records(f"SELECT * FROM customers WHERE id IN ({marks})", ids)}
         phones = self.phones_for(rows)
         return [customer_record(rows[i], phones[i]) for i in ids if i in rows]
 
@@ -208,7 +209,7 @@ class Store(ReportQueries):
         return found[0] if found else None
 
     def customers_with_number(self, e164: str) -> list[Customer]:
-        rows = self._rows(
+        rows = self.rows(
             """SELECT DISTINCT customers.id, customers.last_call_at FROM phones
                JOIN customers ON customers.id = phones.customer_id
                WHERE phones.e164 = ? AND customers.merged_into IS NULL
@@ -222,7 +223,7 @@ class Store(ReportQueries):
         most recently heard from first: exact when up to SEARCH_WINDOW customers match (a
         fragment that matches more, like '555', is ranked within the first SEARCH_WINDOW hits)."""
         target = {"name": "{name company}", "numbers": "numbers"}[column]
-        rows = self._rows(
+        rows = self.rows(
             f"""SELECT customers.id FROM
                   (SELECT rowid FROM customer_search WHERE customer_search MATCH ?
                    LIMIT {SEARCH_WINDOW}) AS hit
@@ -236,7 +237,7 @@ class Store(ReportQueries):
     def customer_ids_by_name_prefix(self, prefix: str, limit: int) -> list[int]:
         # Two index-only range reads (name, company: each index carries merged_into and
         # last_call_at) instead of an OR that fetches the table row of every match.
-        rows = self._rows(
+        rows = self.rows(
             """SELECT id FROM (
                    SELECT id, last_call_at FROM customers
                    WHERE name LIKE ? ESCAPE '\\' AND merged_into IS NULL
@@ -273,7 +274,7 @@ class Store(ReportQueries):
         )
 
     def insert_phone(self, customer_id: int, e164: str, ext: str, label: str, at: datetime) -> int:
-        row = self._one(
+        row = self.one(
             "SELECT id FROM phones WHERE customer_id = ? AND e164 = ? AND ext = ?", [customer_id, e164, ext]
         )
         if row:
@@ -284,7 +285,7 @@ class Store(ReportQueries):
         )
 
     def get_phone(self, phone_id: int) -> PhoneNumber | None:
-        row = self._one("SELECT * FROM phones WHERE id = ?", [phone_id])
+        row = self.one("SELECT * FROM phones WHERE id = ?", [phone_id])
         return phone_record(row) if row else None
 
     def update_phone(self, phone_id: int, e164: str, ext: str, label: str) -> None:
@@ -314,14 +315,14 @@ class Store(ReportQueries):
 
     # -- calls ------------------------------------------------------------------------------
     def call_id_for_uid(self, uid: str) -> int | None:
-        row = self._one("SELECT id FROM calls WHERE uid = ?", [uid])
+        row = self.one("SELECT id FROM calls WHERE uid = ?", [uid])
         return row["id"] if row else None
 
     def insert_call(self, row: dict) -> int:
         return self._insert("calls", row)
 
     def get_call(self, call_id: int) -> Call | None:
-        rows = self._records(
+        rows = self.records(
             f"SELECT {CALL_COLUMNS} FROM calls JOIN customers ON customers.id = calls.customer_id WHERE calls.id = ?",
             [call_id],
         )
@@ -340,7 +341,7 @@ class Store(ReportQueries):
                 upper, params[1] = "calls.at <= ?", before[0]
             keyset = "AND (calls.at, calls.id) < (?, ?)"
             params += list(before)
-        rows = self._records(
+        rows = self.records(
             f"""SELECT {CALL_COLUMNS} FROM calls JOIN customers ON customers.id = calls.customer_id
                 WHERE calls.at >= ? AND {upper} {keyset}
                 ORDER BY calls.at DESC, calls.id DESC LIMIT ?""",
@@ -356,7 +357,7 @@ class Store(ReportQueries):
         after: tuple[str, int] = ("", 0)
         lower = to_iso(start)
         while True:
-            rows = self._records(
+            rows = self.records(
                 f"""SELECT {CALL_COLUMNS} FROM calls JOIN customers ON customers.id = calls.customer_id
                     WHERE calls.at >= ? AND calls.at < ? AND (calls.at, calls.id) > (?, ?)
                     ORDER BY calls.at, calls.id LIMIT ?""",
@@ -376,7 +377,7 @@ class Store(ReportQueries):
         if before:
             keyset = "AND (calls.at, calls.id) < (?, ?)"
             params += list(before)
-        rows = self._records(
+        rows = self.records(
             f"""SELECT {CALL_COLUMNS} FROM calls JOIN customers ON customers.id = calls.customer_id
                 WHERE calls.customer_id = ? {keyset} ORDER BY calls.at DESC, calls.id DESC LIMIT ?""",
             [*params, limit],
@@ -384,18 +385,18 @@ class Store(ReportQueries):
         return [call_record(r) for r in rows]
 
     def count_calls_between(self, start: datetime, end: datetime) -> int:
-        return self._one("SELECT count(*) AS n FROM calls WHERE at >= ? AND at < ?",
+        return self.one("SELECT count(*) AS n FROM calls WHERE at >= ? AND at < ?",
                          [to_iso(start), to_iso(end)])["n"]
 
     def count_customer_calls(self, customer_id: int) -> int:
-        return self._one("SELECT count(*) AS n FROM calls WHERE customer_id = ?", [customer_id])["n"]
+        return self.one("SELECT count(*) AS n FROM calls WHERE customer_id = ?", [customer_id])["n"]
 
     def search_call_notes(self, text: str, limit: int = PAGE) -> list[Call]:
         words = [w for w in text.split() if w]
         if not words:
             return []
         query = " ".join(fts_phrase(w) + "*" for w in words)
-        rows = self._records(
+        rows = self.records(
             f"""SELECT {CALL_COLUMNS} FROM
                   (SELECT rowid FROM call_search WHERE call_search MATCH ? ORDER BY rowid DESC LIMIT ?) AS hit
                 JOIN calls ON calls.id = hit.rowid JOIN customers ON customers.id = calls.customer_id
@@ -408,8 +409,8 @@ class Store(ReportQueries):
     def insert_callback(self, row: dict) -> int:
         return self._insert("callbacks", row)
 
-    def _callbacks(self, where: str, params: list[Any], order: str, limit: int) -> list[Callback]:
-        rows = self._records(
+    def callbacks_where(self, where: str, params: list[Any], order: str, limit: int) -> list[Callback]:
+        rows = self.records(
             f"""SELECT {CALLBACK_COLUMNS} FROM callbacks
                 JOIN customers ON customers.id = callbacks.customer_id
                 JOIN calls ON calls.id = callbacks.call_id
@@ -419,7 +420,7 @@ class Store(ReportQueries):
         return [callback_record(r) for r in rows]
 
     def get_callback(self, callback_id: int) -> Callback | None:
-        found = self._callbacks("callbacks.id = ?", [callback_id], "callbacks.id", 1)
+        found = self.callbacks_where("callbacks.id = ?", [callback_id], "callbacks.id", 1)
         return found[0] if found else None
 
     def open_callbacks(self, limit: int = PAGE, assignee: str | None = None) -> list[Callback]:
@@ -427,27 +428,27 @@ class Store(ReportQueries):
         if assignee is not None:
             where += " AND callbacks.assignee = ?"
             params.append(assignee)
-        return self._callbacks(where, params, "callbacks.due_at, callbacks.id", limit)
+        return self.callbacks_where(where, params, "callbacks.due_at, callbacks.id", limit)
 
     def open_callbacks_due_before(self, before: datetime, limit: int = PAGE) -> list[Callback]:
-        return self._callbacks(
+        return self.callbacks_where(
             "callbacks.state = 'open' AND callbacks.due_at < ?", [to_iso(before)],
             "callbacks.due_at, callbacks.id", limit,
         )
 
     def customer_callbacks(self, customer_id: int, limit: int = PAGE, open_only: bool = False) -> list[Callback]:
         where = "callbacks.customer_id = ?" + (" AND callbacks.state = 'open'" if open_only else "")
-        return self._callbacks(where, [customer_id], "callbacks.promised_at DESC, callbacks.id DESC", limit)
+        return self.callbacks_where(where, [customer_id], "callbacks.promised_at DESC, callbacks.id DESC", limit)
 
     def count_open(self, assignee: str | None = None) -> int:
         if assignee is None:
-            return self._one("SELECT count(*) AS n FROM callbacks WHERE state = 'open'")["n"]
-        return self._one("SELECT count(*) AS n FROM callbacks WHERE state = 'open' AND assignee = ?",
+            return self.one("SELECT count(*) AS n FROM callbacks WHERE state = 'open'")["n"]
+        return self.one("SELECT count(*) AS n FROM callbacks WHERE state = 'open' AND assignee = ?",
                          [assignee])["n"]
 
     def count_open_callbacks(self, now: datetime, lead_until: datetime) -> tuple[int, int]:
         """(overdue, due within lead) among open callbacks."""
-        row = self._one(
+        row = self.one(
             """SELECT sum(due_at <= ?) AS overdue, sum(due_at > ? AND due_at <= ?) AS soon
                FROM callbacks WHERE state = 'open'""",
             [to_iso(now), to_iso(now), to_iso(lead_until)],
@@ -471,7 +472,7 @@ class Store(ReportQueries):
         return self._insert("callback_events", row)
 
     def callback_events(self, callback_id: int) -> list[CallbackEvent]:
-        rows = self._rows("SELECT * FROM callback_events WHERE callback_id = ? ORDER BY id", [callback_id])
+        rows = self.rows("SELECT * FROM callback_events WHERE callback_id = ? ORDER BY id", [callback_id])
         return [
             CallbackEvent(
                 id=r["id"], callback_id=r["callback_id"], at=from_iso(r["at"]), operator=r["operator"],
@@ -483,7 +484,7 @@ class Store(ReportQueries):
 
     # -- settings, audit, drafts ------------------------------------------------------------
     def settings(self) -> dict[str, Any]:
-        return {r["key"]: json.loads(r["value"]) for r in self._rows("SELECT key, value FROM settings")}
+        return {r["key"]: json.loads(r["value"]) for r in self.rows("SELECT key, value FROM settings")}
 
     def put_setting(self, key: str, value: Any, at: datetime, by: str, replace: bool = True) -> None:
         """Store a setting; with replace=False a value already stored stays (the first one wins)."""
@@ -499,7 +500,7 @@ class Store(ReportQueries):
         self._insert("audit", row)
 
     def customer_audit(self, customer_id: int, limit: int = PAGE) -> list[AuditEntry]:
-        rows = self._rows(
+        rows = self.rows(
             "SELECT * FROM audit WHERE customer_id = ? ORDER BY id DESC LIMIT ?", [customer_id, limit]
         )
         return [
@@ -512,7 +513,7 @@ class Store(ReportQueries):
         ]
 
     def get_draft(self, operator: str) -> dict | None:
-        row = self._one("SELECT payload FROM drafts WHERE operator = ?", [operator])
+        row = self.one("SELECT payload FROM drafts WHERE operator = ?", [operator])
         return json.loads(row["payload"]) if row else None
 
     def put_draft(self, operator: str, payload: dict, at: datetime) -> None:

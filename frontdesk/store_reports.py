@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .clock import to_iso
 from .models import Call, Callback
 from .records import PAGE
 
+if TYPE_CHECKING:
+    from .store import Store
+
 
 class ReportQueries:
-    """Mixed into Store: uses its _rows, _one, _callbacks and iter_calls_between."""
+    """The read-only queries behind the export and the day's summary: `store.reports`."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
 
     def promises_for_calls(self, call_ids: Iterable[int]) -> dict[int, Callback]:
         """The callback promised on each of these calls (callbacks.call_id), keyed by call id;
@@ -22,7 +28,7 @@ class ReportQueries:
         for start in range(0, len(ids), 1000):
             chunk = ids[start : start + 1000]
             marks = ",".join("?" * len(chunk))
-            for callback in self._callbacks(f"callbacks.call_id IN ({marks})", chunk, "callbacks.id", -1):
+            for callback in self.store.callbacks_where(f"callbacks.call_id IN ({marks})", chunk, "callbacks.id", -1):
                 found[callback.call_id] = callback
         return found
 
@@ -33,7 +39,7 @@ class ReportQueries:
         queries per batch of calls, so a year of calls streams in constant memory."""
         from itertools import islice
 
-        calls = self.iter_calls_between(start, end, batch)
+        calls = self.store.iter_calls_between(start, end, batch)
         while chunk := list(islice(calls, batch)):
             promised = self.promises_for_calls(call.id for call in chunk)
             for call in chunk:
@@ -41,7 +47,7 @@ class ReportQueries:
 
     def call_figures(self, start: datetime, end: datetime) -> dict[str, int]:
         """Calls in [start, end): calls_in, calls_out, distinct_callers (customers calling in)."""
-        row = self._one(
+        row = self.store.one(
             """SELECT coalesce(sum(direction = 'in'), 0) AS calls_in,
                       coalesce(sum(direction = 'out'), 0) AS calls_out,
                       count(DISTINCT CASE WHEN direction = 'in' THEN customer_id END) AS distinct_callers
@@ -51,7 +57,7 @@ class ReportQueries:
         return dict(row)
 
     def count_new_customers(self, start: datetime, end: datetime) -> int:
-        row = self._one(
+        row = self.store.one(
             """SELECT count(*) AS n FROM customers
                WHERE created_at >= ? AND created_at < ? AND merged_into IS NULL""",
             [to_iso(start), to_iso(end)],
@@ -62,7 +68,7 @@ class ReportQueries:
         """Callbacks promised on calls in [start, end), by what became of them as of `now`:
         promised, kept, late, cancelled, still_open, overdue, median_wait (minutes, or None)."""
         window = [to_iso(start), to_iso(end)]
-        row = self._one(
+        row = self.store.one(
             """SELECT count(*) AS promised,
                       coalesce(sum(cb.state = 'done' AND cb.kept_on_time = 1), 0) AS kept,
                       coalesce(sum(cb.state = 'done' AND coalesce(cb.kept_on_time, 0) = 0), 0) AS late,
@@ -73,7 +79,7 @@ class ReportQueries:
                WHERE calls.at >= ? AND calls.at < ?""",
             [to_iso(now), *window],
         )
-        median = self._one(
+        median = self.store.one(
             """WITH waits AS (
                    SELECT cb.waited_min AS w FROM callbacks AS cb JOIN calls ON calls.id = cb.call_id
                    WHERE calls.at >= ? AND calls.at < ? AND cb.state = 'done'
@@ -94,7 +100,7 @@ class ReportQueries:
         blank = dict.fromkeys(
             ("calls_in", "calls_out", "promised", "kept", "late", "still_open", "overdue"), 0
         )
-        for row in self._rows(
+        for row in self.store.rows(
             # INDEXED BY: read the period's range of calls_at; left to itself (no ANALYZE
             # statistics), the planner walks all of calls_operator_at to save the GROUP BY's
             # sort, which reads every call ever logged (1M calls: ~70 ms).
@@ -107,7 +113,7 @@ class ReportQueries:
             window,
         ):
             figures[row["who"]] = {**blank, **row}
-        for row in self._rows(
+        for row in self.store.rows(
             """SELECT cb.assignee AS who,
                       coalesce(sum(cb.state = 'done' AND cb.kept_on_time = 1), 0) AS kept,
                       coalesce(sum(cb.state = 'done' AND coalesce(cb.kept_on_time, 0) = 0), 0) AS late,
@@ -124,7 +130,7 @@ class ReportQueries:
 
     def top_topics(self, start: datetime, end: datetime, limit: int = 5) -> list[tuple[str, int]]:
         """The most frequent call topics in [start, end) (case-insensitive), most frequent first."""
-        rows = self._rows(
+        rows = self.store.rows(
             """SELECT min(topic) AS topic, count(*) AS n FROM calls
                WHERE at >= ? AND at < ? AND topic != ''
                GROUP BY topic COLLATE NOCASE ORDER BY n DESC, topic COLLATE NOCASE LIMIT ?""",
@@ -136,11 +142,7 @@ class ReportQueries:
         self, start: datetime, end: datetime, now: datetime, limit: int = PAGE
     ) -> list[Callback]:
         """Open callbacks promised on calls in [start, end) whose due time has passed, oldest due first."""
-        return self._callbacks(
+        return self.store.callbacks_where(
             "callbacks.state = 'open' AND callbacks.due_at <= ? AND calls.at >= ? AND calls.at < ?",
             [to_iso(now), to_iso(start), to_iso(end)], "callbacks.due_at, callbacks.id", limit,
         )
-
-    def database_file(self) -> str:
-        """The main database file's path ('' for an in-memory database)."""
-        return self.path

@@ -47,8 +47,8 @@ class CallbackScreen(CallbackActions, DeskScreenBase):
 
     @db_work("cb-load")
     def reload(self) -> None:
-        cb = self.desk.callback(self.callback_id)
-        events = self.desk.callback_history(cb.id)
+        cb = self.desk.callbacks.callback(self.callback_id)
+        events = self.desk.callbacks.callback_history(cb.id)
         card = self.desk.caller_card(cb.customer_id)
         self.post_message(CallbackLoaded(cb, events, card))
 

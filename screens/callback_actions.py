@@ -62,7 +62,7 @@ class CallbackActions:
 
 def acknowledge(screen, cb) -> None:
     screen.desk_app.tracker.acknowledge(cb.id)
-    screen.run_service(lambda: screen.desk.acknowledge(cb.id),
+    screen.run_service(lambda: screen.desk.callbacks.acknowledge(cb.id),
                        done=lambda _: screen.notify(Text(f"Acknowledged: {cb.caller}"), timeout=3))
 
 
@@ -85,7 +85,7 @@ def ask_reschedule(screen, cb) -> None:
     def with_reason(due) -> None:
         def save(reason: str | None) -> None:
             if reason:
-                screen.run_service(lambda: desk.reschedule(cb.id, due, reason, cb.version),
+                screen.run_service(lambda: desk.callbacks.reschedule(cb.id, due, reason, cb.version),
                                    done=lambda _: screen.notify("Callback moved", timeout=3))
 
         screen.app.push_screen(Prompt(f"Why does the callback to {cb.caller} move?",
@@ -123,7 +123,7 @@ def ask_reassign(screen, cb) -> None:
 
     def save(who: str | None) -> None:
         if who:
-            screen.run_service(lambda: screen.desk.reassign(cb.id, who, cb.version),
+            screen.run_service(lambda: screen.desk.callbacks.reassign(cb.id, who, cb.version),
                                done=lambda _: screen.notify(Text(f"Callback now with {who}"), timeout=3))
 
     screen.app.push_screen(Prompt(f"Who calls {cb.caller} back?", value=cb.assignee,
@@ -135,7 +135,7 @@ def ask_cancel(screen, cb) -> None:
 
     def save(reason: str | None) -> None:
         if reason:
-            screen.run_service(lambda: screen.desk.cancel(cb.id, reason, cb.version),
+            screen.run_service(lambda: screen.desk.callbacks.cancel(cb.id, reason, cb.version),
                                done=lambda _: screen.notify("Callback cancelled", timeout=3))
 
     screen.app.push_screen(Prompt(f"Why is the callback to {cb.caller} cancelled?",
@@ -147,7 +147,7 @@ def ask_snooze(screen, cb) -> None:
 
     def save(choice: str | None) -> None:
         if choice:
-            screen.run_service(lambda: screen.desk.snooze(cb.id, int(choice)),
+            screen.run_service(lambda: screen.desk.callbacks.snooze(cb.id, int(choice)),
                                done=lambda _: screen.notify(f"Snoozed {choice} min", timeout=3))
 
     screen.app.push_screen(Choose(f"Remind about {cb.caller} again in:",

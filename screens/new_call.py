@@ -256,7 +256,7 @@ class NewCallScreen(DeskScreenBase):
 
     @db_work("returning", exclusive=False)
     def load_returning(self, callback_id: int) -> None:
-        self.post_message(ReturningLoaded(self.desk.callback(callback_id)))
+        self.post_message(ReturningLoaded(self.desk.callbacks.callback(callback_id)))
 
     @on(ReturningLoaded)
     def _show_returning(self, message: ReturningLoaded) -> None:

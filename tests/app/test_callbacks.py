@@ -39,7 +39,7 @@ async def test_promise_remind_overdue_and_complete(make_app, desk, clock):
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, DeskScreen)
-        [cb] = desk.open_callbacks()
+        [cb] = desk.callbacks.open_callbacks()
         assert cb.assignee == "ann" and cb.due_at == clock.now() + timedelta(hours=1)
         queue = app.screen.query_one("#queue", CallbackQueue)
         assert queue.states == {cb.id: "upcoming"}
@@ -81,7 +81,7 @@ async def test_promise_remind_overdue_and_complete(make_app, desk, clock):
         await settle(pilot)
         assert isinstance(app.screen, DeskScreen)
         assert queue.row_count == 0
-        done = desk.callback(cb.id)
+        done = desk.callbacks.callback(cb.id)
         assert done.state == "done" and done.kept_on_time is False and done.waited_min == 76
         assert any("promise done, late" in n for n in notifications(app))
 
@@ -98,7 +98,7 @@ async def test_unreached_attempt_keeps_the_promise_open(make_app, desk, clock):
         form.query_one("#outcome").value = "no_answer"
         await pilot.press("ctrl+s")
         await settle(pilot)
-        cb = desk.callback(logged.callback.id)
+        cb = desk.callbacks.callback(logged.callback.id)
         assert cb.state == "open" and cb.attempts == 1
         assert app.screen.query_one("#queue", CallbackQueue).row_count == 1
 

@@ -68,7 +68,7 @@ async def test_poll_and_keys_answer_while_another_process_holds_the_write_lock(d
             form = app.screen
             assert isinstance(form, NewCallScreen) and form._saving
             assert timed(app.poll_database) < 0.05
-            assert timed(lambda: desk.queue_snapshot(50)) < 0.05
+            assert timed(lambda: desk.callbacks.queue_snapshot(50)) < 0.05
             assert timed(desk.todays_calls) < 0.05
             start = time.perf_counter()
             await pilot.press("ctrl+o")  # the form's direction key is handled at once

@@ -76,15 +76,15 @@ async def test_reschedule_reassign_and_cancel_from_the_queue(make_app, desk, clo
         await settle(pilot)
         await pilot.press(*"customer asked", "enter")
         await settle(pilot)
-        moved = desk.callback(cb.id)
+        moved = desk.callbacks.callback(cb.id)
         assert moved.due_at == clock.now() + timedelta(hours=1)
-        events = desk.callback_history(cb.id)
+        events = desk.callbacks.callback_history(cb.id)
         assert events[-1].kind == "rescheduled" and events[-1].reason == "customer asked"
         await pilot.press("a")
         await settle(pilot)
         await pilot.press("ctrl+u", *"raj", "enter")
         await settle(pilot)
-        assert desk.callback(cb.id).assignee == "raj"
+        assert desk.callbacks.callback(cb.id).assignee == "raj"
         await pilot.press("x")
         await settle(pilot)
         await pilot.press("enter")  # an empty reason is refused
@@ -92,7 +92,7 @@ async def test_reschedule_reassign_and_cancel_from_the_queue(make_app, desk, clo
         assert "a reason is needed" in screen_text(app)
         await pilot.press(*"solved by email", "enter")
         await settle(pilot)
-        cancelled = desk.callback(cb.id)
+        cancelled = desk.callbacks.callback(cb.id)
         assert cancelled.state == "cancelled" and cancelled.cancel_reason == "solved by email"
         assert app.screen.query_one("#queue", CallbackQueue).row_count == 0
 

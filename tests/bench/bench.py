@@ -395,7 +395,7 @@ def bench_reads(db: Path, meta: dict, results: Results, n: int) -> None:
         raw.execute(queue_sql).fetchall()
         raw.execute(counts_sql, [to_iso(now), to_iso(now), to_iso(now + timedelta(minutes=10))]).fetchall()
 
-    ours = timed(lambda: (desk.open_callbacks(limit=500), desk.counts()), n)
+    ours = timed(lambda: (desk.callbacks.open_callbacks(limit=500), desk.callbacks.counts()), n)
     base = timed(raw_tick, n)
     results.add("tick", "5 s tick: open queue + due counts", "ms", ours, base, "raw SQL", "-", None)
 

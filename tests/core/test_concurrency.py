@@ -202,11 +202,11 @@ def test_the_queue_snapshot_is_read_at_one_instant(tmp_path):
     try:
         second.log_call(NewCall(phone="4045550101", name="Ada", outcome="callback"))
         with first.store.read():
-            queue = first.open_callbacks(limit=10)
+            queue = first.callbacks.open_callbacks(limit=10)
             second.log_call(NewCall(phone="4045550102", name="Bo", outcome="callback"))  # commits now
-            assert first.open_count() == len(queue) == 1  # still the snapshot's view
-        assert first.open_count() == 2  # the next read sees it
-        queue, counts, total, mine = first.queue_snapshot(10)
+            assert first.callbacks.open_count() == len(queue) == 1  # still the snapshot's view
+        assert first.callbacks.open_count() == 2  # the next read sees it
+        queue, counts, total, mine = first.callbacks.queue_snapshot(10)
         assert len(queue) == total == 2 and mine == 0 and sum(counts) <= total
     finally:
         first.store.close()

@@ -106,21 +106,21 @@ def test_a_week_of_calls_in_and_around_business_hours(demo):
 def test_callbacks_in_every_state(demo):
     desk, _ = demo
     lead = timedelta(minutes=desk.settings.lead_minutes)
-    opened = desk.open_callbacks()
+    opened = desk.callbacks.open_callbacks()
     overdue = [c for c in opened if c.due_at <= NOW]
     soon = [c for c in opened if NOW < c.due_at <= NOW + lead]
     later = [c for c in opened if c.due_at > NOW + lead]
     assert len(overdue) >= 2 and soon and len(later) >= 2
-    assert desk.counts() == (len(overdue), len(soon))
+    assert desk.callbacks.counts() == (len(overdue), len(soon))
     assert any(c.due_at.astimezone(desk.zone).date() == NOW.astimezone(desk.zone).date() for c in later)
     assert all(c.promised_at < NOW for c in opened)
     moved = [c for c in opened if c.due_at != c.first_due_at]
     assert moved
-    events = desk.callback_history(moved[0].id)
+    events = desk.callbacks.callback_history(moved[0].id)
     assert [e.kind for e in events] == ["promised", "rescheduled"] and events[1].reason
     assert events[1].due_before == moved[0].first_due_at and events[1].due_after == moved[0].due_at
 
-    everything = [desk.callback(r[0]) for r in rows(desk, "SELECT id FROM callbacks")]
+    everything = [desk.callbacks.callback(r[0]) for r in rows(desk, "SELECT id FROM callbacks")]
     done = [c for c in everything if c.state == "done"]
     assert any(c.kept_on_time for c in done) and any(c.kept_on_time is False for c in done)
     assert any(c.attempts > 1 for c in done)  # failed attempts first
@@ -183,7 +183,7 @@ def test_a_second_demo_adds_to_the_desk_with_new_numbers(tmp_path):
 def test_any_moment_of_the_week(tmp_path, now):
     desk = make_desk(tmp_path / "d.db", now)
     assert SUMMARY.match(fill_demo(desk, seed=11))
-    overdue, soon = desk.counts()
+    overdue, soon = desk.callbacks.counts()
     assert overdue >= 2 and soon >= 1
     assert rows(desk, "SELECT max(at) FROM calls")[0][0] < now.strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -218,7 +218,7 @@ def test_bulk_desk(tmp_path):
     states = dict(rows(desk, "SELECT state, count(*) FROM callbacks GROUP BY state"))
     assert promised == sum(states.values()) and 200 <= promised <= 400
     assert states["open"] >= 5 and states["done"] > 200 and states["cancelled"]
-    overdue, soon = desk.counts()
+    overdue, soon = desk.callbacks.counts()
     assert overdue >= 2 and soon >= 1
     kept = rows(desk, "SELECT kept_on_time, count(*) FROM callbacks WHERE state = 'done' GROUP BY 1")
     assert dict(kept)[0] and dict(kept)[1] > dict(kept)[0]

@@ -65,7 +65,7 @@ def build_desk(tmp_path: Path) -> Desk:
     quote = log(ann, local(15, 30), phone="404 555 0188 x12", topic="quote",
                 callback_due=local(16, 30))
     clock.set(local(15, 45))
-    ann.cancel(quote.callback.id, "found the answer online")
+    ann.callbacks.cancel(quote.callback.id, "found the answer online")
     log(cy, local(16, 0), phone="617 555 0199", name="שלום עליכם", company="شركة النور",
         topic="Delivery", note=AWKWARD_NOTE, callback_due=local(18, 0), assignee="ann")
     log(ann, local(16, 45), phone="404-555-0101", topic="billing", note="=1+1 typed as a note",
@@ -127,7 +127,7 @@ def test_csv_round_trip_matches_store(desk, tmp_path):
     start, end = desk.day_bounds(DAY)
     stored = list(desk.store.iter_calls_between(start, end))
     assert [int(r["Call ID"]) for r in rows] == [c.id for c in stored]
-    promises = desk.store.promises_for_calls(c.id for c in stored)
+    promises = desk.store.reports.promises_for_calls(c.id for c in stored)
     assert list(rows[0]) == list(HEADERS)
     for row, call in zip(rows, stored, strict=True):
         value = {header: unneutralise(cell) for header, cell in row.items()}
@@ -289,7 +289,7 @@ def test_rows_are_fetched_lazily(tmp_path):
     bulk_calls(desk, 450)
     queries: list[str] = []
     store.trace(queries.append)
-    rows = store.iter_calls_with_promises(*desk.day_bounds(DAY), batch=100)
+    rows = store.reports.iter_calls_with_promises(*desk.day_bounds(DAY), batch=100)
     assert queries == []
     first = [next(rows) for _ in range(100)]
     assert len([q for q in queries if "FROM calls JOIN" in q]) == 1
@@ -326,14 +326,14 @@ def leftovers(directory: Path) -> list[str]:
 def test_failure_midway_leaves_the_old_file_and_no_temporary(desk, tmp_path, monkeypatch):
     out = tmp_path / "day.csv"
     out.write_text("yesterday's export")
-    real = desk.store.iter_calls_with_promises
+    real = desk.store.reports.iter_calls_with_promises
 
     def broken(*args, **kwargs):
         rows = real(*args, **kwargs)
         yield next(rows)
         raise RuntimeError("disk pulled out")
 
-    monkeypatch.setattr(desk.store, "iter_calls_with_promises", broken)
+    monkeypatch.setattr(desk.store.reports, "iter_calls_with_promises", broken)
     with pytest.raises(RuntimeError):
         export_calls(desk, DAY, DAY, "csv", out)
     assert out.read_text() == "yesterday's export"

@@ -113,8 +113,8 @@ def test_a_customer_page_uses_the_customer_indexes(desk, busy):
 
 
 def test_the_open_callbacks_queue_and_due_counts_use_the_state_index(desk, busy):
-    found = plans(desk, lambda: (desk.open_callbacks(limit=500), desk.open_callbacks(mine=True), desk.counts(),
-                                 desk.due()))
+    found = plans(desk, lambda: (desk.callbacks.open_callbacks(limit=500), desk.callbacks.open_callbacks(mine=True), desk.callbacks.counts(),
+                                 desk.callbacks.due()))
     assert_indexed(found, "callbacks_state_due")
 
 

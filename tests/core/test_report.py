@@ -93,7 +93,7 @@ def test_promises_kept_late_cancelled_open_and_overdue(world):
     returned(desks, clock, "ben", late, at(10, 5), outcome="no_answer")  # an attempt only
     returned(desks, clock, "ben", late, at(11, 30))
     clock.set(at(11, 45))
-    desks["ann"].cancel(cancelled.callback.id, "sorted by email")
+    desks["ann"].callbacks.cancel(cancelled.callback.id, "sorted by email")
     clock.set(at(16))
     summary = day_summary(desks["ann"], MONDAY)
     assert summary.promised == 5

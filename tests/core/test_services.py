@@ -108,7 +108,7 @@ def test_merge_moves_calls_callbacks_and_numbers(desk, clock):
     assert "gate code 1234" in kept.notes
     assert [c.note for c in desk.history(first.id)] == ["quote", "boiler"]
     assert [cb.customer_id for cb in desk.promises(first.id)] == [first.id]
-    assert desk.open_callbacks()[0].customer_id == first.id
+    assert desk.callbacks.open_callbacks()[0].customer_id == first.id
     # The dropped record is a pointer now: searches offer only the kept one.
     assert desk.customer(dropped.id).id == first.id
     for text in ("Lopez", "404 555 0199", "0199", "Lopez Ltd"):
@@ -305,9 +305,9 @@ def test_a_callback_more_than_a_year_ahead_is_refused(desk, clock, promise):
     year = call(desk, name="Maria", callback_due=clock.now() + timedelta(days=365)).callback
     assert year.due_at == clock.now() + timedelta(days=365)
     with pytest.raises(DeskError, match="more than a year ahead") as err:
-        desk.reschedule(year.id, clock.now() + timedelta(days=366), "on holiday")
+        desk.callbacks.reschedule(year.id, clock.now() + timedelta(days=366), "on holiday")
     assert err.value.field == "due"
-    assert desk.callback(year.id).due_at == year.due_at
+    assert desk.callbacks.callback(year.id).due_at == year.due_at
 
 
 def test_call_time_is_kept_at_the_second(desk):
@@ -341,8 +341,8 @@ def test_explicit_due_time_and_assignee(desk, clock):
     logged = call(desk, callback_due=due, assignee="bob")
     assert logged.call.outcome == "callback"  # a due time makes the call a promise
     assert (logged.callback.due_at, logged.callback.assignee) == (due, "bob")
-    assert [cb.id for cb in desk.open_callbacks(mine=True)] == []
-    assert [cb.id for cb in desk.open_callbacks()] == [logged.callback.id]
+    assert [cb.id for cb in desk.callbacks.open_callbacks(mine=True)] == []
+    assert [cb.id for cb in desk.callbacks.open_callbacks()] == [logged.callback.id]
 
 
 def test_a_promise_preset(desk, clock):
@@ -366,8 +366,8 @@ def test_completing_a_callback_on_time(desk, clock):
     assert (done.state, done.kept_on_time, done.waited_min, done.attempts) == ("done", True, 40, 1)
     assert done.done_call_id == back.call.id and done.done_at == clock.now()
     assert back.call.callback_id == promised.id
-    assert desk.open_callbacks() == []
-    assert [e.kind for e in desk.callback_history(promised.id)] == ["promised", "done"]
+    assert desk.callbacks.open_callbacks() == []
+    assert [e.kind for e in desk.callbacks.callback_history(promised.id)] == ["promised", "done"]
 
 
 def test_completing_a_callback_late(desk, clock):
@@ -388,7 +388,7 @@ def test_an_unreached_attempt_keeps_the_callback_open(desk, clock):
     clock.advance(minutes=10)
     done = call(desk, direction="out", outcome="connected", callback_id=promised.id).completed
     assert (done.state, done.attempts, done.kept_on_time) == ("done", 4, True)
-    kinds = [e.kind for e in desk.callback_history(promised.id)]
+    kinds = [e.kind for e in desk.callbacks.callback_history(promised.id)]
     assert kinds == ["promised", "attempt", "attempt", "attempt", "done"]
 
 
@@ -407,41 +407,41 @@ def test_reschedule_keeps_the_history_with_the_reason(desk, clock):
     cb = call(desk, name="Maria", outcome="callback").callback
     first_due = cb.due_at
     later = first_due + timedelta(hours=2)
-    moved = desk.reschedule(cb.id, later, "customer in a meeting")
+    moved = desk.callbacks.reschedule(cb.id, later, "customer in a meeting")
     assert (moved.due_at, moved.first_due_at) == (later, first_due)
-    again = desk.reschedule(cb.id, later + timedelta(hours=1), "still busy", version=moved.version)
-    events = [(e.kind, e.due_before, e.due_after, e.reason) for e in desk.callback_history(cb.id)]
+    again = desk.callbacks.reschedule(cb.id, later + timedelta(hours=1), "still busy", version=moved.version)
+    events = [(e.kind, e.due_before, e.due_after, e.reason) for e in desk.callbacks.callback_history(cb.id)]
     assert events == [
         ("promised", None, first_due, ""),
         ("rescheduled", first_due, later, "customer in a meeting"),
         ("rescheduled", later, later + timedelta(hours=1), "still busy"),
     ]
     with pytest.raises(ConflictError):
-        desk.reschedule(cb.id, later + timedelta(hours=3), "stale form", version=moved.version)
+        desk.callbacks.reschedule(cb.id, later + timedelta(hours=3), "stale form", version=moved.version)
     with pytest.raises(DeskError, match="why"):
-        desk.reschedule(cb.id, later, "  ")
+        desk.callbacks.reschedule(cb.id, later, "  ")
     with pytest.raises(DeskError, match="passed"):
-        desk.reschedule(cb.id, clock.now() - timedelta(minutes=1), "oops")
-    assert desk.callback(cb.id).due_at == again.due_at
+        desk.callbacks.reschedule(cb.id, clock.now() - timedelta(minutes=1), "oops")
+    assert desk.callbacks.callback(cb.id).due_at == again.due_at
 
 
 def test_reassign_cancel_and_snooze(desk, clock):
     cb = call(desk, name="Maria", outcome="callback").callback
-    assert desk.reassign(cb.id, "bob").assignee == "bob"
+    assert desk.callbacks.reassign(cb.id, "bob").assignee == "bob"
     with pytest.raises(DeskError):
-        desk.reassign(cb.id, " ")
-    snoozed = desk.snooze(cb.id, 15)
+        desk.callbacks.reassign(cb.id, " ")
+    snoozed = desk.callbacks.snooze(cb.id, 15)
     assert snoozed.snoozed_until == clock.now() + timedelta(minutes=15)
     with pytest.raises(DeskError, match="why"):
-        desk.cancel(cb.id, "")
-    cancelled = desk.cancel(cb.id, "customer found the answer online")
+        desk.callbacks.cancel(cb.id, "")
+    cancelled = desk.callbacks.cancel(cb.id, "customer found the answer online")
     assert (cancelled.state, cancelled.cancel_reason) == ("cancelled", "customer found the answer online")
-    assert desk.open_callbacks() == []
-    kinds = [(e.kind, e.reason, e.operator) for e in desk.callback_history(cb.id)]
+    assert desk.callbacks.open_callbacks() == []
+    kinds = [(e.kind, e.reason, e.operator) for e in desk.callbacks.callback_history(cb.id)]
     assert kinds[1:] == [("reassigned", "ann -> bob", "ann"), ("snoozed", "15 min", "ann"),
                          ("cancelled", "customer found the answer online", "ann")]
     with pytest.raises(DeskError, match="already cancelled"):
-        desk.reschedule(cb.id, clock.now() + timedelta(hours=1), "late")
+        desk.callbacks.reschedule(cb.id, clock.now() + timedelta(hours=1), "late")
     with pytest.raises(DeskError, match="already cancelled"):
         call(desk, direction="out", callback_id=cb.id)
 
@@ -452,16 +452,16 @@ def test_due_window_and_counts(desk, clock):
     soon = call(desk, "212 555 0100", callback_due=now + timedelta(minutes=8)).callback
     edge = call(desk, "212 555 0101", callback_due=now + timedelta(minutes=10)).callback
     later = call(desk, "212 555 0102", callback_due=now + timedelta(minutes=90)).callback
-    assert [cb.id for cb in desk.due()] == [overdue.id, soon.id, edge.id]  # lead time: 10 min
-    assert [cb.id for cb in desk.due(timedelta(hours=2))] == [overdue.id, soon.id, edge.id, later.id]
-    assert [cb.id for cb in desk.due(timedelta(0))] == [overdue.id]
-    assert desk.counts() == (1, 2)
-    assert [cb.id for cb in desk.open_callbacks()] == [overdue.id, soon.id, edge.id, later.id]
+    assert [cb.id for cb in desk.callbacks.due()] == [overdue.id, soon.id, edge.id]  # lead time: 10 min
+    assert [cb.id for cb in desk.callbacks.due(timedelta(hours=2))] == [overdue.id, soon.id, edge.id, later.id]
+    assert [cb.id for cb in desk.callbacks.due(timedelta(0))] == [overdue.id]
+    assert desk.callbacks.counts() == (1, 2)
+    assert [cb.id for cb in desk.callbacks.open_callbacks()] == [overdue.id, soon.id, edge.id, later.id]
     clock.advance(minutes=9)
-    assert desk.counts() == (2, 1)
+    assert desk.callbacks.counts() == (2, 1)
     call(desk, direction="out", callback_id=overdue.id)
-    assert desk.counts() == (1, 1)
-    assert overdue.id not in [cb.id for cb in desk.due()]
+    assert desk.callbacks.counts() == (1, 1)
+    assert overdue.id not in [cb.id for cb in desk.callbacks.due()]
 
 
 def test_caller_card(desk, clock):
@@ -491,8 +491,8 @@ def test_unknown_ids_are_refused_clearly(desk):
         lambda: desk.update_customer(999, 1, name="x"),
         lambda: desk.merge_customers(maria.id, 999),
         lambda: desk.log_call(NewCall(customer_id=999)),
-        lambda: desk.snooze(999, 5),
-        lambda: desk.cancel(999, "gone"),
+        lambda: desk.callbacks.snooze(999, 5),
+        lambda: desk.callbacks.cancel(999, "gone"),
     ):
         with pytest.raises(DeskError):
             action()
@@ -516,10 +516,10 @@ TOO_LONG = {
     "edit notes": (lambda d, ids: d.update_customer(ids["customer"], 1, notes=LONGER), "notes", 10_000),
     "add number label": (lambda d, ids: d.add_phone(ids["customer"], "212 555 0100", LONG), "label", 500),
     "edit number label": (lambda d, ids: d.edit_phone(ids["phone"], "404 555 0134", LONG), "label", 500),
-    "reschedule reason": (lambda d, ids: d.reschedule(ids["callback"], d.clock.now() + timedelta(hours=2), LONG),
+    "reschedule reason": (lambda d, ids: d.callbacks.reschedule(ids["callback"], d.clock.now() + timedelta(hours=2), LONG),
                           "reason", 500),
-    "cancel reason": (lambda d, ids: d.cancel(ids["callback"], LONG), "reason", 500),
-    "reassign": (lambda d, ids: d.reassign(ids["callback"], LONG), "assignee", 500),
+    "cancel reason": (lambda d, ids: d.callbacks.cancel(ids["callback"], LONG), "reason", 500),
+    "reassign": (lambda d, ids: d.callbacks.reassign(ids["callback"], LONG), "assignee", 500),
 }
 
 
@@ -536,7 +536,7 @@ def test_too_long_text_is_refused_with_the_limit_named(desk, action, field, limi
     assert err.value.field == field
     assert {table: count(desk, table) for table in TABLES} == before
     assert desk.customer(logged.customer.id).name == "Maria"
-    assert desk.callback(logged.callback.id).state == "open"
+    assert desk.callbacks.callback(logged.callback.id).state == "open"
 
 
 def test_text_at_the_limit_is_kept_whole(desk):

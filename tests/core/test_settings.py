@@ -67,7 +67,7 @@ def test_a_read_only_file_opens_with_the_machines_zone_and_is_not_written(tmp_pa
     desk = open_desk(path, TOKYO)
     try:
         assert (desk.tz_name, desk.region) == ("Asia/Tokyo", "JP")
-        assert desk.due() == []
+        assert desk.callbacks.due() == []
     finally:
         desk.store.close()
     assert stored_keys(path) == set()
