@@ -20,10 +20,12 @@ them empty (null in JSON).
 CSV follows RFC 4180 (quoted fields, CRLF line ends) and is UTF-8 with a byte-order mark, so
 Excel and LibreOffice open accents correctly (read it back with encoding="utf-8-sig").
 No cell runs as a spreadsheet formula: text starting with `=`, `+`, `-`, `@`, tab, CR or LF,
-also after leading spaces or quotes, gets a leading `'` (OWASP's CSV-injection advice);
-genuine numbers such as `-5` or `12.5` pass unchanged. E.164 numbers therefore read
-`'+14045550101`; spreadsheet users should prefer the national column. JSON and NDJSON carry
-the values as they are (booleans, numbers and nulls typed); Markdown escapes table syntax.
+also after leading spaces, quotes, other whitespace or invisible format characters (zero-width
+spaces, BOM, soft hyphen, bidi marks: Unicode category Cf), gets a leading `'` (OWASP's
+CSV-injection advice); genuine numbers such as `-5` or `12.5` pass unchanged. E.164 numbers
+therefore read `'+14045550101`; spreadsheet users should prefer the national column. JSON and
+NDJSON carry the values as they are (booleans, numbers and nulls typed); Markdown escapes table
+syntax.
 
 Rows are streamed in batches (constant memory for a year of calls). With a file, output goes
 to a temporary file in the same directory that replaces the target only when complete.
@@ -42,6 +44,7 @@ import re
 import stat
 import sys
 import tempfile
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -129,26 +132,50 @@ def iter_rows(desk, first_day: date, last_day: date, batch: int = BATCH) -> Iter
 
 # -- CSV -------------------------------------------------------------------------------------
 _NUMBER = re.compile(r"-?\d+(\.\d+)?")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
-_RISKY_FIRST = frozenset("=+-@\t\r\n \u00a0\"'")  # a formula start, or what lstrip skips below
+_FORMULA_FIRST = frozenset("=+-@\t\r\n")
+# What a spreadsheet may skip before it reads a formula: spaces, quotes and the ASCII
+# separators str.isspace() knows (tab, CR and LF are formula starts themselves).
+_SKIPPED_ASCII = frozenset(" \"'\x0b\x0c\x1c\x1d\x1e\x1f")
+# First characters known to make a cell harmless: every other ASCII character to begin with;
+# neutralise() adds each non-ASCII one it meets that is neither invisible nor whitespace, so
+# the common cases (accents, Hebrew, emoji) are a set lookup from the second time on.
+_SAFE_FIRST = set(map(chr, range(128))) - _FORMULA_FIRST - _SKIPPED_ASCII
+
+
+def _skipped(char: str) -> bool:
+    """Whether a spreadsheet may skip `char` before a formula: a space or quote, any other
+    whitespace (no-break, ideographic, line separators) or an invisible format character
+    (category Cf: zero-width spaces and joiners, word joiner, BOM, soft hyphen, Mongolian vowel
+    separator, Arabic letter mark, bidi marks, embeddings and isolates)."""
+    if char in _SKIPPED_ASCII:
+        return True
+    return char >= "\x80" and (char.isspace() or unicodedata.category(char) == "Cf")
 
 
 def neutralise(value: str) -> str:
     """A cell no spreadsheet runs as a formula: a leading `'` when the text starts with a
-    formula character (also after spaces or quotes); genuine numbers pass unchanged."""
-    if not value or value[0] not in _RISKY_FIRST:  # most cells: nothing to look at further
+    formula character (also after spaces, quotes, other whitespace or invisible characters);
+    genuine numbers pass unchanged."""
+    if not value or value[0] in _SAFE_FIRST:  # most cells: nothing to look at further
+        return value
+    first = value[0]
+    if first not in _FORMULA_FIRST and not _skipped(first):
+        _SAFE_FIRST.add(first)  # a visible, non-formula first character: always harmless
         return value
     if _NUMBER.fullmatch(value):
         return value
-    if value.startswith(_FORMULA_START) or value.lstrip(" \u00a0\"'").startswith(_FORMULA_START):
-        return "'" + value
+    for char in value:
+        if char in _FORMULA_FIRST:
+            return "'" + value
+        if not _skipped(char):
+            return value
     return value
 
 
 def csv_cell(value: Any) -> str:
     # Called for every cell of a year's export (17M times for 1M calls): the common cases first.
     if value.__class__ is str:
-        return value if not value or value[0] not in _RISKY_FIRST else neutralise(value)
+        return value if not value or value[0] in _SAFE_FIRST else neutralise(value)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -163,13 +190,13 @@ def write_csv(rows: Iterable[dict[str, Any]], out: TextIO) -> int:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(HEADERS)
     counted = [0]
-    cells, risky, cell = operator.itemgetter(*FIELDS), _RISKY_FIRST, csv_cell
+    cells, safe, cell = operator.itemgetter(*FIELDS), _SAFE_FIRST, csv_cell
 
     def lines():
         for count, row in enumerate(rows, 1):
             counted[0] = count
             # csv_cell() inlined for the common cases (plain text, empty): 17 cells a call.
-            yield [v if v.__class__ is str and (not v or v[0] not in risky) else "" if v is None else cell(v)
+            yield [v if v.__class__ is str and (not v or v[0] in safe) else "" if v is None else cell(v)
                    for v in cells(row)]
 
     writer.writerows(lines())

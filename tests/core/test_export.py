@@ -21,7 +21,7 @@ import pytest
 from frontdesk.clock import FixedClock, to_iso
 from frontdesk.db import open_database
 from frontdesk.errors import DeskError
-from frontdesk.export import FIELDS, HEADERS, export_calls, md_text, neutralise
+from frontdesk.export import FIELDS, HEADERS, export_calls, md_text, neutralise, write_csv
 from frontdesk.services import Desk, NewCall
 from frontdesk.store import Store
 
@@ -181,12 +181,42 @@ def test_formula_starts_are_neutralised(value):
     assert neutralise(value) == "'" + value
 
 
+# Characters a spreadsheet does not show (or shows as blank) and may skip before a formula.
+INVISIBLE = [
+    *map(chr, range(0x200B, 0x2010)), *map(chr, range(0x2060, 0x2065)), "\ufeff", "\u00ad",
+    "\u180e", "\u061c", *map(chr, range(0x202A, 0x202F)), *map(chr, range(0x2066, 0x206A)),
+    "\U000e0001", "\u2028", "\u2029", "\u3000", "\u2003", "\u0085", "\x0b", "\x0c", "\x1f",
+]
+
+
+@pytest.mark.parametrize("invisible", INVISIBLE, ids=lambda c: f"U+{ord(c):04X}")
+@pytest.mark.parametrize("formula", ["=1+1", "+1", "-2+3", "@SUM(A1)", "\t=1", "\n=1"])
+def test_formula_starts_after_invisible_characters_are_neutralised(invisible, formula):
+    for value in (invisible + formula, " " + invisible + '"' + invisible * 2 + formula):
+        assert neutralise(value) == "'" + value
+        assert csv_column(value) == ["'" + value]
+
+
+@pytest.mark.parametrize("value", ["\u200b", "\u200bhello", "\ufeff5", "\u202e" + "cba", "\u00ad-"])
+def test_invisible_characters_without_a_formula(value):
+    assert neutralise(value) == ("'" + value if value.endswith("-") else value)
+
+
+def csv_column(*cells: str) -> list[str]:
+    """The first column of a CSV the export writes with these cells in it, as read back."""
+    out = io.StringIO(newline="")
+    write_csv(({"id": cell, **dict.fromkeys(FIELDS[1:])} for cell in cells), out)
+    return [row["Call ID"] for row in read_csv(out.getvalue().encode())]
+
+
 @pytest.mark.parametrize("value", [
     "-5", "12.5", "-0.25", "42", "0", "", "hello", "a=b", "e-mail", "5-2", "Café Olé", "x@y.z",
-    "09:05:00-05:00", "2026-11-23T10:40:00-05:00", "(404) 555-0101",
+    "09:05:00-05:00", "2026-11-23T10:40:00-05:00", "(404) 555-0101", "Ünal", "שלום", "😀 =1",
 ])
 def test_harmless_values_pass_unchanged(value):
     assert neutralise(value) == value
+    assert neutralise(value) == value  # also once its first character is known to be harmless
+    assert csv_column(value) == [value]
 
 
 FORMULA = re.compile(r"^[\s\"']*[=+\-@]|^[\t\r\n]")
