@@ -71,6 +71,26 @@ def test_in_a_setgid_group_directory_the_file_is_shared_with_the_group(tmp_path,
         db.close()
 
 
+@pytest.mark.parametrize("setgid", [False, True], ids=["private", "setgid-group"])
+def test_an_existing_empty_file_is_made_private_and_its_wal_and_shm_follow(tmp_path, umask_022, setgid):
+    """`touch desk.db` (or an installer's placeholder) leaves a 0644 file: it is a new database
+    all the same, and SQLite copies its mode onto the -wal and -shm files it creates."""
+    folder = tmp_path / "office"
+    folder.mkdir()
+    folder.chmod(0o2770 if setgid else 0o700)
+    path = folder / "desk.db"
+    path.touch()
+    path.chmod(0o644)
+    db = write_something(path)
+    try:
+        expected = 0o660 if setgid else 0o600
+        for file in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            assert file.exists(), file
+            assert mode(file) == expected, f"{file.name} is {oct(mode(file))}"
+    finally:
+        db.close()
+
+
 def test_an_existing_file_keeps_the_mode_its_owner_gave_it(tmp_path, umask_022):
     path = tmp_path / "desk.db"
     open_database(path).close()
