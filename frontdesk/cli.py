@@ -189,13 +189,14 @@ def export(ctx: Context, day, first, last, fmt, output) -> None:
 @click.option("--seed", default=7, show_default=True, help="Random seed: the same seed makes the same desk.")
 @click.option("--customers", default=None, type=click.IntRange(1), help="How many customers (default: a small desk).")
 @click.option("--calls", default=None, type=click.IntRange(0), help="How many calls (default: a week of a small desk).")
+@click.option("--force", is_flag=True, help="Add the demo even to a desk that already holds customers or calls.")
 @click.pass_obj
-def demo(ctx: Context, seed: int, customers: int | None, calls: int | None) -> None:
-    """Fill the database with a realistic demo desk."""
+def demo(ctx: Context, seed: int, customers: int | None, calls: int | None, force: bool) -> None:
+    """Fill an empty database with a realistic demo desk."""
     from .demo import fill_demo
 
     desk = ctx.desk()
-    summary = fill_demo(desk, seed=seed, customers=customers, calls=calls)
+    summary = fill_demo(desk, seed=seed, customers=customers, calls=calls, force=force)
     click.echo(summary)
 
 

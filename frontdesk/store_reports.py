@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from .clock import to_iso
 from .models import Call, Callback
 from .records import PAGE
+
+
+class DeskTotals(NamedTuple):
+    """How much a desk holds: customers (not merged away), merged ones, calls, open callbacks."""
+
+    customers: int
+    merged: int
+    calls: int
+    open_callbacks: int
 
 
 class ReportQueries:
@@ -140,6 +149,16 @@ class ReportQueries:
             "callbacks.state = 'open' AND callbacks.due_at <= ? AND calls.at >= ? AND calls.at < ?",
             [to_iso(now), to_iso(start), to_iso(end)], "callbacks.due_at, callbacks.id", limit,
         )
+
+    def totals(self) -> DeskTotals:
+        """Everything the desk holds, counted in one read."""
+        row = self._one(
+            """SELECT (SELECT count(*) FROM customers WHERE merged_into IS NULL) AS customers,
+                      (SELECT count(*) FROM customers WHERE merged_into IS NOT NULL) AS merged,
+                      (SELECT count(*) FROM calls) AS calls,
+                      (SELECT count(*) FROM callbacks WHERE state = 'open') AS open_callbacks"""
+        )
+        return DeskTotals(**row)
 
     def database_file(self) -> str:
         """The main database file's path ('' for an in-memory database)."""
