@@ -165,8 +165,11 @@ def due(ctx: Context, within: str | None, fmt: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["csv", "json", "ndjson", "md"]), default="csv")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="File to write (default: standard output).")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@click.option("--follow-symlinks", is_flag=True,
+              help="If the output is a symbolic link, replace the file it names.")
 @click.pass_obj
-def export(ctx: Context, day, first, last, fmt, output) -> None:
+def export(ctx: Context, day, first, last, fmt, output, force, follow_symlinks) -> None:
     """Write the call log of a day or a range as CSV, JSON or a Markdown summary."""
     from .export import export_calls
 
@@ -180,7 +183,7 @@ def export(ctx: Context, day, first, last, fmt, output) -> None:
     end = parse_day(last, now, desk.zone) if last else start
     if end < start:
         raise click.UsageError(f"the range is empty: {end} is before {start}")
-    export_calls(desk, start, end, fmt, output)
+    export_calls(desk, start, end, fmt, output, force=force, follow_symlinks=follow_symlinks)
     if output:
         click.echo(f"wrote {output}", err=True)
 
@@ -202,14 +205,17 @@ def demo(ctx: Context, seed: int, customers: int | None, calls: int | None, forc
 
 @cli.command()
 @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace TARGET if it exists (an older backup).")
+@click.option("--follow-symlinks", is_flag=True,
+              help="If TARGET is a symbolic link, replace the file it names.")
 @click.pass_obj
-def backup(ctx: Context, target: Path) -> None:
+def backup(ctx: Context, target: Path, force: bool, follow_symlinks: bool) -> None:
     """A consistent copy of the live database, safe while others use it."""
     from .backup import backup_database
 
     if not ctx.db_path.exists():
         raise DeskError(f"no database at {ctx.db_path}")
-    result = backup_database(ctx.db_path, target)
+    result = backup_database(ctx.db_path, target, force=force, follow_symlinks=follow_symlinks)
     click.echo(result)
 
 

@@ -28,7 +28,9 @@ NDJSON carry the values as they are (booleans, numbers and nulls typed); Markdow
 syntax.
 
 Rows are streamed in batches (constant memory for a year of calls). With a file, output goes
-to a temporary file in the same directory that replaces the target only when complete.
+to a temporary file in the same directory that replaces the target only when complete; the
+target must be a regular file, replaced only when forced, never reached through a symbolic link
+unless asked (files.check_target).
 """
 
 from __future__ import annotations
@@ -43,7 +45,6 @@ import os
 import re
 import stat
 import sys
-import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
@@ -52,7 +53,7 @@ from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
 from .errors import DeskError
-from .files import fsync_directory
+from .files import check_target, fsync_directory, is_live_database, replace_file, temp_beside
 from .formatting import day_time, time_left
 from .models import Call, Callback
 from .report import Summary, day_summary
@@ -344,41 +345,22 @@ def _to_stdout(write: Callable[[TextIO], int]) -> int:
             out.detach()
 
 
-def _is_database(target: Path, database: str) -> bool:
-    if not database:
-        return False
-    live = Path(os.path.realpath(database))
-    if target in {live, *(live.with_name(live.name + s) for s in ("-wal", "-shm", "-journal"))}:
-        return True
-    with contextlib.suppress(OSError):
-        return target.exists() and os.path.samefile(target, live)
-    return False
-
-
-def _to_file(path: Path, write: Callable[[TextIO], int], database: str = "") -> int:
-    """Write through a temporary file next to the target, renamed over it when complete."""
-    target = Path(os.path.realpath(path))  # through a symlink, to the file it names
-    if target.is_dir():
-        raise DeskError(f"cannot write {path}: it is a directory")
-    if _is_database(target, database):
+def _to_file(path: Path, write: Callable[[TextIO], int], database: str = "", *,
+             force: bool = False, follow_symlinks: bool = False) -> int:
+    """Write through a temporary file next to the file to replace, renamed over it when
+    complete; files.check_target decides what may be replaced."""
+    if database and is_live_database(path, database):
         raise DeskError(f"refusing to overwrite the database itself with an export: {path}")
-    if not target.parent.is_dir():
-        raise DeskError(f"cannot write {path}: no such directory {target.parent}")
-    if target.exists() and not target.is_file():  # a FIFO or a device: nothing to rename over
-        with open(target, "w", encoding="utf-8", newline="") as out:
-            return write(out)
-    try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise DeskError(f"cannot write {path}: {exc.strerror or exc}") from None
+    final = check_target(path, force=force, follow_symlinks=follow_symlinks)
+    fd, tmp = temp_beside(final, path)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
             count = write(out)
             out.flush()
             os.fsync(out.fileno())
-        if target.exists():
-            os.chmod(tmp, stat.S_IMODE(target.stat().st_mode))
-        os.replace(tmp, target)
+        with contextlib.suppress(FileNotFoundError):  # a replaced file keeps its permissions
+            os.chmod(tmp, stat.S_IMODE(final.stat().st_mode))
+        replace_file(tmp, final, path, force=force)
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
@@ -387,15 +369,18 @@ def _to_file(path: Path, write: Callable[[TextIO], int], database: str = "") -> 
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    fsync_directory(target.parent)
+    fsync_directory(final.parent)
     return count
 
 
 def export_calls(desk, first_day: date, last_day: date, fmt: str, output: Path | None, *,
-                 batch: int = BATCH) -> int:
+                 batch: int = BATCH, force: bool = False, follow_symlinks: bool = False) -> int:
     """Write the calls of the desk-local days first_day..last_day (inclusive) as `fmt` to
     `output` (None: standard output). Returns the number of calls written (for `md`, the
-    number of calls summarised). An empty day is not an error."""
+    number of calls summarised). An empty day is not an error.
+
+    `output` must be a regular file: an existing one is replaced only with `force`, a symbolic
+    link is followed only with `follow_symlinks` (files.check_target)."""
     if fmt not in FORMATS:
         raise DeskError(f"unknown format '{fmt}' (one of: {', '.join(FORMATS)})")
     if last_day < first_day:
@@ -414,4 +399,5 @@ def export_calls(desk, first_day: date, last_day: date, fmt: str, output: Path |
 
     if output is None:
         return _to_stdout(write)
-    return _to_file(Path(output), write, desk.store.database_file())
+    return _to_file(Path(output), write, desk.store.database_file(), force=force,
+                    follow_symlinks=follow_symlinks)
