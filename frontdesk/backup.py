@@ -5,7 +5,9 @@ long. A write by another connection between two steps makes SQLite restart the c
 busy desk restart it more than `max_restarts` times, the copy is finished in one step instead,
 which in WAL mode reads one snapshot without blocking writers. The copy goes to a temporary
 file next to the target, is switched to a single self-contained file (no -wal), passes
-`PRAGMA integrity_check`, and only then is renamed over the target.
+`PRAGMA integrity_check`, and only then is renamed over the target. The target must be a
+regular file (files.check_target): an existing one is replaced only when forced, a symbolic
+link followed only when asked.
 """
 
 from __future__ import annotations
@@ -14,12 +16,18 @@ import contextlib
 import os
 import sqlite3
 import stat
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 from .errors import DeskError
-from .files import fsync_directory
+from .files import (
+    COMPANIONS,
+    check_target,
+    fsync_directory,
+    is_live_database,
+    replace_file,
+    temp_beside,
+)
 
 STEP_PAGES = 256
 MAX_RESTARTS = 5
@@ -28,15 +36,6 @@ BUSY_TIMEOUT_MS = 8000
 
 class _Restarting(Exception):
     """Raised from the progress callback to stop a copy that keeps being restarted."""
-
-
-def _same_or_companion(target: Path, live: Path) -> bool:
-    """Whether target is the live database or one of its -wal/-shm/-journal files."""
-    if target in {live, *(live.with_name(live.name + s) for s in ("-wal", "-shm", "-journal"))}:
-        return True
-    with contextlib.suppress(OSError):
-        return target.exists() and os.path.samefile(target, live)
-    return False
 
 
 def _copy(src: sqlite3.Connection, dst: sqlite3.Connection, pages: int, max_restarts: int,
@@ -64,37 +63,33 @@ def _copy(src: sqlite3.Connection, dst: sqlite3.Connection, pages: int, max_rest
 
 def backup_database(source: Path, target: Path, *, pages: int = STEP_PAGES,
                     max_restarts: int = MAX_RESTARTS,
-                    on_step: Callable[[int, int], None] | None = None) -> str:
+                    on_step: Callable[[int, int], None] | None = None,
+                    force: bool = False, follow_symlinks: bool = False) -> str:
     """Copy the live database `source` to `target` (replaced atomically) and check the copy.
 
+    `target` must be a regular file: an existing one is replaced only with `force`, a symbolic
+    link is followed only with `follow_symlinks` (files.check_target).
     Returns a one-line summary: 'backed up 1234 calls, 56 customers to /x/y.db (integrity ok)'.
     `on_step(remaining, total)` is called after each step (tests use it)."""
     source, target = Path(source), Path(target)
     if not source.is_file():
         raise DeskError(f"no database at {source}")
     live = Path(os.path.realpath(source))
-    dest = Path(os.path.realpath(target))
-    if _same_or_companion(dest, live):
+    if is_live_database(target, live):
         raise DeskError(f"refusing to overwrite the live database with its own backup: {target}")
-    if dest.is_dir():
-        raise DeskError(f"cannot write {target}: it is a directory (give a file name)")
-    if not dest.parent.is_dir():
-        raise DeskError(f"cannot write {target}: no such directory {dest.parent}")
+    dest = Path(os.path.realpath(target))
     if dest.with_name(dest.name + "-wal").exists():
         raise DeskError(f"{target} looks like a database in use (it has a -wal file); choose another name")
-    try:
-        fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".tmp")
-        os.close(fd)
-    except OSError as exc:
-        raise DeskError(f"cannot write {target}: {exc.strerror or exc}") from None
-    tmp = Path(tmp_name)
+    dest = check_target(target, force=force, follow_symlinks=follow_symlinks)
+    fd, tmp = temp_beside(dest, target)
+    os.close(fd)
     try:
         summary = _backup_into(live, tmp, pages, max_restarts, on_step)
         with contextlib.suppress(OSError):
             os.chmod(tmp, stat.S_IMODE(live.stat().st_mode))
-        os.replace(tmp, dest)
+        replace_file(tmp, dest, target, force=force)
     except BaseException as exc:
-        for leftover in (tmp, *(tmp.with_name(tmp.name + s) for s in ("-wal", "-shm", "-journal"))):
+        for leftover in (tmp, *(tmp.with_name(tmp.name + s) for s in COMPANIONS)):
             with contextlib.suppress(OSError):
                 leftover.unlink()
         if isinstance(exc, OSError):

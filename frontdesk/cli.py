@@ -165,8 +165,11 @@ def due(ctx: Context, within: str | None, fmt: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["csv", "json", "ndjson", "md"]), default="csv")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="File to write (default: standard output).")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@click.option("--follow-symlinks", is_flag=True,
+              help="If the output is a symbolic link, replace the file it names.")
 @click.pass_obj
-def export(ctx: Context, day, first, last, fmt, output) -> None:
+def export(ctx: Context, day, first, last, fmt, output, force, follow_symlinks) -> None:
     """Write the call log of a day or a range as CSV, JSON or a Markdown summary."""
     from .export import export_calls
 
@@ -180,7 +183,7 @@ def export(ctx: Context, day, first, last, fmt, output) -> None:
     end = parse_day(last, now, desk.zone) if last else start
     if end < start:
         raise click.UsageError(f"the range is empty: {end} is before {start}")
-    export_calls(desk, start, end, fmt, output)
+    export_calls(desk, start, end, fmt, output, force=force, follow_symlinks=follow_symlinks)
     if output:
         click.echo(f"wrote {output}", err=True)
 
@@ -189,26 +192,30 @@ def export(ctx: Context, day, first, last, fmt, output) -> None:
 @click.option("--seed", default=7, show_default=True, help="Random seed: the same seed makes the same desk.")
 @click.option("--customers", default=None, type=click.IntRange(1), help="How many customers (default: a small desk).")
 @click.option("--calls", default=None, type=click.IntRange(0), help="How many calls (default: a week of a small desk).")
+@click.option("--force", is_flag=True, help="Add the demo even to a desk that already holds customers or calls.")
 @click.pass_obj
-def demo(ctx: Context, seed: int, customers: int | None, calls: int | None) -> None:
-    """Fill the database with a realistic demo desk."""
+def demo(ctx: Context, seed: int, customers: int | None, calls: int | None, force: bool) -> None:
+    """Fill an empty database with a realistic demo desk."""
     from .demo import fill_demo
 
     desk = ctx.desk()
-    summary = fill_demo(desk, seed=seed, customers=customers, calls=calls)
+    summary = fill_demo(desk, seed=seed, customers=customers, calls=calls, force=force)
     click.echo(summary)
 
 
 @cli.command()
 @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace TARGET if it exists (an older backup).")
+@click.option("--follow-symlinks", is_flag=True,
+              help="If TARGET is a symbolic link, replace the file it names.")
 @click.pass_obj
-def backup(ctx: Context, target: Path) -> None:
+def backup(ctx: Context, target: Path, force: bool, follow_symlinks: bool) -> None:
     """A consistent copy of the live database, safe while others use it."""
     from .backup import backup_database
 
     if not ctx.db_path.exists():
         raise DeskError(f"no database at {ctx.db_path}")
-    result = backup_database(ctx.db_path, target)
+    result = backup_database(ctx.db_path, target, force=force, follow_symlinks=follow_symlinks)
     click.echo(result)
 
 

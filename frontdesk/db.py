@@ -6,6 +6,7 @@ import contextlib
 import itertools
 import os
 import sqlite3
+import stat
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -87,12 +88,15 @@ def filesystem_type(path: Path, mounts_file: Path | None = None) -> str:
 
 def _create_private(path: Path) -> None:
     """Create a new database file readable by its owner (and group, if the directory is shared
-    with setgid); SQLite gives the -wal and -shm files the same permissions."""
+    with setgid); SQLite gives the -wal and -shm files the same permissions. An existing empty
+    file (`touch desk.db`, an installer's placeholder) is a new database too and gets the same
+    mode; a file that already holds data keeps the mode its owner gave it."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    if path.exists():
-        return
     shared = bool(path.parent.stat().st_mode & 0o2000)
     mode = 0o660 if shared else 0o600
+    if path.exists():
+        _make_empty_private(path, mode)
+        return
     try:
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, mode)
     except FileExistsError:
@@ -101,6 +105,16 @@ def _create_private(path: Path) -> None:
         os.fchmod(fd, mode)  # exactly this mode: a umask of 022 would take the group's write away
     finally:
         os.close(fd)
+
+
+def _make_empty_private(path: Path, mode: int) -> None:
+    """Give an existing 0-byte regular file `mode` (best effort: another user's file is left).
+    By name, never by opening it: closing any descriptor of a database file drops the POSIX
+    locks every SQLite connection of this process holds on it."""
+    with contextlib.suppress(OSError):
+        st = os.stat(path)
+        if stat.S_ISREG(st.st_mode) and st.st_size == 0 and stat.S_IMODE(st.st_mode) != mode:
+            os.chmod(path, mode)
 
 
 def _switch_to_wal(conn: sqlite3.Connection) -> str:

@@ -16,6 +16,7 @@ from itertools import accumulate
 from .clock import FixedClock
 from .demo_bulk import write_bulk
 from .demo_people import Person, make_people
+from .errors import DeskError
 from .hours import HoursError, preset_due
 from .paths import data_dir
 from .services import NewCall
@@ -50,23 +51,35 @@ def _dt(ts: int) -> datetime:
     return datetime.fromtimestamp(ts, UTC)
 
 
-def fill_demo(desk, *, seed: int = 7, customers: int | None = None, calls: int | None = None) -> str:
-    """Add a demo desk; returns a one-line summary. Same seed, database and clock: same rows."""
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
+
+
+def fill_demo(desk, *, seed: int = 7, customers: int | None = None, calls: int | None = None,
+              force: bool = False) -> str:
+    """Add a demo desk; returns a one-line summary. Same seed, database and clock: same rows.
+
+    A desk that already holds customers or calls is refused (DeskError) unless `force`: demo
+    people mixed into a real desk are hard to tell apart, and their numbers may be real ones'."""
+    had = desk.store.totals()
+    if (had.customers or had.merged or had.calls) and not force:
+        where = desk.store.database_file() or "this desk"
+        raise DeskError(
+            f"{where} already holds {_plural(had.customers, 'customer')} and "
+            f"{_plural(had.calls, 'call')}; demo fills only an empty desk "
+            "(use --force to add the demo anyway)"
+        )
     data = json.loads((data_dir() / "demo.json").read_text(encoding="utf-8"))
-    sql = desk.store.db.conn.execute
-    with desk.store.lock:
-        had = sql("SELECT (SELECT count(*) FROM customers), (SELECT count(*) FROM calls)").fetchone()
-    rng = random.Random(f"frontdesk-demo/{seed}/{had[0]}/{had[1]}")
+    rng = random.Random(f"frontdesk-demo/{seed}/{had.customers + had.merged}/{had.calls}")
     if (calls or 0) > BULK_CALLS or (customers or 0) > BULK_CUSTOMERS:
         calls = (customers or 0) * 10 if calls is None else calls
         customers = max(60, calls // 10) if customers is None else customers
         write_bulk(desk, Plan(desk, data, rng, customers, calls, 730, 0.015))
     else:
         _small(desk, Plan(desk, data, rng, 60 if customers is None else customers, calls, 7, 0.1))
-    with desk.store.lock:
-        row = sql("""SELECT (SELECT count(*) FROM customers WHERE merged_into IS NULL),
-                     (SELECT count(*) FROM calls), (SELECT count(*) FROM callbacks WHERE state = 'open')""").fetchone()
-    return f"demo desk: {row[0]:,} customers, {row[1]:,} calls, {row[2]:,} open callbacks ({desk.callbacks.counts()[0]:,} overdue)"
+    now = desk.store.reports.totals()
+    return (f"demo desk: {now.customers:,} customers, {now.calls:,} calls, {now.open_callbacks:,} open "
+            f"callbacks ({desk.callbacks.counts()[0]:,} overdue)")
 
 
 # -- the plan ---------------------------------------------------------------------------------

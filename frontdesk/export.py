@@ -20,13 +20,17 @@ them empty (null in JSON).
 CSV follows RFC 4180 (quoted fields, CRLF line ends) and is UTF-8 with a byte-order mark, so
 Excel and LibreOffice open accents correctly (read it back with encoding="utf-8-sig").
 No cell runs as a spreadsheet formula: text starting with `=`, `+`, `-`, `@`, tab, CR or LF,
-also after leading spaces or quotes, gets a leading `'` (OWASP's CSV-injection advice);
-genuine numbers such as `-5` or `12.5` pass unchanged. E.164 numbers therefore read
-`'+14045550101`; spreadsheet users should prefer the national column. JSON and NDJSON carry
-the values as they are (booleans, numbers and nulls typed); Markdown escapes table syntax.
+also after leading spaces, quotes, other whitespace or invisible format characters (zero-width
+spaces, BOM, soft hyphen, bidi marks: Unicode category Cf), gets a leading `'` (OWASP's
+CSV-injection advice); genuine numbers such as `-5` or `12.5` pass unchanged. E.164 numbers
+therefore read `'+14045550101`; spreadsheet users should prefer the national column. JSON and
+NDJSON carry the values as they are (booleans, numbers and nulls typed); Markdown escapes table
+syntax.
 
 Rows are streamed in batches (constant memory for a year of calls). With a file, output goes
-to a temporary file in the same directory that replaces the target only when complete.
+to a temporary file in the same directory that replaces the target only when complete; the
+target must be a regular file, replaced only when forced, never reached through a symbolic link
+unless asked (files.check_target).
 """
 
 from __future__ import annotations
@@ -41,7 +45,7 @@ import os
 import re
 import stat
 import sys
-import tempfile
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -49,7 +53,7 @@ from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
 from .errors import DeskError
-from .files import fsync_directory
+from .files import check_target, fsync_directory, is_live_database, replace_file, temp_beside
 from .formatting import day_time, time_left
 from .models import Call, Callback
 from .report import Summary, day_summary
@@ -129,26 +133,50 @@ def iter_rows(desk, first_day: date, last_day: date, batch: int = BATCH) -> Iter
 
 # -- CSV -------------------------------------------------------------------------------------
 _NUMBER = re.compile(r"-?\d+(\.\d+)?")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
-_RISKY_FIRST = frozenset("=+-@\t\r\n \u00a0\"'")  # a formula start, or what lstrip skips below
+_FORMULA_FIRST = frozenset("=+-@\t\r\n")
+# What a spreadsheet may skip before it reads a formula: spaces, quotes and the ASCII
+# separators str.isspace() knows (tab, CR and LF are formula starts themselves).
+_SKIPPED_ASCII = frozenset(" \"'\x0b\x0c\x1c\x1d\x1e\x1f")
+# First characters known to make a cell harmless: every other ASCII character to begin with;
+# neutralise() adds each non-ASCII one it meets that is neither invisible nor whitespace, so
+# the common cases (accents, Hebrew, emoji) are a set lookup from the second time on.
+_SAFE_FIRST = set(map(chr, range(128))) - _FORMULA_FIRST - _SKIPPED_ASCII
+
+
+def _skipped(char: str) -> bool:
+    """Whether a spreadsheet may skip `char` before a formula: a space or quote, any other
+    whitespace (no-break, ideographic, line separators) or an invisible format character
+    (category Cf: zero-width spaces and joiners, word joiner, BOM, soft hyphen, Mongolian vowel
+    separator, Arabic letter mark, bidi marks, embeddings and isolates)."""
+    if char in _SKIPPED_ASCII:
+        return True
+    return char >= "\x80" and (char.isspace() or unicodedata.category(char) == "Cf")
 
 
 def neutralise(value: str) -> str:
     """A cell no spreadsheet runs as a formula: a leading `'` when the text starts with a
-    formula character (also after spaces or quotes); genuine numbers pass unchanged."""
-    if not value or value[0] not in _RISKY_FIRST:  # most cells: nothing to look at further
+    formula character (also after spaces, quotes, other whitespace or invisible characters);
+    genuine numbers pass unchanged."""
+    if not value or value[0] in _SAFE_FIRST:  # most cells: nothing to look at further
+        return value
+    first = value[0]
+    if first not in _FORMULA_FIRST and not _skipped(first):
+        _SAFE_FIRST.add(first)  # a visible, non-formula first character: always harmless
         return value
     if _NUMBER.fullmatch(value):
         return value
-    if value.startswith(_FORMULA_START) or value.lstrip(" \u00a0\"'").startswith(_FORMULA_START):
-        return "'" + value
+    for char in value:
+        if char in _FORMULA_FIRST:
+            return "'" + value
+        if not _skipped(char):
+            return value
     return value
 
 
 def csv_cell(value: Any) -> str:
     # Called for every cell of a year's export (17M times for 1M calls): the common cases first.
     if value.__class__ is str:
-        return value if not value or value[0] not in _RISKY_FIRST else neutralise(value)
+        return value if not value or value[0] in _SAFE_FIRST else neutralise(value)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -163,13 +191,13 @@ def write_csv(rows: Iterable[dict[str, Any]], out: TextIO) -> int:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(HEADERS)
     counted = [0]
-    cells, risky, cell = operator.itemgetter(*FIELDS), _RISKY_FIRST, csv_cell
+    cells, safe, cell = operator.itemgetter(*FIELDS), _SAFE_FIRST, csv_cell
 
     def lines():
         for count, row in enumerate(rows, 1):
             counted[0] = count
             # csv_cell() inlined for the common cases (plain text, empty): 17 cells a call.
-            yield [v if v.__class__ is str and (not v or v[0] not in risky) else "" if v is None else cell(v)
+            yield [v if v.__class__ is str and (not v or v[0] in safe) else "" if v is None else cell(v)
                    for v in cells(row)]
 
     writer.writerows(lines())
@@ -317,41 +345,22 @@ def _to_stdout(write: Callable[[TextIO], int]) -> int:
             out.detach()
 
 
-def _is_database(target: Path, database: str) -> bool:
-    if not database:
-        return False
-    live = Path(os.path.realpath(database))
-    if target in {live, *(live.with_name(live.name + s) for s in ("-wal", "-shm", "-journal"))}:
-        return True
-    with contextlib.suppress(OSError):
-        return target.exists() and os.path.samefile(target, live)
-    return False
-
-
-def _to_file(path: Path, write: Callable[[TextIO], int], database: str = "") -> int:
-    """Write through a temporary file next to the target, renamed over it when complete."""
-    target = Path(os.path.realpath(path))  # through a symlink, to the file it names
-    if target.is_dir():
-        raise DeskError(f"cannot write {path}: it is a directory")
-    if _is_database(target, database):
+def _to_file(path: Path, write: Callable[[TextIO], int], database: str = "", *,
+             force: bool = False, follow_symlinks: bool = False) -> int:
+    """Write through a temporary file next to the file to replace, renamed over it when
+    complete; files.check_target decides what may be replaced."""
+    if database and is_live_database(path, database):
         raise DeskError(f"refusing to overwrite the database itself with an export: {path}")
-    if not target.parent.is_dir():
-        raise DeskError(f"cannot write {path}: no such directory {target.parent}")
-    if target.exists() and not target.is_file():  # a FIFO or a device: nothing to rename over
-        with open(target, "w", encoding="utf-8", newline="") as out:
-            return write(out)
-    try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise DeskError(f"cannot write {path}: {exc.strerror or exc}") from None
+    final = check_target(path, force=force, follow_symlinks=follow_symlinks)
+    fd, tmp = temp_beside(final, path)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
             count = write(out)
             out.flush()
             os.fsync(out.fileno())
-        if target.exists():
-            os.chmod(tmp, stat.S_IMODE(target.stat().st_mode))
-        os.replace(tmp, target)
+        with contextlib.suppress(FileNotFoundError):  # a replaced file keeps its permissions
+            os.chmod(tmp, stat.S_IMODE(final.stat().st_mode))
+        replace_file(tmp, final, path, force=force)
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
@@ -360,15 +369,18 @@ def _to_file(path: Path, write: Callable[[TextIO], int], database: str = "") -> 
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    fsync_directory(target.parent)
+    fsync_directory(final.parent)
     return count
 
 
 def export_calls(desk, first_day: date, last_day: date, fmt: str, output: Path | None, *,
-                 batch: int = BATCH) -> int:
+                 batch: int = BATCH, force: bool = False, follow_symlinks: bool = False) -> int:
     """Write the calls of the desk-local days first_day..last_day (inclusive) as `fmt` to
     `output` (None: standard output). Returns the number of calls written (for `md`, the
-    number of calls summarised). An empty day is not an error."""
+    number of calls summarised). An empty day is not an error.
+
+    `output` must be a regular file: an existing one is replaced only with `force`, a symbolic
+    link is followed only with `follow_symlinks` (files.check_target)."""
     if fmt not in FORMATS:
         raise DeskError(f"unknown format '{fmt}' (one of: {', '.join(FORMATS)})")
     if last_day < first_day:
@@ -387,4 +399,5 @@ def export_calls(desk, first_day: date, last_day: date, fmt: str, output: Path |
 
     if output is None:
         return _to_stdout(write)
-    return _to_file(Path(output), write, desk.store.path)
+    return _to_file(Path(output), write, desk.store.path, force=force,
+                    follow_symlinks=follow_symlinks)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .clock import to_iso
 from .models import Call, Callback
@@ -12,6 +12,15 @@ from .records import PAGE
 
 if TYPE_CHECKING:
     from .store import Store
+
+
+class DeskTotals(NamedTuple):
+    """How much a desk holds: customers (not merged away), merged ones, calls, open callbacks."""
+
+    customers: int
+    merged: int
+    calls: int
+    open_callbacks: int
 
 
 class ReportQueries:
@@ -146,3 +155,14 @@ class ReportQueries:
             "callbacks.state = 'open' AND callbacks.due_at <= ? AND calls.at >= ? AND calls.at < ?",
             [to_iso(now), to_iso(start), to_iso(end)], "callbacks.due_at, callbacks.id", limit,
         )
+
+    def totals(self) -> DeskTotals:
+        """Everything the desk holds, counted in one read."""
+        row = self.store.one(
+            """SELECT (SELECT count(*) FROM customers WHERE merged_into IS NULL) AS customers,
+                      (SELECT count(*) FROM customers WHERE merged_into IS NOT NULL) AS merged,
+                      (SELECT count(*) FROM calls) AS calls,
+                      (SELECT count(*) FROM callbacks WHERE state = 'open') AS open_callbacks"""
+        )
+        return DeskTotals(**row)
+

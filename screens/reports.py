@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -114,6 +115,10 @@ class ReportsScreen(DeskScreenBase):
             path = Path(value).expanduser()
             if path.suffix.lower() not in (".csv", ".json", ".md"):
                 return "end the name with .csv, .json or .md"
+            # Nothing is replaced from here: not yesterday's export, not a link, not a device
+            # (export_calls refuses them too, should one appear before the file is written).
+            if os.path.lexists(path):
+                return f"{path.name} already exists; choose another name"
             if not path.parent.is_dir():
                 return f"no such folder: {path.parent}"
             return ""

@@ -178,6 +178,30 @@ async def test_reports_screen_shows_the_day_and_moves_between_days(make_app, des
     assert "Bo" in target.read_text(encoding="utf-8-sig")
 
 
+async def test_reports_export_never_replaces_an_existing_file(make_app, desk, clock, tmp_path):
+    desk.log_call(NewCall(phone="4045550134", name="Bo"))
+    yesterday = tmp_path / "monday.csv"
+    yesterday.write_text("the owner's export")
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        await type_into(pilot, "answer", str(yesterday))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "monday.csv already exists; choose another name" in screen_text(app)
+        assert app.screen.query_one("#answer", Input).value == str(yesterday)  # kept to edit
+        await type_into(pilot, "answer", str(tmp_path / "monday-2.csv"))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert any("Exported 1 calls to" in n for n in notifications(app))
+    assert yesterday.read_text() == "the owner's export"
+    assert "Bo" in (tmp_path / "monday-2.csv").read_text(encoding="utf-8-sig")
+
+
 async def test_every_action_with_a_key_is_in_the_command_palette(make_app, desk):
     desk.log_call(NewCall(phone="4045550134", name="Bo", outcome="callback"))
     app = make_app()

@@ -7,6 +7,7 @@ import io
 import json
 import os
 import sqlite3
+import stat
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -15,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from frontdesk.cli import main
 from frontdesk.clock import FixedClock
 from frontdesk.db import open_database
 from frontdesk.services import Desk, NewCall
@@ -151,3 +153,61 @@ def test_backup_command(db, tmp_path):
     assert "live database" in line
     line = one_error_line(run(tmp_path / "absent.db", "backup", str(tmp_path / "x.db")))
     assert "no database" in line and not (tmp_path / "absent.db").exists()
+
+
+# -- only regular files, never through a link, never over a file without --force --------------
+def test_backup_to_dev_null_is_refused_and_dev_null_stays_a_device(db):
+    for extra in ([], ["--force"], ["--force", "--follow-symlinks"]):
+        line = one_error_line(run(db, "backup", "/dev/null", *extra))
+        assert line == "frontdesk: refusing to write /dev/null: it is a character device, not a regular " \
+                       "file; nothing was written"
+        line = one_error_line(run(db, "export", "--output", "/dev/null", *extra))
+        assert "character device" in line
+        assert stat.S_ISCHR(os.lstat("/dev/null").st_mode)
+
+
+@pytest.mark.parametrize("command", [["backup"], ["export", "--output"]], ids=["backup", "export"])
+def test_fifo_directory_and_links_are_refused_in_one_line(db, tmp_path, capsys, command):
+    fifo, folder = tmp_path / "pipe", tmp_path / "folder"
+    os.mkfifo(fifo)
+    folder.mkdir()
+    real = tmp_path / "real.out"
+    real.write_text("the owner's file")
+    link, dangling = tmp_path / "link.out", tmp_path / "dangling.out"
+    link.symlink_to(real)
+    dangling.symlink_to(tmp_path / "gone.out")
+    before = outputs(tmp_path)
+    cases = [
+        ([str(fifo), "--force"], "named pipe (FIFO), not a regular file"),
+        ([str(folder), "--force"], "is a directory"),
+        ([str(link), "--force"], "it is a symbolic link (to "),
+        ([str(dangling), "--follow-symlinks"], "which does not exist"),
+        ([str(link), "--follow-symlinks"], "link.out already exists; use --force to replace it"),
+    ]
+    for args, reason in cases:
+        assert main(["--db", str(db), *command, *args]) == 2
+        out, err = capsys.readouterr()
+        assert out == "" and err.count("\n") == 1 and err.startswith("frontdesk: ") and reason in err
+    assert outputs(tmp_path) == before and fifo.is_fifo() and folder.is_dir()
+    assert real.read_text() == "the owner's file" and link.is_symlink()
+    assert main(["--db", str(db), *command, str(link), "--follow-symlinks", "--force"]) == 0
+    assert link.is_symlink() and real.read_bytes() != b"the owner's file"
+    assert outputs(tmp_path) == before
+
+
+def outputs(directory: Path) -> list[str]:
+    """The files in directory but the database's own (an in-process run keeps -wal and -shm)."""
+    return [name for name in files(directory) if not name.startswith("desk.db")]
+
+
+@pytest.mark.parametrize("command", [["backup"], ["export", "--output"]], ids=["backup", "export"])
+def test_an_existing_file_is_replaced_only_with_force(db, tmp_path, command):
+    old = tmp_path / "yesterday.out"
+    old.write_text("yesterday's file")
+    line = one_error_line(run(db, *command, str(old)))
+    assert line == f"frontdesk: {old} already exists; use --force to replace it"
+    assert old.read_text() == "yesterday's file"
+    result = run(db, *command, str(old), "--force")
+    assert result.returncode == 0, result.stderr
+    assert old.read_bytes() != b"yesterday's file"
+    assert [name for name in files(tmp_path) if name.endswith(".tmp")] == []

@@ -78,7 +78,7 @@ def test_backup_replaces_an_old_backup_atomically(tmp_path):
     desk = make_desk(tmp_path / "live.db")
     fill(desk, 3)
     (tmp_path / "copy.db").write_text("last week's backup")
-    backup_database(tmp_path / "live.db", tmp_path / "copy.db")
+    backup_database(tmp_path / "live.db", tmp_path / "copy.db", force=True)
     assert counts(tmp_path / "copy.db") == (3, 3)
     desk.store.close()
 

@@ -13,8 +13,9 @@ from frontdesk.cli import main
 from frontdesk.clock import FixedClock, from_iso
 from frontdesk.db import open_database
 from frontdesk.demo import fill_demo
+from frontdesk.errors import DeskError
 from frontdesk.models import OUTCOMES
-from frontdesk.services import Desk
+from frontdesk.services import Desk, NewCall
 from frontdesk.store import Store
 
 # Monday 23 November 2026, 10:00 in New York.
@@ -168,7 +169,7 @@ def test_a_second_demo_adds_to_the_desk_with_new_numbers(tmp_path):
     desk = make_desk(tmp_path / "d.db")
     fill_demo(desk, customers=20, calls=60)
     before = {r[0] for r in rows(desk, "SELECT e164 FROM phones")}
-    summary = fill_demo(desk, customers=20, calls=60)
+    summary = fill_demo(desk, customers=20, calls=60, force=True)
     assert summary.startswith("demo desk: 40 customers, 120 calls")
     added = rows(desk, "SELECT e164 FROM phones WHERE customer_id > 20")
     assert added and not {r[0] for r in added} & before
@@ -201,6 +202,44 @@ def test_numbers_for_other_regions(tmp_path, region):
 def test_cli_demo_on_the_real_clock(tmp_path, capsys):
     assert main(["--db", str(tmp_path / "cli.db"), "demo", "--customers", "25", "--calls", "80"]) in (0, None)
     assert SUMMARY.match(capsys.readouterr().out.strip())
+
+
+def everything(path) -> dict:
+    desk = make_desk(path)
+    try:
+        return {table: rows(desk, f"SELECT * FROM {table} ORDER BY rowid")
+                for table in ("customers", "phones", "calls", "callbacks", "callback_events")}
+    finally:
+        desk.store.close()
+
+
+def test_demo_refuses_a_desk_that_already_holds_customers_or_calls(tmp_path):
+    desk = make_desk(tmp_path / "real.db")
+    desk.log_call(NewCall(phone="404 555 0101", name="Real Customer", at=NOW - timedelta(hours=1)))
+    with pytest.raises(DeskError, match=r"already holds 1 customer and 1 call; demo fills only an empty desk "
+                                        r"\(use --force to add the demo anyway\)"):
+        fill_demo(desk)
+    assert rows(desk, "SELECT count(*) FROM customers") == [(1,)]
+    assert SUMMARY.match(fill_demo(desk, customers=20, calls=60, force=True))
+    assert rows(desk, "SELECT count(*) FROM customers") == [(21,)]
+    desk.store.close()
+
+
+def test_cli_demo_on_a_real_desk_is_one_line_and_changes_nothing(tmp_path, capsys):
+    path = tmp_path / "real.db"
+    assert main(["--db", str(path), "log", "--phone", "4045550101", "--name", "Real Customer"]) == 0
+    assert main(["--db", str(path), "log", "--phone", "4045550102", "--callback-in", "1h"]) == 0
+    capsys.readouterr()
+    before = everything(path)
+    assert main(["--db", str(path), "demo"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and "Traceback" not in err
+    assert err == (f"frontdesk: {path} already holds 2 customers and 2 calls; demo fills only an empty "
+                   "desk (use --force to add the demo anyway)\n")
+    assert everything(path) == before
+    assert main(["--db", str(path), "demo", "--force", "--customers", "20", "--calls", "60"]) == 0
+    assert SUMMARY.match(capsys.readouterr().out.strip())
+    assert len(everything(path)["customers"]) == 22
 
 
 def test_bulk_desk(tmp_path):

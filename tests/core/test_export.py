@@ -21,7 +21,7 @@ import pytest
 from frontdesk.clock import FixedClock, to_iso
 from frontdesk.db import open_database
 from frontdesk.errors import DeskError
-from frontdesk.export import FIELDS, HEADERS, export_calls, md_text, neutralise
+from frontdesk.export import FIELDS, HEADERS, export_calls, md_text, neutralise, write_csv
 from frontdesk.services import Desk, NewCall
 from frontdesk.store import Store
 
@@ -181,12 +181,42 @@ def test_formula_starts_are_neutralised(value):
     assert neutralise(value) == "'" + value
 
 
+# Characters a spreadsheet does not show (or shows as blank) and may skip before a formula.
+INVISIBLE = [
+    *map(chr, range(0x200B, 0x2010)), *map(chr, range(0x2060, 0x2065)), "\ufeff", "\u00ad",
+    "\u180e", "\u061c", *map(chr, range(0x202A, 0x202F)), *map(chr, range(0x2066, 0x206A)),
+    "\U000e0001", "\u2028", "\u2029", "\u3000", "\u2003", "\u0085", "\x0b", "\x0c", "\x1f",
+]
+
+
+@pytest.mark.parametrize("invisible", INVISIBLE, ids=lambda c: f"U+{ord(c):04X}")
+@pytest.mark.parametrize("formula", ["=1+1", "+1", "-2+3", "@SUM(A1)", "\t=1", "\n=1"])
+def test_formula_starts_after_invisible_characters_are_neutralised(invisible, formula):
+    for value in (invisible + formula, " " + invisible + '"' + invisible * 2 + formula):
+        assert neutralise(value) == "'" + value
+        assert csv_column(value) == ["'" + value]
+
+
+@pytest.mark.parametrize("value", ["\u200b", "\u200bhello", "\ufeff5", "\u202e" + "cba", "\u00ad-"])
+def test_invisible_characters_without_a_formula(value):
+    assert neutralise(value) == ("'" + value if value.endswith("-") else value)
+
+
+def csv_column(*cells: str) -> list[str]:
+    """The first column of a CSV the export writes with these cells in it, as read back."""
+    out = io.StringIO(newline="")
+    write_csv(({"id": cell, **dict.fromkeys(FIELDS[1:])} for cell in cells), out)
+    return [row["Call ID"] for row in read_csv(out.getvalue().encode())]
+
+
 @pytest.mark.parametrize("value", [
     "-5", "12.5", "-0.25", "42", "0", "", "hello", "a=b", "e-mail", "5-2", "Café Olé", "x@y.z",
-    "09:05:00-05:00", "2026-11-23T10:40:00-05:00", "(404) 555-0101",
+    "09:05:00-05:00", "2026-11-23T10:40:00-05:00", "(404) 555-0101", "Ünal", "שלום", "😀 =1",
 ])
 def test_harmless_values_pass_unchanged(value):
     assert neutralise(value) == value
+    assert neutralise(value) == value  # also once its first character is known to be harmless
+    assert csv_column(value) == [value]
 
 
 FORMULA = re.compile(r"^[\s\"']*[=+\-@]|^[\t\r\n]")
@@ -335,7 +365,7 @@ def test_failure_midway_leaves_the_old_file_and_no_temporary(desk, tmp_path, mon
 
     monkeypatch.setattr(desk.store.reports, "iter_calls_with_promises", broken)
     with pytest.raises(RuntimeError):
-        export_calls(desk, DAY, DAY, "csv", out)
+        export_calls(desk, DAY, DAY, "csv", out, force=True)
     assert out.read_text() == "yesterday's export"
     assert leftovers(tmp_path) == []
     with pytest.raises(RuntimeError):
@@ -365,12 +395,13 @@ def test_export_through_a_symlink_keeps_the_link(desk, tmp_path):
     real.write_text("old")
     link = tmp_path / "link.csv"
     link.symlink_to(real)
-    assert export_calls(desk, DAY, DAY, "csv", link) == 11
+    assert export_calls(desk, DAY, DAY, "csv", link, follow_symlinks=True, force=True) == 11
     assert link.is_symlink() and real.read_bytes().startswith(b"\xef\xbb\xbfCall ID")
 
 
 def test_refused_and_failed_writes_become_desk_errors(desk, tmp_path, monkeypatch):
     import frontdesk.export as export
+    import frontdesk.files as files
 
     def denied(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
@@ -378,7 +409,7 @@ def test_refused_and_failed_writes_become_desk_errors(desk, tmp_path, monkeypatc
     def disk_full(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(export.tempfile, "mkstemp", denied)
+    monkeypatch.setattr(files.tempfile, "mkstemp", denied)
     with pytest.raises(DeskError, match="cannot write .*day.csv: Permission denied"):
         export_calls(desk, DAY, DAY, "csv", tmp_path / "day.csv")
     monkeypatch.undo()
@@ -388,14 +419,12 @@ def test_refused_and_failed_writes_become_desk_errors(desk, tmp_path, monkeypatc
     assert not (tmp_path / "day.csv").exists() and leftovers(tmp_path) == []
 
 
-def test_a_fifo_is_written_in_place(desk, tmp_path):
-    import threading
-
+def test_a_fifo_is_refused_and_left_alone(desk, tmp_path):
+    """Nothing is written into a named pipe (a reader on it would get a half export, and with
+    none the export would hang); the pipe itself stays a pipe."""
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
-    received: list[bytes] = []
-    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
-    reader.start()
-    assert export_calls(desk, DAY, DAY, "ndjson", fifo) == 11
-    reader.join(timeout=10)
-    assert len(received[0].splitlines()) == 11 and fifo.is_fifo()
+    for force in (False, True):
+        with pytest.raises(DeskError, match=r"pipe: it is a named pipe \(FIFO\), not a regular file"):
+            export_calls(desk, DAY, DAY, "ndjson", fifo, force=force)
+    assert fifo.is_fifo() and leftovers(tmp_path) == []

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import os
+import socket
 import stat
 import subprocess
 import sys
@@ -14,6 +16,8 @@ import frontdesk
 from frontdesk import db as dbmod
 from frontdesk.cli import main
 from frontdesk.db import DatabaseError, connect, filesystem_type, open_database
+from frontdesk.errors import DeskError
+from frontdesk.files import check_target, replace_file, temp_beside
 from frontdesk.paths import default_db_path
 
 ROOT = Path(frontdesk.__file__).resolve().parents[1]
@@ -67,6 +71,26 @@ def test_in_a_setgid_group_directory_the_file_is_shared_with_the_group(tmp_path,
             assert mode(Path(f"{path}{suffix}")) & 0o007 == 0
             assert mode(Path(f"{path}{suffix}")) & 0o060 == 0o060
         assert path.stat().st_gid == shared.stat().st_gid
+    finally:
+        db.close()
+
+
+@pytest.mark.parametrize("setgid", [False, True], ids=["private", "setgid-group"])
+def test_an_existing_empty_file_is_made_private_and_its_wal_and_shm_follow(tmp_path, umask_022, setgid):
+    """`touch desk.db` (or an installer's placeholder) leaves a 0644 file: it is a new database
+    all the same, and SQLite copies its mode onto the -wal and -shm files it creates."""
+    folder = tmp_path / "office"
+    folder.mkdir()
+    folder.chmod(0o2770 if setgid else 0o700)
+    path = folder / "desk.db"
+    path.touch()
+    path.chmod(0o644)
+    db = write_something(path)
+    try:
+        expected = 0o660 if setgid else 0o600
+        for file in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            assert file.exists(), file
+            assert mode(file) == expected, f"{file.name} is {oct(mode(file))}"
     finally:
         db.close()
 
@@ -178,3 +202,125 @@ def test_the_default_database_is_never_inside_the_source_tree(monkeypatch):
     assert path.is_absolute()
     assert ROOT not in path.parents
     assert Path(os.environ["HOME"]) in path.parents
+
+
+# -- files the user names for export and backup: regular files only, never through a link ----
+def test_a_new_file_in_an_existing_folder_is_the_target(tmp_path):
+    assert check_target(tmp_path / "day.csv") == tmp_path.resolve() / "day.csv"
+    with pytest.raises(DeskError, match="no such directory"):
+        check_target(tmp_path / "missing" / "day.csv")
+
+
+def test_an_existing_file_is_replaced_only_when_forced(tmp_path):
+    old = tmp_path / "day.csv"
+    old.write_text("yesterday's export")
+    with pytest.raises(DeskError, match=r"day.csv already exists; use --force to replace it"):
+        check_target(old)
+    assert check_target(old, force=True) == old.resolve()
+    assert old.read_text() == "yesterday's export"
+
+
+def test_a_folder_is_refused(tmp_path):
+    for force in (False, True):
+        with pytest.raises(DeskError, match="is a directory"):
+            check_target(tmp_path, force=force)
+        with pytest.raises(DeskError, match="not a directory"):
+            check_target(f"{tmp_path / 'day.csv'}/", force=force)
+
+
+def test_a_fifo_and_a_socket_are_refused_and_left_as_they_are(tmp_path):
+    fifo, sock_path = tmp_path / "pipe", tmp_path / "sock"
+    os.mkfifo(fifo)
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(sock_path))
+    try:
+        for force, follow in itertools.product((False, True), repeat=2):
+            with pytest.raises(DeskError, match=r"pipe: it is a named pipe \(FIFO\), not a regular file"):
+                check_target(fifo, force=force, follow_symlinks=follow)
+            with pytest.raises(DeskError, match="sock: it is a socket, not a regular file"):
+                check_target(sock_path, force=force, follow_symlinks=follow)
+        assert fifo.is_fifo() and sock_path.is_socket()
+    finally:
+        server.close()
+
+
+def test_a_device_is_refused_and_dev_null_stays_a_device():
+    for force, follow in itertools.product((False, True), repeat=2):
+        with pytest.raises(DeskError, match="/dev/null: it is a character device, not a regular file"):
+            check_target("/dev/null", force=force, follow_symlinks=follow)
+    assert stat.S_ISCHR(os.lstat("/dev/null").st_mode)
+
+
+def test_a_symlink_is_followed_only_when_asked(tmp_path):
+    real, link = tmp_path / "real.csv", tmp_path / "link.csv"
+    real.write_text("old")
+    link.symlink_to(real)
+    new_link = tmp_path / "new-link.csv"
+    new_link.symlink_to("not-yet.csv")  # relative, and the file is not there
+    for force in (False, True):
+        with pytest.raises(DeskError, match=r"link.csv: it is a symbolic link \(to .*real.csv\); use "
+                                            "--follow-symlinks"):
+            check_target(link, force=force)
+    with pytest.raises(DeskError, match="already exists"):
+        check_target(link, follow_symlinks=True)
+    assert check_target(link, force=True, follow_symlinks=True) == real.resolve()
+    with pytest.raises(DeskError, match="new-link.csv: it is a symbolic link to .*not-yet.csv, which "
+                                        "does not exist"):
+        check_target(new_link, follow_symlinks=True)
+    to_null = tmp_path / "null.csv"
+    to_null.symlink_to("/dev/null")
+    with pytest.raises(DeskError, match=r"null.csv \(/dev/null\): it is a character device"):
+        check_target(to_null, force=True, follow_symlinks=True)
+    loop = tmp_path / "loop.csv"
+    loop.symlink_to(loop)
+    with pytest.raises(DeskError, match="too many levels of symbolic links"):
+        check_target(loop, force=True, follow_symlinks=True)
+    assert link.is_symlink() and real.read_text() == "old" and not (tmp_path / "not-yet.csv").exists()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving a link to another user needs root")
+def test_a_link_another_user_planted_in_a_sticky_shared_folder_is_never_followed(tmp_path):
+    """The kernel's protected_symlinks rule, applied even where the sysctl is off: in /tmp-like
+    folders a link is followed only when it is the follower's or the folder owner's."""
+    shared = tmp_path / "tmp"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    mine = tmp_path / "mine.csv"
+    mine.write_text("the owner's file")
+    planted = shared / "report.csv"
+    planted.symlink_to(mine)
+    os.lchown(planted, 4242, 4242)
+    with pytest.raises(DeskError, match=r"report.csv: it is a symbolic link in the shared directory "
+                                        r".* that belongs to another user \(uid 4242\)"):
+        check_target(planted, force=True, follow_symlinks=True)
+    assert mine.read_text() == "the owner's file"
+    os.lchown(planted, os.geteuid(), os.getegid())  # the follower's own link
+    assert check_target(planted, force=True, follow_symlinks=True) == mine.resolve()
+    os.chown(shared, 4242, 4242)
+    os.lchown(planted, 4242, 4242)  # the folder owner's link
+    assert check_target(planted, force=True, follow_symlinks=True) == mine.resolve()
+    not_sticky = tmp_path / "open"
+    not_sticky.mkdir()
+    not_sticky.chmod(0o777)
+    (not_sticky / "report.csv").symlink_to(mine)
+    os.lchown(not_sticky / "report.csv", 4242, 4242)
+    assert check_target(not_sticky / "report.csv", force=True, follow_symlinks=True) == mine.resolve()
+
+
+def test_a_file_that_appears_while_the_export_runs_is_not_replaced(tmp_path):
+    target = tmp_path / "day.csv"
+    final = check_target(target)
+    target.write_text("another export, finished first")
+    fd, tmp = temp_beside(final, target)
+    os.close(fd)
+    with pytest.raises(DeskError, match="appeared while it was being written"):
+        replace_file(tmp, final, target)
+    assert target.read_text() == "another export, finished first"
+    target.unlink()
+    os.mkfifo(target)
+    with pytest.raises(DeskError, match="it is now a named pipe"):
+        replace_file(tmp, final, target, force=True)
+    assert target.is_fifo()
+    target.unlink()
+    replace_file(tmp, final, target)
+    assert target.is_file() and not tmp.exists()
