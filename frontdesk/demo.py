@@ -61,9 +61,9 @@ def fill_demo(desk, *, seed: int = 7, customers: int | None = None, calls: int |
 
     A desk that already holds customers or calls is refused (DeskError) unless `force`: demo
     people mixed into a real desk are hard to tell apart, and their numbers may be real ones'."""
-    had = desk.store.totals()
+    had = desk.store.reports.totals()
     if (had.customers or had.merged or had.calls) and not force:
-        where = desk.store.database_file() or "this desk"
+        where = desk.store.path or "this desk"
         raise DeskError(
             f"{where} already holds {_plural(had.customers, 'customer')} and "
             f"{_plural(had.calls, 'call')}; demo fills only an empty desk "
