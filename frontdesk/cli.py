@@ -57,7 +57,7 @@ def cli(ctx: click.Context, db_path: Path | None, operator: str | None) -> None:
     run.operator = operator_name(operator)
     ctx.obj = run
     if ctx.invoked_subcommand is None:  # launch.py opens the app without click; kept for cli.main()
-        from .launch import open_app
+        from .opening import open_app
 
         open_app(str(ctx.obj.db_path), ctx.obj.operator)
 

@@ -3,8 +3,9 @@ commands (docs/performance.md). Anything else goes to the click CLI in cli.py.""
 
 from __future__ import annotations
 
-import os
 import sys
+
+from .opening import open_app
 
 APP_OPTIONS = ("--db", "--operator")
 
@@ -28,21 +29,6 @@ def app_options(args: list[str]) -> dict[str, str] | None:
             return None
         chosen[name] = value
     return chosen
-
-
-def open_app(db: str | None = None, operator: str | None = None) -> None:
-    from pathlib import Path
-
-    from .clock import SystemClock
-    from .paths import default_db_path, operator_name
-
-    # Textual reads ESCDELAY when it is imported: Esc should feel immediate (Textual's own
-    # default waits 100 ms); an explicit setting wins.
-    os.environ.setdefault("ESCDELAY", "50")
-    from .app import run_app
-
-    db_path = Path(db).expanduser() if db else default_db_path()
-    run_app(db_path, operator_name(operator), SystemClock())
 
 
 def main(argv: list[str] | None = None) -> int:
