@@ -1,5 +1,6 @@
-"""All SQL lives here: rows in, frozen records out. Lists come in bounded keyset pages.
-Row mapping is in records.py; the export and summary queries in store_reports.py."""
+"""All SQL lives in the store: rows in, frozen records out. Lists come in bounded keyset pages.
+Row mapping is in records.py; the export's and summary's queries in store_reports.py
+(`store.reports`); the demo's bulk load in store_bulk.py (`store.bulk`)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from .records import (
     maybe_time,
     phone_record,
 )
+from .store_bulk import BulkWriter
 from .store_reports import ReportQueries
 
 __all__ = ["PAGE", "ConflictError", "Store"]
@@ -56,6 +58,7 @@ class Store:
         self.path = database_path(db)
         self.identity = file_identity(self.path)
         self.reports = ReportQueries(self)  # the export's and the summary's queries
+        self.bulk = BulkWriter(self)  # the demo desk at a benchmark's size
 
     # -- plumbing ---------------------------------------------------------------------------
     @contextlib.contextmanager

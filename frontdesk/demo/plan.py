@@ -2,7 +2,7 @@
 
 One plan, two writers: a small desk goes through the service API with the clock set back to
 each moment (here); a large one (benchmarks) spans two years, bulk-inserted in big transactions
-(demo_bulk). The people and their fictional numbers come from demo_people.
+(bulk.py). The people and their fictional numbers come from people.py.
 """
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ from bisect import bisect_left
 from datetime import UTC, datetime, timedelta
 from itertools import accumulate
 
-from .clock import FixedClock
-from .demo_bulk import write_bulk
-from .demo_people import Person, make_people
-from .errors import DeskError
-from .hours import HoursError, preset_due
-from .paths import data_dir
-from .services import NewCall
+from ..clock import FixedClock
+from ..errors import DeskError
+from ..hours import HoursError, preset_due
+from ..paths import data_dir
+from ..services import NewCall
+from .bulk import write_bulk
+from .people import Person, make_people
 
 BULK_CALLS = 5_000
 BULK_CUSTOMERS = 5_000
@@ -116,7 +116,7 @@ class Plan:
     """Who calls when, which calls promise a callback, and what becomes of each promise.
 
     `events`: (time, order, kind, person, promise, extra) in time order; kind is one of
-    demo_bulk.CALLS (a return's extra: its outcome), "reschedule" (extra: new due, reason) or
+    bulk.CALLS (a return's extra: its outcome), "reschedule" (extra: new due, reason) or
     "cancel" (reason)."""
 
     def __init__(self, desk, data: dict, rng: random.Random, n_people: int, n_calls: int | None,
@@ -124,8 +124,7 @@ class Plan:
         self.data, self.rng, self.ops, self.hours = data, rng, data["operators"], desk.settings.hours
         self.now_dt = desk.clock.now().replace(microsecond=0)
         self.now, self.money = _ts(self.now_dt), {"GB": "£", "DE": "€", "FR": "€"}.get(desk.region, "$")
-        with desk.store.lock:
-            taken = {r[0] for r in desk.store.db.conn.execute("SELECT DISTINCT e164 FROM phones")}
+        taken = desk.store.bulk.taken_numbers()
         self.people = people = make_people(rng, data, n_people, desk.region, taken)
         spans = _intervals(self.hours, self.now_dt - timedelta(days=days), self.now_dt)
         if n_calls is None:

@@ -13,8 +13,8 @@ from itertools import accumulate
 
 import phonenumbers
 
-from . import phones
-from .errors import DeskError
+from .. import phones
+from ..errors import DeskError
 
 
 @dataclass

@@ -1,8 +1,7 @@
-"""The demo desk in bulk: a planned desk of any size written straight to the tables.
+"""The demo desk in bulk: a planned desk of any size written straight to the tables through the
+store's bulk writer (store_bulk.py), in transactions of up to 100,000 calls.
 
-Used above 5,000 calls or customers (benchmarks): rows go in with executemany, in transactions
-of up to 100,000 calls, bypassing the service API; the search tables follow through their triggers.
-"""
+Used above 5,000 calls or customers (benchmarks), where the service API would take hours."""
 
 from __future__ import annotations
 
@@ -11,10 +10,10 @@ import time
 from itertools import islice
 from typing import TYPE_CHECKING
 
-from .models import OUTCOMES
+from ..models import OUTCOMES
 
 if TYPE_CHECKING:
-    from .demo import Plan
+    from .plan import Plan
 
 CALLS = ("call", "new", "promise", "return")  # the plan's events that are calls
 DAY = 86_400
@@ -27,11 +26,10 @@ def _iso(ts: int) -> str:
 def write_bulk(desk, plan: Plan) -> None:
     """Write the plan's customers, numbers, calls and callbacks, with their audit and events."""
     store, rng = desk.store, plan.rng
-    sql, written = store.db.conn.execute, dict.fromkeys(("customers", "phones", "audit", "calls"), 0)
+    written = dict.fromkeys(("customers", "phones", "audit", "calls"), 0)
 
     def insert(table: str, columns: str, rows: list) -> None:
-        marks = ", ".join("?" * len(columns.split(",")))
-        store.db.conn.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
+        store.bulk.insert(table, [c.strip() for c in columns.split(",")], rows)
         written[table] = written.get(table, 0) + len(rows)
         if len(plan.times) >= 100_000:  # progress of a benchmark-sized desk
             print(f"demo: {written[table]:,} {table}", file=sys.stderr, flush=True)
@@ -45,8 +43,7 @@ def write_bulk(desk, plan: Plan) -> None:
             pr["moved"], pr["due"] = (t, extra[1]), extra[0]
     for p in plan.people:
         p.since = p.since or (p.seen - rng.randint(0, 60 * DAY) if p.seen else plan.now - rng.randint(DAY, 730 * DAY))
-    with store.lock:
-        base = {t: sql(f"SELECT coalesce(max(id), 0) + 1 FROM {t}").fetchone()[0] for t in ("customers", "phones", "calls")}
+    base = store.bulk.next_ids()
     customers, numbers, audit = [], [], []
     for i, p in enumerate(sorted(plan.people, key=lambda p: p.since)):
         p.id, at, by = base["customers"] + i, _iso(p.since), rng.choice(plan.ops)
@@ -67,9 +64,7 @@ def write_bulk(desk, plan: Plan) -> None:
             at = _iso(t)
             yield call_id, f"{t:08x}{rng.getrandbits(96):024x}", person.id, number, direction, at, op, topic, note, outcome, at
 
-    old_cache = sql("PRAGMA cache_size").fetchone()[0]
-    sql("PRAGMA cache_size = -262144")
-    try:
+    with store.bulk.big_cache():
         with store.write():
             insert("customers", "id, name, company, notes, created_at, created_by, updated_at, last_call_at", customers)
             insert("phones", "id, customer_id, e164, label, created_at", numbers)
@@ -92,7 +87,7 @@ def write_bulk(desk, plan: Plan) -> None:
             insert("callbacks", "call_id, customer_id, e164, promised_at, first_due_at, due_at, assignee, state, attempts, "
                    "first_attempt_at, done_at, done_call_id, kept_on_time, waited_min, cancel_reason, created_by, updated_at",
                    callbacks)
-            ids = dict(sql("SELECT call_id, id FROM callbacks WHERE call_id >= ?", [base["calls"]]).fetchall())
+            ids = store.bulk.callback_ids_by_call(base["calls"])
             for pr in plan.promises:
                 cb = ids[pr["id"]]
                 events.append((cb, _iso(pr["t"]), pr["op"], "promised", None, _iso(pr["first_due"]), "", pr["id"]))
@@ -105,7 +100,5 @@ def write_bulk(desk, plan: Plan) -> None:
                     events.append((cb, _iso(at), pr["as"], "rescheduled", _iso(pr["first_due"]), due, why, None))
                 if "cancelled" in pr:
                     events.append((cb, _iso(pr["cancelled"][0]), pr["as"], "cancelled", None, None, pr["cancelled"][1], None))
-            store.db.conn.executemany("UPDATE calls SET callback_id = ? WHERE id = ?", links)
+            store.bulk.link_calls(links)
             insert("callback_events", "callback_id, at, operator, kind, due_before, due_after, reason, call_id", events)
-    finally:
-        sql(f"PRAGMA cache_size = {old_cache}")
