@@ -171,3 +171,10 @@ class SearchResults:
     """Customers and calls (by the words of their notes) matching a search."""
     customers: tuple[Customer, ...] = ()
     calls: tuple[Call, ...] = ()
+
+
+@dataclass(frozen=True)
+class Page:
+    """Some rows of a longer list (a keyset page) and how many rows the whole list holds."""
+    items: tuple
+    total: int

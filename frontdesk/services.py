@@ -23,6 +23,7 @@ from .models import (
     CallerCard,
     CallerMatch,
     Customer,
+    Page,
     PhoneNumber,
     SearchResults,
 )
@@ -125,15 +126,24 @@ class Desk:
     def tz_name(self) -> str:
         return self.settings.tz
 
+    def caller_zone(self, e164: str) -> ZoneInfo | None:
+        """The caller's timezone when their number tells exactly one, other than the desk's."""
+        zones = phones.caller_timezones(e164) if e164 else []
+        return ZoneInfo(zones[0]) if len(zones) == 1 and zones[0] != self.settings.tz else None
+
+    def caller_time(self, e164: str, at: datetime) -> str:
+        """'14:05 (Europe/London)': the caller's clock at `at`, or '' when it is the desk's."""
+        zone = self.caller_zone(e164)
+        return f"{at.astimezone(zone):%H:%M} ({zone.key})" if zone else ""
+
     def caller_time_warning(self, e164: str, due: datetime) -> str:
         """The caller's local time at `due` when their number tells a different timezone, with a
         warning when that falls outside 08:00-21:00 for them."""
-        zones = phones.caller_timezones(e164)
-        if len(zones) != 1 or zones[0] == self.settings.tz:
+        zone = self.caller_zone(e164)
+        if zone is None:
             return ""
-        local = due.astimezone(ZoneInfo(zones[0]))
-        text = f"their time {local:%H:%M} ({zones[0]})"
-        if not 8 <= local.hour < 21:
+        text = f"their time {self.caller_time(e164, due)}"
+        if not 8 <= due.astimezone(zone).hour < 21:
             text += ": outside 08:00-21:00 for the caller"
         return text
 
@@ -159,6 +169,12 @@ class Desk:
 
     def todays_calls(self, limit: int = PAGE, before: tuple[str, int] | None = None) -> list[Call]:
         return self.calls_on(self.today(), limit, before)
+
+    def todays_page(self, limit: int = PAGE, after: Call | None = None) -> Page:
+        """Today's calls, newest first: `limit` of them, those older than `after` (the last one
+        a list shows) when given, and how many today holds, read together."""
+        with self.store.read():
+            return Page(tuple(self.todays_calls(limit, _keyset(after))), self.count_calls_on(self.today()))
 
     # -- finding callers --------------------------------------------------------------------
     def find_callers(self, text: str, limit: int = 8) -> list[CallerMatch]:
@@ -219,6 +235,11 @@ class Desk:
 
     def count_history(self, customer_id: int) -> int:
         return self.store.count_customer_calls(customer_id)
+
+    def history_page(self, customer_id: int, limit: int = PAGE, after: Call | None = None) -> Page:
+        """A customer's calls, newest first, as todays_page."""
+        with self.store.read():
+            return Page(tuple(self.history(customer_id, limit, _keyset(after))), self.count_history(customer_id))
 
     def promises(self, customer_id: int, limit: int = PAGE) -> list[Callback]:
         return self.store.customer_callbacks(customer_id, limit)
@@ -448,3 +469,6 @@ class Desk:
         self.store.delete_draft(self.operator)
 
 
+def _keyset(call: Call | None) -> tuple[str, int] | None:
+    """Where the page after `call` starts, in a list ordered by time and id."""
+    return (to_iso(call.at), call.id) if call is not None else None

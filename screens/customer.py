@@ -9,8 +9,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Label, Static
 
-from frontdesk.clock import to_iso
 from frontdesk.formatting import day_time, time_left
+from frontdesk.models import Call, Page
 from widgets.call_table import CallTable
 from widgets.key_bar import KeyBar
 from widgets.safe import block, plain
@@ -44,8 +44,6 @@ class CustomerScreen(DeskScreenBase):
         super().__init__()
         self.customer_id = customer_id
         self.customer = None
-        self.calls: list = []
-        self.more = True
 
     def compose(self) -> ComposeResult:
         yield self.status_bar()
@@ -62,29 +60,29 @@ class CustomerScreen(DeskScreenBase):
         # waits for a writer), so the first frame shows it (docs/performance.md). A failure
         # leaves the page empty with a toast, as a worker's would.
         try:
-            self._show(*self._fetch())
+            self._show(*self._fetch(self.customer_id))
         except Exception as exc:  # noqa: BLE001 - reported; the app goes on
             self.desk_app.report_failure(exc)
         self.loaded_on_mount = True
 
-    @db_work("customer-load")
     def reload(self) -> None:
-        self.post_message(CustomerLoaded(*self._fetch()))
+        shown = max(self.query_one("#history", CallTable).row_count, FIRST_PAGE)  # keep the pages shown
+        self._load(self.customer_id, shown)
+
+    @db_work("customer-load")
+    def _load(self, customer_id: int, limit: int) -> None:
+        self.post_message(CustomerLoaded(*self._fetch(customer_id, limit)))
 
     @on(CustomerLoaded)
     def _loaded(self, message: CustomerLoaded) -> None:
-        self._show(message.customer, message.calls, message.promises, message.count)
+        self._show(message.customer, message.history, message.promises)
 
-    def _fetch(self) -> tuple:
-        customer = self.desk.customer(self.customer_id)
-        shown = max(len(self.calls), FIRST_PAGE)  # a live update keeps the pages already loaded
-        calls = self.desk.history(customer.id, limit=shown)
-        promises = self.desk.promises(customer.id, limit=20)
-        count = self.desk.count_history(customer.id)
-        return customer, calls, promises, count
+    def _fetch(self, customer_id: int, limit: int = FIRST_PAGE) -> tuple:
+        customer = self.desk.customer(customer_id)
+        return customer, self.desk.history_page(customer.id, limit), self.desk.promises(customer.id, limit=20)
 
-    def _show(self, customer, calls, promises, count) -> None:
-        self.customer, self.customer_id, self.calls = customer, customer.id, calls
+    def _show(self, customer, history: Page, promises) -> None:
+        self.customer, self.customer_id = customer, customer.id
         now, zone = self.desk.clock.now(), self.desk.zone
         profile = Text()
         profile.append_text(plain(customer.name or "(no name)", style="bold"))
@@ -117,36 +115,32 @@ class CustomerScreen(DeskScreenBase):
             lines.append(f" [{cb.assignee}] ")
             lines.append_text(plain(cb.topic, 20))
         self.query_one("#promises", Static).update(lines)
-        self.query_one("#history", CallTable).show_calls(calls, zone, now)
-        self._paged(count)
+        self.query_one("#history", CallTable).show_page(history, zone, now)
+        self._titled(history.total)
 
-    def _paged(self, count: int) -> None:
+    def _titled(self, total: int) -> None:
         table = self.query_one("#history", CallTable)
-        self.more = table.has_more = len(self.calls) < count
-        more = " (l or scroll: older)" if self.more else ""
+        more = " (l or scroll: older)" if table.has_more else ""
         self.query_one("#history-title", Label).update(
-            f"History: {len(self.calls)} of {count} calls, newest first{more}")
+            f"History: {table.row_count} of {total} calls, newest first{more}")
 
     @on(CallTable.NeedMore, "#history")
     def _need_more(self) -> None:
         self.action_more()
 
     def action_more(self) -> None:
-        if self.calls and self.more:
-            last = self.calls[-1]
-            self.load_older(self.customer_id, (to_iso(last.at), last.id))
+        table = self.query_one("#history", CallTable)
+        if table.has_more and table.last_call is not None:
+            self.load_older(self.customer_id, table.last_call)
 
     @db_work("customer-more")
-    def load_older(self, customer_id: int, before: tuple[str, int]) -> None:
-        older = self.desk.history(customer_id, limit=FIRST_PAGE, before=before)
-        self.post_message(CallsLoaded(older, self.desk.count_history(customer_id), more=True))
+    def load_older(self, customer_id: int, after: Call) -> None:
+        self.post_message(CallsLoaded(self.desk.history_page(customer_id, FIRST_PAGE, after), more=True))
 
     @on(CallsLoaded)
     def _append(self, message: CallsLoaded) -> None:
-        older, count = message.calls, message.total
-        self.calls = self.calls + older
-        self.query_one("#history", CallTable).append_calls(older, self.desk.zone, self.desk.clock.now())
-        self._paged(count)
+        self.query_one("#history", CallTable).append_page(message.page, self.desk.zone, self.desk.clock.now())
+        self._titled(message.page.total)
 
     @on(CallTable.Chosen)
     def _call_chosen(self, event: CallTable.Chosen) -> None:

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Label
 
-from frontdesk.clock import to_iso
+from frontdesk.models import Call, Page
 from widgets.call_table import CallTable
 from widgets.callback_queue import CallbackQueue
 from widgets.key_bar import KeyBar
@@ -30,7 +30,6 @@ class DeskScreen(CallbackActions, DeskScreenBase):
     def __init__(self) -> None:
         super().__init__()
         self.mine = False
-        self.shown = 0
         self._queue_title = ""
         self._had_selection: bool | None = None
 
@@ -48,57 +47,47 @@ class DeskScreen(CallbackActions, DeskScreenBase):
         self.query_one("#calls", CallTable).focus()
         # The first page is read here, on the UI thread, from the reader connection (which never
         # waits for a writer), so the first frame already shows it (docs/performance.md).
-        self._show_calls(*self._fetch_calls())
+        self._show_calls(self.desk.todays_page(FIRST_PAGE))
         self.loaded_on_mount = True
 
     # -- data -------------------------------------------------------------------------------
-    def _fetch_calls(self):
-        shown = max(self.shown, FIRST_PAGE)  # a live update keeps the pages already loaded
-        return self.desk.todays_calls(limit=shown), self.desk.count_calls_on(self.desk.today())
+    def _shown(self) -> int:
+        """Rows to read again on a live update: the pages already shown."""
+        return max(self.query_one("#calls", CallTable).row_count, FIRST_PAGE)
+
+    def reload(self) -> None:
+        self._load(self._shown())
 
     @db_work("desk-load")
-    def reload(self) -> None:
-        self.post_message(CallsLoaded(*self._fetch_calls()))
-
-    @on(CallsLoaded)
-    def _calls_loaded(self, message: CallsLoaded) -> None:
-        if message.more:
-            self._append(message.calls, message.total)
-        else:
-            self._show_calls(message.calls, message.total)
-
-    def _show_calls(self, calls, total: int) -> None:
-        table = self.query_one("#calls", CallTable)
-        table.show_calls(calls, self.desk.zone, self.desk.clock.now())
-        self._paged(table, total)
-        self.on_tick()
-
-    def _paged(self, table: CallTable, total: int) -> None:
-        self.shown = table.row_count
-        table.has_more = table.row_count < total
-        more = " - more below" if table.has_more else ""
-        title = f"Today's calls ({table.row_count} of {total}{more})" if total else (
-            "Today's calls (none yet: press n to log one)")
-        self.query_one("#calls-title", Label).update(title)
+    def _load(self, limit: int) -> None:
+        self.post_message(CallsLoaded(self.desk.todays_page(limit)))
 
     @on(CallTable.NeedMore, "#calls")
     def _need_more(self) -> None:
-        table = self.query_one("#calls", CallTable)
-        if table.calls:
-            last = table.calls[list(table.calls)[-1]]
-            self.load_more((to_iso(last.at), last.id))
+        last = self.query_one("#calls", CallTable).last_call
+        if last is not None:
+            self.load_more(last)
 
     @db_work("desk-more")
-    def load_more(self, before: tuple[str, int]) -> None:
-        """The page of today's calls after `before` (the last row shown: read on the UI thread
-        by the caller, so this thread touches no widget)."""
-        older = self.desk.todays_calls(limit=FIRST_PAGE, before=before)
-        self.post_message(CallsLoaded(older, self.desk.count_calls_on(self.desk.today()), more=True))
+    def load_more(self, after: Call) -> None:
+        self.post_message(CallsLoaded(self.desk.todays_page(FIRST_PAGE, after), more=True))
 
-    def _append(self, older, total: int) -> None:
+    @on(CallsLoaded)
+    def _calls_loaded(self, message: CallsLoaded) -> None:
+        self._show_calls(message.page, more=message.more)
+
+    def _show_calls(self, page: Page, more: bool = False) -> None:
         table = self.query_one("#calls", CallTable)
-        table.append_calls(older, self.desk.zone, self.desk.clock.now())
-        self._paged(table, total)
+        if more:
+            table.append_page(page, self.desk.zone, self.desk.clock.now())
+        else:
+            table.show_page(page, self.desk.zone, self.desk.clock.now())
+        shown, total = table.row_count, page.total
+        title = f"Today's calls ({shown} of {total}{' - more below' if table.has_more else ''})" if total else (
+            "Today's calls (none yet: press n to log one)")
+        self.query_one("#calls-title", Label).update(title)
+        if not more:
+            self.on_tick()
 
     def on_tick(self) -> None:
         queue = [cb for cb in self.desk_app.queue if not self.mine or cb.assignee == self.desk.operator]

@@ -13,6 +13,8 @@ from typing import Any
 
 from textual.message import Message
 
+from frontdesk.models import Page
+
 
 class DeskChanged(Message):
     """Something in the database changed (this desk or another process): screens reload."""
@@ -49,17 +51,15 @@ class ServiceFailed(Message):
 class CallsLoaded(Message):
     """A page of calls for a list; `more` is True when it continues the rows already shown."""
 
-    calls: list
-    total: int
+    page: Page
     more: bool = False
 
 
 @dataclass
 class CustomerLoaded(Message):
     customer: Any
-    calls: list
+    history: Page
     promises: list
-    count: int
 
 
 @dataclass

@@ -245,13 +245,7 @@ class NewCallScreen(DeskScreenBase):
         view = self.query_one("#card", CallerCardView)
         view.customer = card.customer
         now = self.desk.clock.now()
-        their = ""
-        if card.customer.phones:
-            from zoneinfo import ZoneInfo
-
-            zones = phones.caller_timezones(card.customer.phones[0].e164)
-            if zones and zones[0] != self.desk.tz_name:
-                their = f"{now.astimezone(ZoneInfo(zones[0])).strftime('%H:%M')} ({zones[0]})"
+        their = self.desk.caller_time(card.customer.phones[0].e164, now) if card.customer.phones else ""
         view.show_card(card, self.desk.zone, now, self.desk.national, their)
 
     @db_work("returning", exclusive=False)

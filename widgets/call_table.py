@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.message import Message
 
 from frontdesk.formatting import short_when
-from frontdesk.models import Call
+from frontdesk.models import Call, Page
 
 from .row_table import RowTable
 from .safe import plain
@@ -87,6 +87,21 @@ class CallTable(RowTable):
             self.add_rows((self._cells(call, zone, now), str(call.id)) for call in calls)
             if selected is not None and selected in self.calls:
                 self.move_cursor(row=self.get_row_index(str(selected)))
+
+    def show_page(self, page: Page, zone: ZoneInfo, now: datetime) -> None:
+        """The first page(s) of a longer list: the rows, and whether more follow."""
+        self.show_calls(list(page.items), zone, now)
+        self.has_more = self.row_count < page.total
+
+    def append_page(self, page: Page, zone: ZoneInfo, now: datetime) -> None:
+        """The next page, below the rows shown."""
+        self.append_calls(list(page.items), zone, now)
+        self.has_more = self.row_count < page.total
+
+    @property
+    def last_call(self) -> Call | None:
+        """The oldest call shown: the next page starts after it."""
+        return next(reversed(self.calls.values()), None)
 
     def append_calls(self, calls: list[Call], zone: ZoneInfo, now: datetime) -> None:
         """Add an older page below the rows shown (keyset paging: nothing is fetched twice)."""

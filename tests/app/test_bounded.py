@@ -111,12 +111,12 @@ async def test_the_customer_page_shows_one_page_and_l_loads_the_next(make_app, d
         assert isinstance(screen, CustomerScreen)
         table = screen.query_one("#history", CallTable)
         assert table.row_count == FIRST_PAGE
-        assert screen.more
+        assert table.has_more
         for _ in range(4):
             await pilot.press("l")
             await settle(pilot)
         assert table.row_count == PAGE + MORE
-        assert not screen.more
+        assert not table.has_more
         ids = [int(key.value) for key in table.rows]
         assert len(set(ids)) == PAGE + MORE  # each page continues the one before, no repeats
         await pilot.press("l")  # nothing older: stays as it is
