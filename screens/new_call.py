@@ -13,7 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Input, Label, OptionList, Select, Static, TextArea
+from textual.widgets import Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from frontdesk import phones
@@ -24,8 +24,10 @@ from frontdesk.models import OUTCOMES
 from frontdesk.services import NewCall
 from frontdesk.when import WhenError, parse_when
 from widgets.caller_card import CallerCardView
+from widgets.choice_field import ChoiceField
 from widgets.key_bar import KeyBar
 from widgets.safe import plain
+from widgets.suggestions import Suggestions
 
 from .base import SAVE, DeskScreenBase, db_work
 from .messages import CallSaved, CardLoaded, MatchesFound, ReturningLoaded, SaveFailed
@@ -43,6 +45,9 @@ class NewCallScreen(DeskScreenBase):
         SAVE,
         Binding("escape", "cancel", "Cancel", id="cancel"),
         Binding("ctrl+o", "toggle_direction", "In/Out", id="toggle_direction"),
+        # One key for the outcome most often chosen after "resolved"; in the outcome field
+        # itself a letter picks (c: callback promised, m: message taken, ...).
+        Binding("ctrl+b", "promise", "Promise callback", id="promise"),
         Binding("down", "to_matches", "Suggestions", id="to_matches", show=False),
     ]
     DEFAULT_CSS = """
@@ -51,10 +56,8 @@ class NewCallScreen(DeskScreenBase):
     NewCallScreen #side { width: 34; }
     NewCallScreen #matches { height: auto; max-height: 5; border: none; margin: 0 0 0 10; display: none; }
     NewCallScreen #matches.-shown { display: block; }
-    NewCallScreen #note-row { height: 4; }
     NewCallScreen #note { height: 4; width: 1fr; border: none; padding: 0 1; background: $boost; }
     NewCallScreen #note:focus { background: $accent 30%; }
-    NewCallScreen .field > Select { width: 1fr; }
     NewCallScreen #promise-row, NewCallScreen #due-row, NewCallScreen #assignee-row { display: none; }
     NewCallScreen .-callback #promise-row, NewCallScreen .-callback #assignee-row { display: block; }
     NewCallScreen .-custom #due-row { display: block; }
@@ -89,7 +92,7 @@ class NewCallScreen(DeskScreenBase):
                 with Horizontal(classes="field"):
                     yield Label("Phone")
                     yield Input(d.get("phone", ""), placeholder="number, digits or name", id="phone")
-                yield OptionList(id="matches")
+                yield Suggestions(id="matches")
                 with Horizontal(classes="field"):
                     yield Label("Name")
                     yield Input(d.get("name", ""), placeholder="caller's name", id="name")
@@ -101,10 +104,10 @@ class NewCallScreen(DeskScreenBase):
                     yield TextArea(d.get("note", ""), id="note", soft_wrap=True, show_line_numbers=False)
                 with Horizontal(classes="field"):
                     yield Label("Outcome")
-                    yield Select(outcomes, value=d.get("outcome") or "resolved", allow_blank=False, id="outcome")
+                    yield ChoiceField(outcomes, value=d.get("outcome") or "resolved", id="outcome")
                 with Horizontal(classes="field", id="promise-row"):
                     yield Label("Call back")
-                    yield Select(presets, value=default_promise, allow_blank=False, id="promise")
+                    yield ChoiceField(presets, value=default_promise, id="promise")
                 with Horizontal(classes="field", id="due-row"):
                     yield Label("At")
                     yield Input(d.get("due", ""), placeholder="HH:MM or 'tomorrow 10:00'", id="due")
@@ -114,8 +117,8 @@ class NewCallScreen(DeskScreenBase):
                 yield Static("", id="due-preview")
                 with Horizontal(classes="field"):
                     yield Label("Direction")
-                    yield Select([("inbound", "in"), ("outbound", "out")], value=self.direction,
-                                 allow_blank=False, id="direction")
+                    yield ChoiceField([("inbound", "in"), ("outbound", "out")], value=self.direction,
+                                      id="direction")
                 yield Static("", classes="error", id="error")
             with Vertical(id="side"):
                 yield CallerCardView(id="card")
@@ -156,8 +159,8 @@ class NewCallScreen(DeskScreenBase):
         widget = self.query_one(f"#{name}")
         if isinstance(widget, TextArea):
             return widget.text
-        if isinstance(widget, Select):
-            return "" if widget.value is Select.BLANK else str(widget.value)
+        if isinstance(widget, ChoiceField):
+            return widget.value
         return widget.value
 
     def collect(self) -> dict:
@@ -262,9 +265,9 @@ class NewCallScreen(DeskScreenBase):
         self.query_one("#returning", Static).update(text)
 
     # -- promise ----------------------------------------------------------------------------
-    @on(Select.Changed)
-    def _select_changed(self, event: Select.Changed) -> None:
-        if event.select.id == "direction":
+    @on(ChoiceField.Changed)
+    def _choice_changed(self, event: ChoiceField.Changed) -> None:
+        if event.field.id == "direction":
             self.direction = self.value("direction")
         self._sync_promise()
         self.schedule_draft()
@@ -453,13 +456,16 @@ class NewCallScreen(DeskScreenBase):
 
     def action_to_matches(self) -> None:
         """Down from the phone field goes into the suggestions."""
-        options = self.query_one("#matches", OptionList)
+        options = self.query_one("#matches", Suggestions)
         if self.focused is self.query_one("#phone") and options.has_class("-shown"):
-            options.focus()
-            options.highlighted = options.highlighted or 0
+            options.enter()
         else:
             self.focus_next()
 
+    def action_promise(self) -> None:
+        """The outcome becomes 'callback promised' (the promise's fields appear); focus stays."""
+        self.query_one("#outcome", ChoiceField).value = "callback"
+
     def action_toggle_direction(self) -> None:
-        select = self.query_one("#direction", Select)
+        select = self.query_one("#direction", ChoiceField)
         select.value = "out" if self.direction == "in" else "in"

@@ -38,3 +38,18 @@ def screen_text(app) -> str:
             content = widget.content
             parts.append(content.plain if hasattr(content, "plain") else str(content))
     return "\n".join(parts)
+
+
+def burst(app, *keys: str) -> None:
+    """Keys as a slow SSH link delivers them: all at once, none waiting for the one before to
+    be handled (pilot.press waits for the app to be idle after each key)."""
+    from textual import events
+    from textual.keys import _character_to_key
+
+    named = {"tab": "\t", "enter": "\r", "space": " ", "backspace": "\x7f"}
+    for key in keys:
+        if len(key) == 1:
+            event = events.Key(key if key.isalnum() else _character_to_key(key), key)
+        else:
+            event = events.Key(key, named.get(key))
+        app._driver.send_message(event)

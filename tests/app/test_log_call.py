@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pilot_helpers import screen_text, settle
+from pilot_helpers import burst, screen_text, settle
 from textual.widgets import Input
 
 from frontdesk.services import NewCall
@@ -52,7 +52,7 @@ async def test_returning_caller_is_recognised_from_a_few_digits(make_app, desk):
         await settle(pilot)
         matches = app.screen.query_one("#matches")
         assert matches.option_count == 1 and matches.has_class("-shown")
-        await pilot.press("tab", "enter")  # into the suggestions, choose the first
+        await pilot.press("down", "enter")  # into the suggestions, choose the first
         await settle(pilot)
         screen = app.screen
         assert screen.customer_id is not None
@@ -142,3 +142,42 @@ async def test_call_back_form_starts_in_the_note(make_app, desk):
         assert isinstance(app.screen, NewCallScreen)
         assert app.screen.value("note") == "Confirmed Wed"
         assert app.screen.value("phone") == "(404) 555-0134"
+
+
+async def test_a_whole_call_typed_in_one_burst_keeps_its_promise(make_app, desk):
+    """The sequence that once saved 'resolved' and lost the promise: every key sent at once."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        burst(app, "n", *"2125550178", "tab", *"Burst Caller", "tab", *"Quote", "tab", *"call me",
+              "tab", "enter", "down", "enter", "ctrl+s")
+        await settle(pilot, rounds=8)
+        assert isinstance(app.screen, DeskScreen)
+        calls = desk.todays_calls()
+        assert [(c.caller, c.topic, c.note, c.outcome) for c in calls] == [
+            ("Burst Caller", "Quote", "call me", "callback")]
+        assert [cb.caller for cb in desk.callbacks.open_callbacks()] == ["Burst Caller"]
+
+
+async def test_tab_from_the_phone_goes_to_the_name_even_with_suggestions_shown(make_app, desk):
+    desk.log_call(NewCall(phone="+1 404 555 0134", name="Maria Lopez", topic="First call"))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        burst(app, "n", *"0134")
+        await settle(pilot)
+        screen = app.screen
+        assert screen.query_one("#matches").has_class("-shown")  # the suggestions are showing
+        burst(app, "tab", *"Someone Else")
+        await settle(pilot)
+        assert app.focused.id == "name"
+        assert screen.query_one("#name", Input).value == "Someone Else"  # nothing swallowed
+
+
+async def test_ctrl_b_promises_a_callback_from_any_field(make_app, desk):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        burst(app, "n", *"2125550178", "tab", *"Bea", "ctrl+b", "ctrl+s")
+        await settle(pilot, rounds=8)
+        assert [cb.caller for cb in desk.callbacks.open_callbacks()] == ["Bea"]
