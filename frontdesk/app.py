@@ -20,9 +20,9 @@ from textual.worker import Worker, WorkerState
 from screens.base import DeskScreenBase
 from screens.messages import DeskChanged, QueueLoaded
 
-from .clock import Clock, SystemClock
+from .clock import Clock, SystemClock, from_iso
 from .db import DatabaseMoved
-from .formatting import clock_time
+from .formatting import clock_time, span
 from .models import Callback
 from .reminders import ReminderTracker
 from .services import Desk
@@ -87,6 +87,7 @@ class FrontDeskApp(App):
         self.bells = 0
         self._last_failure: tuple[str, float] = ("", 0.0)
         self._offering_reopen = False
+        self._offering_draft = False
         self._reopen_quiet_until = 0.0
         self._from_palette = False  # an action chosen in the command palette is meant
 
@@ -153,12 +154,24 @@ class FrontDeskApp(App):
         if not draft or not any(str(draft.get(k, "")).strip() for k in ("phone", "name", "topic", "note")):
             return
         what = draft.get("phone") or draft.get("name") or draft.get("topic") or "a call"
+        saved = draft.get("saved_at")
+        if isinstance(saved, str):
+            try:
+                minutes = int((self.desk.clock.now() - from_iso(saved)).total_seconds() // 60)
+            except ValueError:
+                minutes = -1
+            if minutes >= 0:
+                what += f", typed {span(minutes)} ago" if minutes else ", typed just now"
 
         def answer(restore: bool | None) -> None:
+            self._offering_draft = False
+            self.tick()  # the reminders held back while the question was open
             if restore:
                 self.open_new_call(draft)
             else:
                 self.discard_draft()
+
+        self._offering_draft = True
 
         self.push_screen(Confirm(f"Restore the call you were typing ({what})?", yes="Restore",
                                  no="Discard"), answer)
@@ -244,6 +257,8 @@ class FrontDeskApp(App):
 
     def desk_changed(self) -> None:
         """Reload settings (another desk may have saved them), the queue, and the visible screen."""
+        if not self.screen_stack:  # closing: a late result has nothing left to show on
+            return
         self._adopt_settings(self.desk.reload_settings())
         self.tick()
         self.screen.post_message(DeskChanged())
@@ -278,6 +293,8 @@ class FrontDeskApp(App):
 
     @on(QueueLoaded)
     def _apply_queue(self, message: QueueLoaded) -> None:
+        if not self.screen_stack:  # closing: a late result has nothing left to show on
+            return
         self._apply_tick(message.queue, message.counts, message.total, message.mine_total)
 
     def _apply_tick(self, queue: list[Callback], counts: tuple[int, int], total: int, mine_total: int) -> None:
@@ -285,7 +302,10 @@ class FrontDeskApp(App):
         self.queue_total, self.queue_mine_total = total, mine_total
         now = self.desk.clock.now()
         desk_open = self.desk.settings.hours.is_open(now)
-        for reminder in self.tracker.check(queue, now, desk_open):
+        # While the draft-restore question is open, reminders wait (they would cover it); they
+        # fire on the tick after it is answered, since each fires once per state.
+        due_reminders = [] if self._offering_draft else self.tracker.check(queue, now, desk_open)
+        for reminder in due_reminders:
             cb = reminder.callback
             left = "is OVERDUE" if reminder.kind != "soon" else f"is due at {clock_time(cb.due_at, self.desk.zone)}"
             again = " (still not acknowledged)" if reminder.kind == "nag" else ""
@@ -355,12 +375,16 @@ class FrontDeskApp(App):
             self.screen.focus_first_field()
 
     def action_search(self) -> None:
+        self.open_search()
+
+    def open_search(self, typed: str = "") -> None:
+        """The search screen, starting with what was typed (a name typed on the desk)."""
         from screens.search import SearchScreen
 
         if isinstance(self.screen, SearchScreen):
-            self.screen.query_one("#query").focus()
+            self.screen.type(typed)
         else:
-            self.push_screen(SearchScreen())
+            self.push_screen(SearchScreen(typed))
 
     def action_help(self) -> None:
         from screens.help import HelpScreen

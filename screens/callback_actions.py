@@ -7,7 +7,9 @@ from rich.text import Text
 from textual.binding import Binding
 
 from frontdesk.errors import DeskError
+from frontdesk.formatting import day_time, time_left
 from frontdesk.hours import PRESETS
+from frontdesk.text import one_line
 
 # The dialogs (and the Input, Button and OptionList widgets they use) load on first use: the
 # desk's first frame does not need them.
@@ -60,10 +62,36 @@ class CallbackActions:
         self._on_current(acknowledge)
 
 
+def promise_words(desk, cb) -> str:
+    """A promise named so that one customer's several promises are told apart:
+    'the callback to Maria Lopez about Invoice 1042, due 09:40 (20 min overdue)'."""
+    now = desk.clock.now()
+    about = f" about {one_line(cb.topic, 40)}" if cb.topic else ""
+    return (f"the callback to {one_line(cb.caller, 40)}{about}, due {day_time(cb.due_at, desk.zone, now)} "
+            f"({time_left(cb.due_at, now)})")
+
+
 def acknowledge(screen, cb) -> None:
-    screen.desk_app.tracker.acknowledge(cb.id)
-    screen.run_service(lambda: screen.desk.callbacks.acknowledge(cb.id),
-                       done=lambda _: screen.notify(Text(f"Acknowledged: {cb.caller}"), timeout=3))
+    """'I have seen it' stops an overdue callback nagging every desk: asked first, naming the
+    promise, since the key is a letter that may start a typed name."""
+    from .modals import Confirm
+
+    desk = screen.desk
+    if cb.due_at > desk.clock.now():
+        screen.notify(f"Nothing to acknowledge: {promise_words(desk, cb)} is not overdue yet.", timeout=5)
+        return
+
+    def answer(yes: bool | None) -> None:
+        if yes:
+            screen.desk_app.tracker.acknowledge(cb.id)
+            screen.run_service(lambda: desk.callbacks.acknowledge(cb.id),
+                               done=lambda _: screen.notify(Text(f"Acknowledged {promise_words(desk, cb)}"),
+                                                            timeout=4))
+
+    screen.app.push_screen(Confirm(
+        f"Acknowledge {promise_words(desk, cb)}? Reminders stop on every desk; it stays marked "
+        "overdue until done.", yes="Acknowledge", no="Not now", focus_no=True,
+        typed_on=screen.desk_app.open_search, opened_by="k"), answer)
 
 
 def start_callback_call(app, cb) -> None:
@@ -88,7 +116,7 @@ def ask_reschedule(screen, cb) -> None:
                 screen.run_service(lambda: desk.callbacks.reschedule(cb.id, due, reason, cb.version),
                                    done=lambda _: screen.notify("Callback moved", timeout=3))
 
-        screen.app.push_screen(Prompt(f"Why does the callback to {cb.caller} move?",
+        screen.app.push_screen(Prompt(f"Why does {promise_words(desk, cb)} move?",
                                       check=lambda v: "" if v else "a reason is needed"), save)
 
     def chosen(key: str | None) -> None:
@@ -115,7 +143,7 @@ def ask_reschedule(screen, cb) -> None:
             lambda text: with_reason(parse_when(text, desk.clock.now(), desk.zone)) if text else None,
         )
 
-    screen.app.push_screen(Choose(f"Move the callback to {cb.caller} to:", choices), chosen)
+    screen.app.push_screen(Choose(f"Move {promise_words(desk, cb)} to:", choices), chosen)
 
 
 def ask_reassign(screen, cb) -> None:
@@ -126,7 +154,7 @@ def ask_reassign(screen, cb) -> None:
             screen.run_service(lambda: screen.desk.callbacks.reassign(cb.id, who, cb.version),
                                done=lambda _: screen.notify(Text(f"Callback now with {who}"), timeout=3))
 
-    screen.app.push_screen(Prompt(f"Who calls {cb.caller} back?", value=cb.assignee,
+    screen.app.push_screen(Prompt(f"Who makes {promise_words(screen.desk, cb)}?", value=cb.assignee,
                                   check=lambda v: "" if v else "a name is needed"), save)
 
 
@@ -138,7 +166,7 @@ def ask_cancel(screen, cb) -> None:
             screen.run_service(lambda: screen.desk.callbacks.cancel(cb.id, reason, cb.version),
                                done=lambda _: screen.notify("Callback cancelled", timeout=3))
 
-    screen.app.push_screen(Prompt(f"Why is the callback to {cb.caller} cancelled?",
+    screen.app.push_screen(Prompt(f"Why is {promise_words(screen.desk, cb)} cancelled?",
                                   check=lambda v: "" if v else "a reason is needed"), save)
 
 
@@ -150,5 +178,5 @@ def ask_snooze(screen, cb) -> None:
             screen.run_service(lambda: screen.desk.callbacks.snooze(cb.id, int(choice)),
                                done=lambda _: screen.notify(f"Snoozed {choice} min", timeout=3))
 
-    screen.app.push_screen(Choose(f"Remind about {cb.caller} again in:",
+    screen.app.push_screen(Choose(f"Remind about {promise_words(screen.desk, cb)} again in:",
                                   [("5", "5 minutes"), ("15", "15 minutes"), ("30", "30 minutes")]), save)

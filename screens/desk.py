@@ -44,7 +44,8 @@ class DeskScreen(CallbackActions, DeskScreenBase):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one("#calls", CallTable).focus()
+        # The urgent list first: with callbacks open, c / t / k act on the highlighted one.
+        self.query_one("#queue" if self.desk_app.queue else "#calls").focus()
         # The first page is read here, on the UI thread, from the reader connection (which never
         # waits for a writer), so the first frame already shows it (docs/performance.md).
         self._show_calls(self.desk.todays_page(FIRST_PAGE))
@@ -116,14 +117,23 @@ class DeskScreen(CallbackActions, DeskScreenBase):
     def _more_callbacks(self) -> None:
         self.on_tick()  # the queue widget raised its limit; the app already holds the rows
 
+    def on_key(self, event) -> None:
+        """A letter no key of the desk is bound to starts a search with it: typing a caller's
+        name on the desk finds them (the rest of the name follows into the search field)."""
+        if event.is_printable and event.character and event.key not in self.active_bindings:
+            event.stop()
+            self.desk_app.open_search(event.character)
+
     # -- which callback ---------------------------------------------------------------------
     def current_callback(self):
         return self._selected()
 
     def _selected(self):
+        """The callback highlighted in the queue, when the queue has focus: a key acts only on
+        the row that is visibly selected (the other list's cursor is dimmed)."""
         queue = self.query_one("#queue", CallbackQueue)
         cb_id = queue.selected_id
-        return queue.callbacks.get(cb_id) if cb_id is not None else None
+        return queue.callbacks.get(cb_id) if cb_id is not None and queue.has_focus else None
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action in CALLBACK_KEYS:
@@ -144,10 +154,12 @@ class DeskScreen(CallbackActions, DeskScreenBase):
 
         self.app.push_screen(CallbackScreen(event.callback_id))
 
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()  # the callback keys apply while the queue has focus
+
     def action_open_customer(self) -> None:
-        focused = self.focused
-        if isinstance(focused, CallbackQueue) and self._selected():
-            self.desk_app.open_customer(self._selected().customer_id)
+        if cb := self._selected():
+            self.desk_app.open_customer(cb.customer_id)
             return
         table = self.query_one("#calls", CallTable)
         call = table.calls.get(table.selected_id) if table.selected_id is not None else None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -31,9 +33,14 @@ class Confirm(ModalScreen[bool]):
         Binding("y", "answer(True)", "Yes"),
     ]
 
-    def __init__(self, question: str, yes: str = "Yes", no: str = "No", focus_no: bool = False) -> None:
+    def __init__(self, question: str, yes: str = "Yes", no: str = "No", focus_no: bool = False,
+                 typed_on: Callable[[str], None] | None = None, opened_by: str = "") -> None:
+        """typed_on: for a question opened by a letter key (`opened_by`). Any other letter
+        typed means the user was typing a word, not answering: the question closes unanswered
+        and typed_on gets the word so far (the desk searches for it)."""
         super().__init__()
         self.question, self.yes, self.no, self.focus_no = question, yes, no, focus_no
+        self.typed_on, self.opened_by = typed_on, opened_by
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -48,6 +55,14 @@ class Confirm(ModalScreen[bool]):
 
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)
+
+    def on_key(self, event) -> None:
+        if (self.typed_on is not None and event.is_printable and event.character
+                and event.character.lower() not in "yn"):
+            event.stop()
+            typed_on, word = self.typed_on, self.opened_by + event.character
+            self.dismiss(None)
+            typed_on(word)
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:

@@ -17,6 +17,7 @@ from textual.widgets import Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from frontdesk import phones
+from frontdesk.clock import from_iso, to_iso
 from frontdesk.errors import DeskError
 from frontdesk.formatting import clock_time, day_time, time_left
 from frontdesk.hours import PRESETS, parse_duration
@@ -33,7 +34,7 @@ from .base import SAVE, DeskScreenBase, db_work
 from .messages import CallSaved, CardLoaded, MatchesFound, ReturningLoaded, SaveFailed
 from .modals import Confirm
 
-FIELDS = ("phone", "name", "topic", "note", "outcome", "direction", "promise", "due", "assignee")
+FIELDS = ("phone", "name", "topic", "note", "outcome", "direction", "promise", "due", "assignee", "at")
 
 
 class NewCallScreen(DeskScreenBase):
@@ -75,6 +76,9 @@ class NewCallScreen(DeskScreenBase):
         self.direction: str = draft.get("direction") or ("out" if self.callback_id else "in")
         self._saving = False
         self._dirty = False
+        # When the call happened: when the form opened (a restored draft keeps its own time),
+        # unless the 'When' field says otherwise.
+        self.started = from_iso(draft["started"]) if draft.get("started") else self.desk.clock.now()
 
     def compose(self) -> ComposeResult:
         d, settings = self.draft, self.desk.settings
@@ -115,6 +119,10 @@ class NewCallScreen(DeskScreenBase):
                     yield Label("Assignee")
                     yield Input(d.get("assignee") or self.desk.operator, id="assignee")
                 yield Static("", id="due-preview")
+                with Horizontal(classes="field"):
+                    yield Label("When")
+                    yield Input(d.get("at", ""), id="at",
+                                placeholder=f"{clock_time(self.started, self.desk.zone)} (or 14:30, yesterday 16:00)")
                 with Horizontal(classes="field"):
                     yield Label("Direction")
                     yield ChoiceField([("inbound", "in"), ("outbound", "out")], value=self.direction,
@@ -165,8 +173,15 @@ class NewCallScreen(DeskScreenBase):
 
     def collect(self) -> dict:
         data = {name: self.value(name) for name in FIELDS}
-        data.update(customer_id=self.customer_id, callback_id=self.callback_id, uid=self.uid)
+        data.update(customer_id=self.customer_id, callback_id=self.callback_id, uid=self.uid,
+                    started=to_iso(self.started), saved_at=to_iso(self.desk.clock.now()))
         return data
+
+    def call_time(self) -> datetime:
+        """When the call happened: the 'When' field (the latest such time that has passed), or
+        when the form was opened."""
+        text = self.value("at").strip()
+        return parse_when(text, self.desk.clock.now(), self.desk.zone, past=True) if text else self.started
 
     def typed_anything(self) -> bool:
         """Anything typed beyond what the form opened with (a pre-filled call-back is not typing)."""
@@ -365,13 +380,17 @@ class NewCallScreen(DeskScreenBase):
 
     def build_request(self) -> NewCall:
         data = self.collect()
+        try:
+            at = self.call_time()
+        except WhenError as exc:
+            raise DeskError(str(exc), "at") from None
         phone = data["phone"]
         if self.customer_id is not None and phones.try_parse(phone, self.desk.region) is None:
             phone = ""  # the field was used to find the customer by name
         return NewCall(
             phone=phone, name=data["name"], topic=data["topic"], note=data["note"],
             outcome=data["outcome"] or "resolved", direction=self.direction,
-            customer_id=self.customer_id, callback_due=self.due_time(),
+            customer_id=self.customer_id, callback_due=self.due_time(), at=at,
             assignee=data["assignee"], callback_id=self.callback_id, uid=self.uid,
         )
 

@@ -28,9 +28,14 @@ class SearchScreen(DeskScreenBase):
     SearchScreen #customers { height: auto; max-height: 8; border: none; }
     """
 
+    def __init__(self, typed: str = "") -> None:
+        super().__init__()
+        self.typed = typed  # what was typed on the desk before this screen opened
+
     def compose(self) -> ComposeResult:
         yield self.status_bar()
-        yield Input(placeholder="name, company, digits of a number, or words of a note", id="query")
+        yield Input(self.typed, placeholder="name, company, digits of a number, or words of a note",
+                    id="query")
         yield Label("Customers", classes="section-title", id="customers-title")
         yield OptionList(id="customers")
         yield Label("Calls whose notes match", classes="section-title", id="calls-title")
@@ -39,6 +44,20 @@ class SearchScreen(DeskScreenBase):
 
     def on_mount(self) -> None:
         self.query_one("#query", Input).focus()
+
+    def type(self, text: str) -> None:
+        """Text typed elsewhere that belongs in the query (keys of the same burst)."""
+        query = self.query_one("#query", Input)
+        query.focus()
+        if text:
+            query.insert_text_at_cursor(text)
+
+    def on_key(self, event) -> None:
+        """Keys typed in the same burst as the first letter can arrive before the query field
+        has focus: they belong to the query."""
+        if self.focused is None and event.is_printable and event.character:
+            event.stop()
+            self.type(event.character)
 
     def reload(self) -> None:
         self.search(self.query_one("#query", Input).value)

@@ -64,7 +64,10 @@ async def test_promise_remind_overdue_and_complete(make_app, desk, clock):
         await tick(pilot)
         assert len(rings) == 3
         queue.focus()
-        await pilot.press("k")  # acknowledge
+        await pilot.press("k")  # acknowledge: asked first, naming the promise
+        await settle(pilot)
+        assert "Acknowledge the callback to Maria Lopez about Refund, due 11:00" in screen_text(app)
+        await pilot.press("y")
         await settle(pilot)
         clock.advance(minutes=10)
         await tick(pilot)
