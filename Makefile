@@ -22,6 +22,8 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check frontdesk screens widgets tests
+	$(BIN)/mypy
+	$(BIN)/lint-imports --no-logo
 	$(BIN)/python -m pytest -q
 	bash tests/tmux_check.sh
 

@@ -369,10 +369,13 @@ class FrontDeskApp(App):
     async def action_new_call(self) -> None:
         """Awaited until the form is mounted and focused, so digits typed right after `n`
         (one burst over SSH) reach the phone field instead of being lost."""
+        from screens.new_call import NewCallScreen
+
         mounted = self.open_new_call()
         if mounted is not None:
             await mounted
-            self.screen.focus_first_field()
+            if isinstance(self.screen, NewCallScreen):  # the form just pushed, now mounted
+                self.screen.focus_first_field()
 
     def action_search(self) -> None:
         self.open_search()
@@ -414,6 +417,8 @@ class FrontDeskApp(App):
         yield from super().get_system_commands(screen)
         seen: set[str] = set()
         for binding in self.BINDINGS:
+            if not isinstance(binding, Binding):  # BINDINGS may hold tuples; this app's are Bindings
+                continue
             if binding.action in self.LEAVING_ACTIONS - {"quit"} or binding.action == "help":
                 seen.add(binding.action)
                 yield SystemCommand(binding.description, f"key: {binding.key_display or binding.key}",

@@ -41,15 +41,16 @@ class _Restarting(Exception):
 def _copy(src: sqlite3.Connection, dst: sqlite3.Connection, pages: int, max_restarts: int,
           on_step: Callable[[int, int], None] | None) -> bool:
     """Copy src into dst in steps; returns True when it had to fall back to one step."""
-    state = {"remaining": None, "restarts": 0}
+    last: int | None = None  # pages remaining after the previous step
+    restarts = 0
 
     def progress(status: int, remaining: int, total: int) -> None:
-        last = state["remaining"]
+        nonlocal last, restarts
         if last is not None and remaining >= last:  # no progress: someone wrote, SQLite restarted
-            state["restarts"] += 1
-            if state["restarts"] > max_restarts:
+            restarts += 1
+            if restarts > max_restarts:
                 raise _Restarting
-        state["remaining"] = remaining
+        last = remaining
         if on_step is not None:
             on_step(remaining, total)
 

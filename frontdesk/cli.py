@@ -9,6 +9,7 @@ import sys
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -22,6 +23,9 @@ from .models import OUTCOMES
 from .paths import default_db_path, operator_name
 from .store import Store
 from .text import one_line
+
+if TYPE_CHECKING:
+    from .services import Desk
 from .when import bare_clock_time, parse_day, parse_when
 
 # Exit statuses (README "Exit status"): scripts and cron jobs rely on them.
@@ -34,12 +38,19 @@ class Context:
     operator: str
     clock: Clock
 
-    def desk(self):
+    def database(self) -> Path:
+        """The database file; commands run after the group has read --db."""
+        if self.db_path is None:
+            raise RuntimeError("a command ran before the group chose the database")
+        return self.db_path
+
+    def desk(self) -> Desk:
         from .services import Desk
 
-        if not self.db_path.parent.exists() and self.db_path != default_db_path():
-            raise DeskError(f"no such directory: {self.db_path.parent}")
-        return Desk(Store(open_database(self.db_path)), self.clock, self.operator)
+        path = self.database()
+        if not path.parent.exists() and path != default_db_path():
+            raise DeskError(f"no such directory: {path.parent}")
+        return Desk(Store(open_database(path)), self.clock, self.operator)
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -213,9 +224,10 @@ def backup(ctx: Context, target: Path, force: bool, follow_symlinks: bool) -> No
     """A consistent copy of the live database, safe while others use it."""
     from .backup import backup_database
 
-    if not ctx.db_path.exists():
-        raise DeskError(f"no database at {ctx.db_path}")
-    result = backup_database(ctx.db_path, target, force=force, follow_symlinks=follow_symlinks)
+    source = ctx.database()
+    if not source.exists():
+        raise DeskError(f"no database at {source}")
+    result = backup_database(source, target, force=force, follow_symlinks=follow_symlinks)
     click.echo(result)
 
 

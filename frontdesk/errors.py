@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypeVar
+
+R = TypeVar("R")
 
 
 class DeskError(ValueError):
@@ -11,6 +14,14 @@ class DeskError(ValueError):
     def __init__(self, message: str, field: str = "") -> None:
         super().__init__(message)
         self.field = field
+
+
+def present(record: R | None, what: str) -> R:
+    """A record read back by id (after a write, or of a promise): another desk may have removed
+    it since, which the user hears about as a DeskError."""
+    if record is None:
+        raise DeskError(f"{what} was removed meanwhile")
+    return record
 
 
 def describe_failure(exc: BaseException, db_path: Path | str | None = None) -> str:

@@ -97,7 +97,7 @@ def call_row(desk, call: Call, promise: Callback | None,
     """One call as an export row (keys in FIELDS order)."""
     zone = zone or desk.zone
     national = national or desk.national
-    local = _iso(call.at, zone)
+    local = call.at.astimezone(zone).isoformat(timespec="seconds")  # a call always has a time
     return {
         "id": call.id,
         "date": local[:10],

@@ -86,6 +86,7 @@ def check_target(path: Path | str, *, force: bool = False, follow_symlinks: bool
         raise DeskError(f"cannot write {name!r}: give a file name, not a directory")
     final = _real_parent(name)
     hops = 0
+    st: os.stat_result | None
     while True:
         try:
             st = os.lstat(final)

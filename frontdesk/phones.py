@@ -6,6 +6,7 @@ import locale
 import os
 import re
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -70,10 +71,11 @@ class Phone:
         return self.e164.lstrip("+")
 
 
-def default_region(env: dict[str, str] | None = None) -> str:
+def default_region(env: Mapping[str, str] | None = None) -> str:
     """FRONTDESK_REGION if set, else the locale's country, else US."""
     from_process = env is None
-    env = os.environ if env is None else env
+    if env is None:
+        env = os.environ
     region = (env.get("FRONTDESK_REGION") or "").strip().upper()
     if region and supported_region(region):
         return region

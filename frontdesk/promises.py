@@ -78,7 +78,7 @@ class Promises:
             })
             self._event(callback_id, "done", at, call_id=call_id)
         self.store.update_callback(callback_id, changes)
-        return self.store.get_callback(callback_id)
+        return self.callback(callback_id)
 
     def open_callbacks(self, mine: bool = False, limit: int = PAGE) -> list[Callback]:
         return self.store.open_callbacks(limit, self.operator if mine else None)

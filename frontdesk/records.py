@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import sqlite3
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -11,6 +12,9 @@ from .clock import from_iso
 from .models import Call, Callback, Customer, PhoneNumber
 
 PAGE = 200
+
+# A stored row read by column name: a dict from Store.rows or a sqlite3.Row from Store.records.
+NamedRow = Mapping[str, Any] | sqlite3.Row
 
 CALL_COLUMNS = """calls.id, calls.uid, calls.customer_id, customers.name AS customer_name,
     customers.company AS company, calls.e164, calls.ext, calls.direction, calls.at,
@@ -38,7 +42,7 @@ def fts_phrase(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def customer_record(row: dict, phones: tuple[PhoneNumber, ...] = ()) -> Customer:
+def customer_record(row: NamedRow, phones: tuple[PhoneNumber, ...] = ()) -> Customer:
     return Customer(
         id=row["id"], name=row["name"], company=row["company"], notes=row["notes"],
         version=row["version"], created_at=maybe_time(row["created_at"]),
@@ -47,7 +51,7 @@ def customer_record(row: dict, phones: tuple[PhoneNumber, ...] = ()) -> Customer
     )
 
 
-def phone_record(row: dict) -> PhoneNumber:
+def phone_record(row: NamedRow) -> PhoneNumber:
     return PhoneNumber(row["id"], row["customer_id"], row["e164"], row["ext"], row["label"])
 
 
@@ -88,7 +92,7 @@ def call_record(row: sqlite3.Row) -> Call:
     })
 
 
-def callback_record(row: dict) -> Callback:
+def callback_record(row: NamedRow) -> Callback:
     kept = row["kept_on_time"]
     return _make_callback(dict(
         id=row["id"], call_id=row["call_id"], customer_id=row["customer_id"],

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from . import phones
 from .clock import Clock, to_iso
 from .db import describe_storage_error
-from .errors import DeskError, describe_failure
+from .errors import DeskError, describe_failure, present
 from .hours import HoursError, preset_due
 from .limits import check_call_time, check_promise, long_text, short_text
 from .models import (
@@ -324,14 +324,12 @@ class Desk:
         with self.store.write():
             customer = self.customer(customer_id)
             phone_id = self._add_phone(customer.id, number, label)
-        return self.store.get_phone(phone_id)
+        return present(self.store.get_phone(phone_id), "that number")
 
     def edit_phone(self, phone_id: int, text: str, label: str = "") -> PhoneNumber:
         number, label = self._parse_phone(text), short_text(label, "label")
         with self.store.write():
-            old = self.store.get_phone(phone_id)
-            if old is None:
-                raise DeskError("that number was removed meanwhile")
+            old = present(self.store.get_phone(phone_id), "that number")
             others = self.store.phones_for([old.customer_id])[old.customer_id]
             if any((p.e164, p.ext) == (number.e164, number.ext) for p in others if p.id != phone_id):
                 raise DeskError(f"{self.national(number.e164, number.ext)} is already one of "
@@ -341,7 +339,7 @@ class Desk:
                 self._audit(old.customer_id, "phone", phone_id, "edited", "number", old.e164, number.e164)
             if old.label != label:
                 self._audit(old.customer_id, "phone", phone_id, "edited", "label", old.label, label)
-        return self.store.get_phone(phone_id)
+        return present(self.store.get_phone(phone_id), "that number")
 
     def remove_phone(self, phone_id: int) -> None:
         with self.store.write():
@@ -409,7 +407,7 @@ class Desk:
         with self.store.write():
             existing = self.store.call_id_for_uid(uid)
             if existing is not None:
-                call = self.store.get_call(existing)
+                call = present(self.store.get_call(existing), f"call #{existing}")
                 return Logged(call, self.customer(call.customer_id), duplicate=True)
             if request.callback_id is not None:
                 self.callbacks.callback(request.callback_id)  # a clear DeskError, not a foreign-key failure
@@ -429,7 +427,7 @@ class Desk:
             if request.callback_id is not None:
                 completed = self.callbacks.returned(request.callback_id, call_id, at, outcome)
         return Logged(
-            call=self.store.get_call(call_id), customer=self.customer(customer_id),
+            call=present(self.store.get_call(call_id), f"call #{call_id}"), customer=self.customer(customer_id),
             callback=self.store.get_callback(callback) if callback else None,
             completed=completed, new_customer=created,
         )

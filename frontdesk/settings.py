@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -21,9 +22,10 @@ class SettingsError(ValueError):
         self.field = field
 
 
-def local_timezone_name(env: dict[str, str] | None = None) -> str:
+def local_timezone_name(env: Mapping[str, str] | None = None) -> str:
     """The machine's IANA timezone: $TZ, /etc/timezone, the /etc/localtime link, else UTC."""
-    env = os.environ if env is None else env
+    if env is None:
+        env = os.environ
     candidates = [env.get("TZ", "").lstrip(":")]
     try:
         candidates.append(Path("/etc/timezone").read_text().strip())

@@ -72,7 +72,7 @@ class Store:
                 self._reader = open_reader(self.path) if self.path else self.db.conn
             yield self._reader
 
-    def rows(self, sql: str, params: Iterable[Any] = ()) -> list[dict]:
+    def rows(self, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
         with self._reading() as conn:
             cursor = conn.execute(sql, list(params))
             keys = [d[0] for d in cursor.description or ()]
@@ -89,9 +89,16 @@ class Store:
             finally:
                 cursor.close()
 
-    def one(self, sql: str, params: Iterable[Any] = ()) -> dict | None:
+    def one(self, sql: str, params: Iterable[Any] = ()) -> dict[str, Any] | None:
         rows = self.rows(sql, params)
         return rows[0] if rows else None
+
+    def only(self, sql: str, params: Iterable[Any] = ()) -> dict[str, Any]:
+        """The row of a query that always returns one (an aggregate: count, sum, max)."""
+        row = self.one(sql, params)
+        if row is None:
+            raise LookupError(f"no row where one is always returned: {sql}")
+        return row
 
     @contextlib.contextmanager
     def read(self) -> Iterator[None]:
@@ -171,6 +178,8 @@ class Store:
         columns = ", ".join(row)
         marks = ", ".join("?" for _ in row)
         cursor = self.db.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(row.values()))
+        if cursor.lastrowid is None:  # sqlite3 sets it after every INSERT into a rowid table
+            raise LookupError(f"no id for the row inserted into {table}")
         return cursor.lastrowid
 
     def data_version(self) -> int:
@@ -337,7 +346,8 @@ class Store:
         """Calls with start <= at < end, newest first, one page (keyset: before=(at, id))."""
         # The keyset's time is also the range's upper bound: SQLite does not narrow an index
         # range by a row-value comparison, so without it every page reads from `end` down.
-        upper, params = "calls.at < ?", [to_iso(start), to_iso(end)]
+        upper = "calls.at < ?"
+        params: list[Any] = [to_iso(start), to_iso(end)]
         keyset = ""
         if before:
             if before[0] < params[1]:
@@ -388,11 +398,11 @@ class Store:
         return [call_record(r) for r in rows]
 
     def count_calls_between(self, start: datetime, end: datetime) -> int:
-        return self.one("SELECT count(*) AS n FROM calls WHERE at >= ? AND at < ?",
-                         [to_iso(start), to_iso(end)])["n"]
+        return self.only("SELECT count(*) AS n FROM calls WHERE at >= ? AND at < ?",
+                          [to_iso(start), to_iso(end)])["n"]
 
     def count_customer_calls(self, customer_id: int) -> int:
-        return self.one("SELECT count(*) AS n FROM calls WHERE customer_id = ?", [customer_id])["n"]
+        return self.only("SELECT count(*) AS n FROM calls WHERE customer_id = ?", [customer_id])["n"]
 
     def search_call_notes(self, text: str, limit: int = PAGE) -> list[Call]:
         words = [w for w in text.split() if w]
@@ -445,13 +455,13 @@ class Store:
 
     def count_open(self, assignee: str | None = None) -> int:
         if assignee is None:
-            return self.one("SELECT count(*) AS n FROM callbacks WHERE state = 'open'")["n"]
-        return self.one("SELECT count(*) AS n FROM callbacks WHERE state = 'open' AND assignee = ?",
-                         [assignee])["n"]
+            return self.only("SELECT count(*) AS n FROM callbacks WHERE state = 'open'")["n"]
+        return self.only("SELECT count(*) AS n FROM callbacks WHERE state = 'open' AND assignee = ?",
+                          [assignee])["n"]
 
     def count_open_callbacks(self, now: datetime, lead_until: datetime) -> tuple[int, int]:
         """(overdue, due within lead) among open callbacks."""
-        row = self.one(
+        row = self.only(
             """SELECT sum(due_at <= ?) AS overdue, sum(due_at > ? AND due_at <= ?) AS soon
                FROM callbacks WHERE state = 'open'""",
             [to_iso(now), to_iso(now), to_iso(lead_until)],

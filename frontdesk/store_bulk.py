@@ -29,7 +29,7 @@ class BulkWriter:
     def next_ids(self) -> dict[str, int]:
         """The id the next customer, phone and call will get."""
         with self.store.read():
-            return {table: self.store.one(f"SELECT coalesce(max(id), 0) + 1 AS next FROM {table}")["next"]
+            return {table: self.store.only(f"SELECT coalesce(max(id), 0) + 1 AS next FROM {table}")["next"]
                     for table in ("customers", "phones", "calls")}
 
     def taken_numbers(self) -> set[str]:

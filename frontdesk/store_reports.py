@@ -56,7 +56,7 @@ class ReportQueries:
 
     def call_figures(self, start: datetime, end: datetime) -> dict[str, int]:
         """Calls in [start, end): calls_in, calls_out, distinct_callers (customers calling in)."""
-        row = self.store.one(
+        row = self.store.only(
             """SELECT coalesce(sum(direction = 'in'), 0) AS calls_in,
                       coalesce(sum(direction = 'out'), 0) AS calls_out,
                       count(DISTINCT CASE WHEN direction = 'in' THEN customer_id END) AS distinct_callers
@@ -66,7 +66,7 @@ class ReportQueries:
         return dict(row)
 
     def count_new_customers(self, start: datetime, end: datetime) -> int:
-        row = self.store.one(
+        row = self.store.only(
             """SELECT count(*) AS n FROM customers
                WHERE created_at >= ? AND created_at < ? AND merged_into IS NULL""",
             [to_iso(start), to_iso(end)],
@@ -77,7 +77,7 @@ class ReportQueries:
         """Callbacks promised on calls in [start, end), by what became of them as of `now`:
         promised, kept, late, cancelled, still_open, overdue, median_wait (minutes, or None)."""
         window = [to_iso(start), to_iso(end)]
-        row = self.store.one(
+        row = self.store.only(
             """SELECT count(*) AS promised,
                       coalesce(sum(cb.state = 'done' AND cb.kept_on_time = 1), 0) AS kept,
                       coalesce(sum(cb.state = 'done' AND coalesce(cb.kept_on_time, 0) = 0), 0) AS late,
@@ -88,7 +88,7 @@ class ReportQueries:
                WHERE calls.at >= ? AND calls.at < ?""",
             [to_iso(now), *window],
         )
-        median = self.store.one(
+        median = self.store.only(
             """WITH waits AS (
                    SELECT cb.waited_min AS w FROM callbacks AS cb JOIN calls ON calls.id = cb.call_id
                    WHERE calls.at >= ? AND calls.at < ? AND cb.state = 'done'
@@ -158,7 +158,7 @@ class ReportQueries:
 
     def totals(self) -> DeskTotals:
         """Everything the desk holds, counted in one read."""
-        row = self.store.one(
+        row = self.store.only(
             """SELECT (SELECT count(*) FROM customers WHERE merged_into IS NULL) AS customers,
                       (SELECT count(*) FROM customers WHERE merged_into IS NOT NULL) AS merged,
                       (SELECT count(*) FROM calls) AS calls,

@@ -48,7 +48,7 @@ _CLOCK_TIME = re.compile(r"(?:(today|yesterday|tomorrow)\s+)?(\d{1,2}:\d{2})", r
 def bare_clock_time(text: str) -> bool:
     """'14:30' alone, without a day: the day is chosen for it (see parse_when's `past`)."""
     match = _CLOCK_TIME.fullmatch((text or "").strip())
-    return bool(match) and not match.group(1)
+    return match is not None and not match.group(1)
 
 
 def parse_when(text: str, now: datetime, zone: ZoneInfo, *, past: bool = False) -> datetime:

@@ -8,15 +8,29 @@ from __future__ import annotations
 import sys
 import time
 from itertools import islice
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..models import OUTCOMES
+from .people import Person
 
 if TYPE_CHECKING:
     from .plan import Plan
 
 CALLS = ("call", "new", "promise", "return")  # the plan's events that are calls
 DAY = 86_400
+
+# A planned promise: "t", "due", "fate", "tries", ... filled in as the plan is made and written.
+Promise = dict[str, Any]
+# (time, order, kind, person, promise, extra): see Plan. Only calls of kind "call" and "new"
+# carry no promise.
+Event = tuple[int, int, str, Person, Promise | None, Any]
+
+
+def carried(pr: Promise | None, kind: str) -> Promise:
+    """The promise a "promise", "return", "reschedule" or "cancel" event always carries."""
+    if pr is None:
+        raise ValueError(f"the demo plan has a {kind} event without its promise")
+    return pr
 
 
 def _iso(ts: int) -> str:
@@ -38,13 +52,15 @@ def write_bulk(desk, plan: Plan) -> None:
         if kind in CALLS:
             person.seen, person.last = person.seen or t, t
         elif kind == "cancel":
-            pr["cancelled"] = (t, extra)
+            carried(pr, kind)["cancelled"] = (t, extra)
         else:
-            pr["moved"], pr["due"] = (t, extra[1]), extra[0]
+            moved = carried(pr, kind)
+            moved["moved"], moved["due"] = (t, extra[1]), extra[0]
     for p in plan.people:
         p.since = p.since or (p.seen - rng.randint(0, 60 * DAY) if p.seen else plan.now - rng.randint(DAY, 730 * DAY))
     base = store.bulk.next_ids()
-    customers, numbers, audit = [], [], []
+    customers, audit = [], []
+    numbers: list[tuple[int, int, str, str, str]] = []  # id, customer id, e164, label, created
     for i, p in enumerate(sorted(plan.people, key=lambda p: p.since)):
         p.id, at, by = base["customers"] + i, _iso(p.since), rng.choice(plan.ops)
         customers.append((p.id, p.name, p.company, p.notes, at, by, at, _iso(p.last) if p.last else None))
@@ -58,7 +74,7 @@ def write_bulk(desk, plan: Plan) -> None:
         for call_id, (t, _, kind, person, pr, extra) in enumerate(calls, base["calls"]):
             op, direction, number, topic, note, outcome = plan.say(kind, person, pr, extra)
             if kind == "return":
-                pr["tries"].append((t, outcome, call_id))
+                carried(pr, kind)["tries"].append((t, outcome, call_id))
             elif pr:
                 pr["id"] = call_id
             at = _iso(t)
@@ -73,7 +89,9 @@ def write_bulk(desk, plan: Plan) -> None:
         while batch := list(islice(batches, 100_000)):
             with store.write():
                 insert("calls", "id, uid, customer_id, e164, direction, at, operator, topic, note, outcome, created_at", batch)
-        callbacks, links, events = [], [], []
+        callbacks: list[tuple[Any, ...]] = []
+        links: list[tuple[int, int]] = []  # callback id, call id
+        events: list[tuple[int, str, str, str, str | None, str | None, str, int | None]] = []
         with store.write():
             for pr in plan.promises:
                 t, due, tries, done = pr["t"], pr["due"], pr["tries"], pr["fate"] == "done"

@@ -18,7 +18,7 @@ from ..errors import DeskError
 from ..hours import HoursError, preset_due
 from ..paths import data_dir
 from ..services import NewCall
-from .bulk import write_bulk
+from .bulk import Event, Promise, carried, write_bulk
 from .people import Person, make_people
 
 BULK_CALLS = 5_000
@@ -143,7 +143,8 @@ class Plan:
                 met = bisect_left(since, t)
                 mine = met and rng.random() < 0.1
                 self.who[i] = newcomers[rng.randrange(met)] if mine else rng.choices(self.known, cum_weights=weights)[0]
-        self.promises, self.events = [], []
+        self.promises: list[Promise] = []
+        self.events: list[Event] = []
         self._promise_all(rate, 0 if days < 30 else min(400, max(3, round(n * rate) // 40)))
         plain = [i for i in range(n) if self.kinds[i] == "call"]  # return calls replace ordinary ones
         for i in rng.sample(plain, min(len(plain), sum(e[2] == "return" for e in self.events))):
@@ -237,7 +238,8 @@ class Plan:
         rng, data = self.rng, self.data
         if kind == "return":
             texts = data["callback_attempt"].get(extra) or data["callback_done"]
-            return pr["as"], "out", pr["e164"], pr["topic"], self._fill(texts, person, pr["as"]), extra
+            back = carried(pr, kind)
+            return back["as"], "out", back["e164"], back["topic"], self._fill(texts, person, back["as"]), extra
         numbers, op = person.numbers, pr["op"] if pr else rng.choice(self.ops)
         number = numbers[0][0] if len(numbers) == 1 or rng.random() < 0.8 else numbers[1][0]
         direction = "in" if pr or kind == "new" or rng.random() >= 0.18 else "out"
@@ -282,25 +284,30 @@ def _small(desk, plan: Plan) -> None:
             with desk.store.write():
                 for t, _, kind, person, pr, extra in plan.events[start : start + 200]:
                     clock.set(_dt(t))
-                    if kind == "cancel":
-                        desk.operator = pr["as"]
-                        desk.callbacks.cancel(pr["cb"], extra)
-                    elif kind == "reschedule":
-                        desk.operator = pr["as"]
-                        desk.callbacks.reschedule(pr["cb"], _dt(extra[0]), extra[1])
+                    if kind in ("cancel", "reschedule"):
+                        moved = carried(pr, kind)
+                        desk.operator = moved["as"]
+                        if kind == "cancel":
+                            desk.callbacks.cancel(moved["cb"], extra)
+                        else:
+                            desk.callbacks.reschedule(moved["cb"], _dt(extra[0]), extra[1])
                     else:
                         desk.operator, direction, number, topic, note, outcome = plan.say(kind, person, pr, extra)
-                        promise = kind == "promise"
+                        callback_id, due, preset, assignee = None, None, "", ""
+                        if kind == "return":
+                            callback_id = carried(pr, kind)["cb"]
+                        elif kind == "promise":
+                            made = carried(pr, kind)
+                            due = None if made["preset"] else _dt(made["due"])
+                            preset, assignee = made["preset"], made["as"]
                         logged = desk.log_call(NewCall(
                             phone=number, customer_id=person.id, name="" if person.id else person.name,
                             company="" if person.id else person.company, topic=topic, note=note, outcome=outcome,
                             direction=direction, at=_dt(t), uid=f"{rng.getrandbits(128):032x}",
-                            callback_id=pr["cb"] if kind == "return" else None,
-                            callback_due=_dt(pr["due"]) if promise and not pr["preset"] else None,
-                            promise=pr["preset"] if promise else "", assignee=pr["as"] if promise else "",
+                            callback_id=callback_id, callback_due=due, promise=preset, assignee=assignee,
                         ))
                         person.id = logged.customer.id
                         if logged.callback:
-                            pr["cb"] = logged.callback.id
+                            carried(pr, kind)["cb"] = logged.callback.id
     finally:
         desk.clock, desk.operator = saved
