@@ -16,7 +16,7 @@ from widgets.key_bar import KeyBar
 
 from .base import FIRST_PAGE, DeskScreenBase, db_work
 from .callback_actions import CALLBACK_KEYS, CallbackActions, callback_bindings
-from .messages import CallsLoaded
+from .messages import CallsLoaded, TypedThrough
 
 
 class DeskScreen(CallbackActions, DeskScreenBase):
@@ -117,12 +117,31 @@ class DeskScreen(CallbackActions, DeskScreenBase):
     def _more_callbacks(self) -> None:
         self.on_tick()  # the queue widget raised its limit; the app already holds the rows
 
-    def on_key(self, event) -> None:
-        """A letter no key of the desk is bound to starts a search with it: typing a caller's
-        name on the desk finds them (the rest of the name follows into the search field)."""
-        if event.is_printable and event.character and event.key not in self.active_bindings:
-            event.stop()
+    async def on_key(self, event) -> None:
+        """Every printable key reaching the desk is handled here, in the order it was typed, so
+        a whole burst (a name typed fast, keys from a slow SSH link) means what it would typed
+        slowly. A key bound to a desk action runs it now; a letter bound to nothing starts a
+        search with it. Keys that were already on their way when a dialog or the search opened
+        over the desk go on to that screen, which takes them as typing."""
+        if not (event.is_printable and event.character):
+            return
+        top = self.app.screen
+        if top is not self:
+            if isinstance(top, TypedThrough):
+                event.stop()
+                top.type_through(event.character)
+            return
+        event.stop()
+        active = self.active_bindings.get(event.key)
+        if active is None:
             self.desk_app.open_search(event.character)
+        elif active.enabled:
+            await self.app.run_action(active.binding.action, active.node)
+        else:
+            self.desk_app.bell()  # greyed in the key bar: it does nothing here now
+            self.notify(f"{active.binding.description}: first move to a callback in the queue "
+                        "(Tab, or the arrow keys)." if active.binding.action in CALLBACK_KEYS else
+                        f"{active.binding.description} does not apply here now.", timeout=4)
 
     # -- which callback ---------------------------------------------------------------------
     def current_callback(self):

@@ -9,11 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from textual.message import Message
 
 from frontdesk.models import Page
+
+
+@runtime_checkable
+class TypedThrough(Protocol):
+    """A screen that opens over the desk on a key (a question, the search) and takes the keys
+    typed on in the same burst as typing."""
+
+    def type_through(self, text: str) -> None: ...
 
 
 class DeskChanged(Message):

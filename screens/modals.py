@@ -50,19 +50,29 @@ class Confirm(ModalScreen[bool]):
                 yield Button(self.no, id="no")
 
     def on_mount(self) -> None:
-        # A destructive question starts on the safe answer, so Enter does not lose work.
-        self.query_one("#no" if self.focus_no else "#yes", Button).focus()
+        # A destructive question starts on the safe answer, so Enter does not lose work. (A
+        # question closed by typing-through before it was mounted has no buttons left.)
+        for button in self.query("#no" if self.focus_no else "#yes"):
+            button.focus()
 
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)
 
     def on_key(self, event) -> None:
-        if (self.typed_on is not None and event.is_printable and event.character
-                and event.character.lower() not in "yn"):
-            event.stop()
-            typed_on, word = self.typed_on, self.opened_by + event.character
-            self.dismiss(None)
-            typed_on(word)
+        if event.is_printable and event.character and event.character.lower() not in "yn":
+            if self.typed_on is not None:
+                event.stop()
+                self.type_through(event.character)
+
+    def type_through(self, text: str) -> None:
+        """A letter that is no answer: the user was typing a word that began with the key that
+        opened this question. It closes unanswered; the word so far goes on (to a search)."""
+        if self.typed_on is None:
+            return
+        typed_on, word = self.typed_on, self.opened_by + text
+        self.typed_on = None
+        self.dismiss(None)
+        typed_on(word)
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:

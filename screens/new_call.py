@@ -13,6 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.timer import Timer
 from textual.widgets import Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
@@ -78,6 +79,8 @@ class NewCallScreen(DeskScreenBase):
         self._dirty = False
         # When the call happened: when the form opened (a restored draft keeps its own time),
         # unless the 'When' field says otherwise.
+        self._matches: dict = {}  # the suggestions shown, by customer id
+        self._draft_timer: Timer | None = None  # a draft is written half a second after a change
         self.started = from_iso(draft["started"]) if draft.get("started") else self.desk.clock.now()
 
     def compose(self) -> ComposeResult:
@@ -200,7 +203,7 @@ class NewCallScreen(DeskScreenBase):
     def _phone_matches_chosen(self, text: str) -> bool:
         card = self.query_one("#card", CallerCardView)
         number = phones.try_parse(text, self.desk.region)
-        customer = getattr(card, "customer", None)
+        customer = card.customer
         return bool(number and customer and any(p.e164 == number.e164 for p in customer.phones))
 
     @db_work("lookup")
@@ -236,7 +239,7 @@ class NewCallScreen(DeskScreenBase):
 
     def choose(self, customer_id: int, fill_phone: bool) -> None:
         self.customer_id = customer_id
-        match = getattr(self, "_matches", {}).get(str(customer_id))
+        match = self._matches.get(str(customer_id))
         self.query_one("#matches", OptionList).remove_class("-shown")
         if match:
             customer = match.customer
@@ -261,7 +264,6 @@ class NewCallScreen(DeskScreenBase):
     def _show_card(self, message: CardLoaded) -> None:
         card = message.card
         view = self.query_one("#card", CallerCardView)
-        view.customer = card.customer
         now = self.desk.clock.now()
         their = self.desk.caller_time(card.customer.phones[0].e164, now) if card.customer.phones else ""
         view.show_card(card, self.desk.zone, now, self.desk.national, their)
@@ -329,7 +331,7 @@ class NewCallScreen(DeskScreenBase):
 
     def _caller_hours_warning(self, due: datetime) -> str:
         card = self.query_one("#card", CallerCardView)
-        customer = getattr(card, "customer", None)
+        customer = card.customer
         if not customer or not customer.phones or self.customer_id is None:
             number = phones.try_parse(self.value("phone"), self.desk.region)
             e164 = number.e164 if number else ""
@@ -349,7 +351,7 @@ class NewCallScreen(DeskScreenBase):
 
     def schedule_draft(self) -> None:
         self._dirty = True
-        if not getattr(self, "_draft_timer", None):
+        if self._draft_timer is None:
             self._draft_timer = self.set_timer(0.5, self._flush_draft)
 
     def _flush_draft(self) -> None:
@@ -435,8 +437,8 @@ class NewCallScreen(DeskScreenBase):
             self.desk_app.report_failure(message.error, shown=True)  # a replaced file: offer to reopen
 
     @on(CallSaved)
-    def _saved(self, message: CallSaved) -> None:
-        logged = message.logged
+    def _saved(self, saved: CallSaved) -> None:
+        logged = saved.logged
         who = logged.customer.display_name
         message = Text(f"Logged call with {who}")
         if logged.callback:
@@ -451,7 +453,7 @@ class NewCallScreen(DeskScreenBase):
         self.dismiss_form()
 
     def dismiss_form(self) -> None:
-        if getattr(self, "_draft_timer", None):
+        if self._draft_timer is not None:
             self._draft_timer.stop()
         self.app.pop_screen()
         self.desk_app.desk_changed()

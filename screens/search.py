@@ -31,6 +31,7 @@ class SearchScreen(DeskScreenBase):
     def __init__(self, typed: str = "") -> None:
         super().__init__()
         self.typed = typed  # what was typed on the desk before this screen opened
+        self._pending = ""  # typed on meanwhile, before the query field was mounted
 
     def compose(self) -> ComposeResult:
         yield self.status_bar()
@@ -43,11 +44,23 @@ class SearchScreen(DeskScreenBase):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one("#query", Input).focus()
+        query = self.query_one("#query", Input)
+        query.focus()
+        if self._pending:  # typed before the field was there
+            query.insert_text_at_cursor(self._pending)
+            self._pending = ""
+
+    def type_through(self, text: str) -> None:
+        self.type(text)
 
     def type(self, text: str) -> None:
-        """Text typed elsewhere that belongs in the query (keys of the same burst)."""
-        query = self.query_one("#query", Input)
+        """Text typed elsewhere that belongs in the query (keys of the same burst), kept until
+        the field exists if it does not yet."""
+        found = self.query("#query")
+        if not self.is_mounted or not found:
+            self._pending += text
+            return
+        query = found.first(Input)
         query.focus()
         if text:
             query.insert_text_at_cursor(text)

@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from frontdesk.formatting import day_time, time_left
-from frontdesk.models import CallerCard
+from frontdesk.models import CallerCard, Customer
 
 from .safe import plain
 
@@ -19,8 +19,11 @@ class CallerCardView(Static):
     CallerCardView { border: round $accent; padding: 0 1; height: auto; }
     """
 
+    customer: Customer | None = None  # whose card is shown (None: a new caller)
+
     def show_card(self, card: CallerCard | None, zone: ZoneInfo, now: datetime,
                   national=lambda e164, ext="": e164, caller_time: str = "") -> None:
+        self.customer = card.customer if card is not None else None
         if card is None:
             self.border_title = "New caller"
             self.update(Text("No customer chosen: a new one is made on save.", style="italic"))

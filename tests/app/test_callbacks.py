@@ -200,3 +200,51 @@ async def test_clock_ticks_derive_the_queue_without_a_query(make_app, desk, cloc
         assert any("OVERDUE" in n for n in notifications(app))
         desk.store.trace(None)
         assert not [q for q in queries if "callbacks" in q]
+
+
+async def test_typing_a_name_on_the_desk_searches_and_changes_no_promise(make_app, desk, clock):
+    """'kate smith' typed on the desk with an overdue callback highlighted used to acknowledge
+    it, open the reassign dialog and drop the rest."""
+    from pilot_helpers import burst
+
+    from screens.search import SearchScreen
+
+    logged = desk.log_call(NewCall(phone="4045550134", name="Bo", outcome="callback"))
+    clock.advance(hours=2)  # overdue
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.focused is app.screen.query_one("#queue", CallbackQueue)  # the urgent list first
+        burst(app, *"kate smith")
+        await settle(pilot, rounds=6)
+        assert isinstance(app.screen, SearchScreen)
+        assert app.screen.query_one("#query").value == "kate smith"
+        cb = desk.callbacks.callback(logged.callback.id)
+        assert cb.acknowledged_by == "" and cb.assignee == "ann" and cb.state == "open"
+
+
+async def test_callback_keys_act_only_on_the_visibly_selected_list(make_app, desk, clock):
+    desk.log_call(NewCall(phone="4045550134", name="Bo", outcome="callback"))
+    clock.advance(hours=2)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#calls").focus()
+        await settle(pilot)
+        for key in "ktxa":
+            await pilot.press(key)
+            await settle(pilot)
+            assert isinstance(app.screen, DeskScreen), key  # no dialog about the queue's dimmed row
+        [cb] = desk.callbacks.open_callbacks()
+        assert cb.acknowledged_by == ""
+
+
+async def test_k_on_a_callback_not_yet_overdue_says_so(make_app, desk, clock):
+    desk.log_call(NewCall(phone="4045550134", name="Bo", topic="Quote", outcome="callback"))
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("k")
+        await settle(pilot)
+        assert isinstance(app.screen, DeskScreen)
+        assert any("not overdue yet" in n and "about Quote" in n for n in notifications(app))
