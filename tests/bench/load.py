@@ -23,6 +23,7 @@ import math
 import os
 import platform
 import random
+import resource
 import shutil
 import sqlite3
 import statistics
@@ -39,7 +40,7 @@ ROOT = HERE.parents[1]
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
-from terminal import Tmux, desk_ready  # noqa: E402
+from terminal import Tmux, desk_ready, proc_cpu_seconds  # noqa: E402
 
 ENV = {"TZ": "America/New_York", "FRONTDESK_REGION": "US"}
 FRONTDESK = str(Path(sys.executable).with_name("frontdesk"))
@@ -59,6 +60,22 @@ def p99(samples: list[float]) -> float:
 def summary(samples: list[float]) -> dict:
     return {"n": len(samples), "p50": statistics.median(samples), "p99": p99(samples),
             "mean": statistics.fmean(samples), "max": max(samples)}
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds all cores spent on anything but idle and iowait since boot (/proc/stat)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(fields[:8]) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def cpu_pressure() -> float | None:
@@ -138,6 +155,7 @@ def loop(kind: str, db: Path, stop: Path, work: Path) -> int:
         if done.returncode != 0:
             errors.append(done.stderr.strip()[-300:])
     print(json.dumps({"kind": kind, "runs": runs, "failed": len(errors), "errors": errors[:5],
+                      "cpu_seconds": children_cpu(),
                       "p50": statistics.median(walls) if walls else None,
                       "max": max(walls) if walls else None}), flush=True)
     return 0
@@ -242,17 +260,24 @@ def run(args: argparse.Namespace) -> dict:
                 work = tmp / kind
                 work.mkdir()
                 loops.append(start_loop(kind, db, stop_loops, work))
+            loops_started = time.perf_counter()
             seen: dict[str, list[int]] = {name: [] for name in desks}
             watcher = threading.Thread(target=watch_desks, args=(tmux, desks, stop_watch, seen), daemon=True)
             watcher.start()
             time.sleep(1.0)  # the loops are running
             print(f"load: {args.writers} x {args.each} `frontdesk log` under load...", file=sys.stderr, flush=True)
+            pids = [tmux.pid(name) for name in desks]
+            desks0 = sum(proc_cpu_seconds(pid) for pid in pids)
+            cpu0 = (machine_busy_seconds(), children_cpu(), own_cpu())
             pressure0, t0 = cpu_pressure(), time.perf_counter()
             loaded = writers(db, env, args.writers, args.each, args.seed)
             load_seconds = time.perf_counter() - t0
             pressure1 = cpu_pressure()
+            cpu1 = (machine_busy_seconds(), children_cpu(), own_cpu())
+            desks_cpu = sum(proc_cpu_seconds(pid) for pid in pids) - desks0
             stop_loops.touch()
             loop_results = [json.loads(p.communicate(timeout=120)[0].strip().splitlines()[-1]) for p in loops]
+            loops_seconds = time.perf_counter() - loops_started
             time.sleep(2.5)  # two polls: every desk has seen the last commit
             stop_watch.set()
             watcher.join(5)
@@ -286,6 +311,16 @@ def run(args: argparse.Namespace) -> dict:
         "load_seconds": load_seconds,
         "cpu_waiting_share": ((pressure1 - pressure0) / 1e6 / load_seconds
                               if pressure0 is not None and pressure1 is not None else None),
+        # Where the cores' time went while the writers ran (the loops' share is prorated from
+        # their whole run, which spans the writers' by about 1 s at either end).
+        "cpu_seconds": {
+            "available": load_seconds * (os.cpu_count() or 1),
+            "machine_busy": cpu1[0] - cpu0[0],
+            "writers": cpu1[1] - cpu0[1],
+            "desks": desks_cpu,
+            "loops": sum(x["cpu_seconds"] for x in loop_results) * load_seconds / (loops_seconds or load_seconds),
+            "bench_driver": cpu1[2] - cpu0[2],
+        },
         "checks": {**checks, "lone_failed": lone_failed, "loops": loop_results,
                    "desks_alive": len(alive), "desks_before": before, "desks_after": after,
                    "desks_expected": expected_after, "desks_seen": seen},
@@ -308,6 +343,11 @@ def report(doc: dict) -> bool:
     print(f"  ratio: p50 x{doc['ratio_p50']:.2f}, p99 x{doc['ratio_p99']:.2f}; the {lo['n']} calls took "
           f"{doc['load_seconds']:.1f} s" + (f"; some task waited for a CPU {doc['cpu_waiting_share']:.0%} of that time"
                                             if doc["cpu_waiting_share"] is not None else ""))
+    cpu = doc["cpu_seconds"]
+    other = cpu["machine_busy"] - cpu["writers"] - cpu["desks"] - cpu["loops"] - cpu["bench_driver"]
+    print(f"  CPU seconds meanwhile: {cpu['available']:.0f} available, {cpu['machine_busy']:.0f} used: writers "
+          f"{cpu['writers']:.1f} ({cpu['writers'] / lo['n'] * 1000:.0f} ms a log), export+backup loops {cpu['loops']:.1f}, "
+          f"desks {cpu['desks']:.1f}, bench driver {cpu['bench_driver']:.1f}, anything else {other:.1f}")
     print(f"  failed {c['failed']}, lost {c['lost']}, stored {c['stored']} of {c['expected']}, "
           f"integrity {c['integrity']}, lone failed {c['lone_failed']}")
     for x in c["loops"]:
