@@ -28,10 +28,13 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python tests/bench/bench.py
 	$(BIN)/python tests/bench/load.py
+	$(BIN)/python tests/bench/handoff.py
 
-# 8 x 100 `frontdesk log` processes beside 3 open desks, an export loop and a backup loop (~1.5 min).
+# 8 x 100 `frontdesk log` processes beside 3 open desks, an export loop and a backup loop (~1.5 min);
+# then how soon a waiting writer gets the write lock (~20 s).
 bench-load: $(STAMP)
 	$(BIN)/python tests/bench/load.py
+	$(BIN)/python tests/bench/handoff.py
 
 tmux-check: $(STAMP)
 	bash tests/tmux_check.sh
