@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench clean tmux-check
+.PHONY: run test lint bench bench-load clean tmux-check
 
 # (Re)build the virtual environment when it is missing, broken, or older than pyproject.toml.
 $(STAMP): pyproject.toml
@@ -29,6 +29,14 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python tests/bench/bench.py
+	$(BIN)/python tests/bench/load.py
+	$(BIN)/python tests/bench/handoff.py
+
+# 8 x 100 `frontdesk log` processes beside 3 open desks, an export loop and a backup loop (~1.5 min);
+# then how soon a waiting writer gets the write lock (~20 s).
+bench-load: $(STAMP)
+	$(BIN)/python tests/bench/load.py
+	$(BIN)/python tests/bench/handoff.py
 
 tmux-check: $(STAMP)
 	bash tests/tmux_check.sh

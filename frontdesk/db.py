@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
+import random
 import sqlite3
 import stat
 import time
@@ -255,12 +256,49 @@ def _refuse_foreign(db: Connection, path: Path) -> None:
 
 
 _savepoints = itertools.count()
+# Waiting for another connection's write lock: SQLite's own busy handler sleeps in growing steps
+# (1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100 ms...). A writer that has backed off to the long
+# steps sleeps on after the lock is free, and while the lock is busy most of the time the writers
+# that try often take it first: the one that waited longest can wait seconds
+# (tests/bench/handoff.py). `_begin_immediate` polls instead, every 1-3 ms with jitter, up to the
+# same deadline: the connection's busy timeout.
+LOCK_POLL_SECONDS = (0.001, 0.003)
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    return (code & 0xFF) == sqlite3.SQLITE_BUSY if code is not None else "locked" in str(exc)
+
+
+def _begin_immediate(conn: sqlite3.Connection) -> None:
+    """BEGIN IMMEDIATE, retried every few ms while another connection holds the write lock, for
+    as long as the connection's busy timeout; then the same 'database is locked' error as
+    SQLite's own handler gives. The busy timeout is off only while trying, so every other wait
+    (reads during a recovery, a checkpoint) keeps SQLite's handler and the full timeout."""
+    timeout_ms = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+    if timeout_ms <= 0:
+        conn.execute("BEGIN IMMEDIATE")
+        return
+    deadline = time.monotonic() + timeout_ms / 1000
+    conn.execute("PRAGMA busy_timeout = 0")
+    try:
+        while True:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if not _is_busy(exc) or time.monotonic() >= deadline:
+                    raise
+            time.sleep(min(random.uniform(*LOCK_POLL_SECONDS), max(0.0, deadline - time.monotonic())))
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {int(timeout_ms)}")
 
 
 @contextlib.contextmanager
 def transaction(db) -> Iterator[Any]:
-    """BEGIN IMMEDIATE: take the write lock first, so concurrent writers wait (busy timeout)
-    instead of failing when a read turns into a write. Nested use becomes a savepoint.
+    """BEGIN IMMEDIATE: take the write lock first, so concurrent writers wait (up to the busy
+    timeout, polling: `_begin_immediate`) instead of failing when a read turns into a write.
+    Nested use becomes a savepoint.
     `db` is a Connection (or a sqlite-utils Database: anything with `.conn`)."""
     conn = db.conn
     if conn.in_transaction:
@@ -276,7 +314,7 @@ def transaction(db) -> Iterator[Any]:
             raise
         conn.execute(f"RELEASE {name}")
         return
-    conn.execute("BEGIN IMMEDIATE")
+    _begin_immediate(conn)
     try:
         yield db
     except BaseException:

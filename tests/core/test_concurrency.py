@@ -15,6 +15,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from frontdesk.clock import FixedClock
 from frontdesk.db import open_database, transaction
 from frontdesk.services import Desk, NewCall
@@ -211,3 +213,72 @@ def test_the_queue_snapshot_is_read_at_one_instant(tmp_path):
     finally:
         first.store.close()
         second.store.close()
+
+
+def _hold_write_lock(db: Path, started: threading.Event, hold_after_start: float,
+                     released: list[float]) -> threading.Thread:
+    """A thread that takes the write lock on its own connection, waits until the other writer
+    has started waiting, holds on for `hold_after_start` seconds, then commits."""
+    holder = open_database(db)
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("INSERT INTO drafts VALUES ('ann', 'x', '{}')")
+
+    def hold() -> None:
+        try:
+            started.wait(10)
+            time.sleep(hold_after_start)
+            holder.execute("COMMIT")
+            released.append(time.monotonic())
+        finally:
+            holder.close()
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    return thread
+
+
+def test_a_waiting_writer_gets_the_lock_within_a_few_ms_of_its_release(db_path):
+    """SQLite's own busy handler sleeps in growing steps (..., 50, 50, 100 ms): a writer that had
+    waited 0.34 s tried again only at 0.43 s, ~90 ms after the lock was free. `transaction`
+    polls every 1-3 ms, so it goes ahead as soon as the lock is released (50 ms is generous)."""
+    open_database(db_path).close()  # created and upgraded before the race
+    started, released = threading.Event(), []
+    holder = _hold_write_lock(db_path, started, 0.34, released)
+    waiter = open_database(db_path)
+    try:
+        started.set()
+        with transaction(waiter):
+            acquired = time.monotonic()
+            waiter.execute("INSERT INTO drafts VALUES ('raj', 'y', '{}')")
+        holder.join(5)
+        assert released, "the holder never committed"
+        assert acquired >= released[0], "the waiter wrote while the other connection held the lock"
+        assert acquired - released[0] < 0.05, f"took the free lock {acquired - released[0]:.3f} s late"
+        assert waiter.execute("SELECT count(*) FROM drafts").fetchone()[0] == 2
+        assert waiter.execute("PRAGMA busy_timeout").fetchone()[0] == 8000  # restored after the wait
+    finally:
+        holder.join(5)
+        waiter.close()
+
+
+def test_a_lock_held_longer_than_the_busy_timeout_still_fails_as_locked(db_path):
+    """The polling keeps SQLite's deadline: the connection's busy timeout, then 'database is
+    locked' (the desk turns that into its 'try again' message), with nothing half-begun."""
+    open_database(db_path).close()
+    started, released = threading.Event(), []
+    holder = _hold_write_lock(db_path, started, 1.5, released)
+    waiter = open_database(db_path)
+    try:
+        waiter.execute("PRAGMA busy_timeout = 300")
+        started.set()
+        t0 = time.monotonic()
+        with pytest.raises(sqlite3.OperationalError, match="database is locked"), transaction(waiter):
+            pytest.fail("went ahead while another connection held the write lock")
+        waited = time.monotonic() - t0
+        assert 0.28 <= waited < 1.2, f"gave up after {waited:.2f} s, not the 0.3 s busy timeout"
+        assert not released, "the holder let go before the deadline: nothing was tested"
+        assert not waiter.conn.in_transaction
+        assert waiter.execute("PRAGMA busy_timeout").fetchone()[0] == 300
+    finally:
+        holder.join(5)
+        waiter.close()
