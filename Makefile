@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench bench-load clean tmux-check
+.PHONY: run test bench bench-load clean tmux-check
 
 # (Re)build the virtual environment when it is missing, broken, or older than pyproject.toml.
 $(STAMP): pyproject.toml

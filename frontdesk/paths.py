@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import platformdirs
 
 APP = "frontdesk"
 
@@ -15,6 +14,8 @@ def default_db_path() -> Path:
     env = os.environ.get("FRONTDESK_DB")
     if env:
         return Path(env).expanduser()
+    import platformdirs  # only here: a command given --db (every script's `log`) never needs it
+
     return platformdirs.user_data_path(APP) / "desk.db"
 
 

@@ -82,3 +82,14 @@ def test_a_tilde_in_db_names_the_same_file_for_the_app_and_the_scripts(tmp_path)
                             env={**os.environ, "HOME": str(home)})
     assert logged.returncode == 0, logged.stderr
     assert (home / "desk.db").exists() and not (ROOT / "~").exists()
+
+
+def test_a_script_that_names_its_database_does_not_load_platformdirs(tmp_path):
+    """`frontdesk --db X log ...` runs from dialplans and cron many times a minute: the user
+    data directory is not looked up (docs/performance.md)."""
+    code = ("import sys; import frontdesk.launch as l; "
+            f"code = l.main(['--db', {str(tmp_path / 'd.db')!r}, 'log', '--phone', '4045550134']); "
+            "print('platformdirs' in sys.modules); sys.exit(code)")
+    out = _run(code)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split()[-1] == "False"
