@@ -9,22 +9,21 @@ import functools
 import gc
 import signal
 from datetime import timedelta
-from functools import partial
 from pathlib import Path
 
 from textual import on, work
-from textual.app import App, SystemCommand
+from textual.app import App
 from textual.binding import Binding
 from textual.worker import Worker, WorkerState
 
 from screens.base import DeskScreenBase
 from screens.messages import DeskChanged, QueueLoaded
 
-from .clock import Clock, SystemClock, from_iso
+from .clock import Clock, SystemClock
 from .db import DatabaseMoved
-from .formatting import clock_time, span
+from .formatting import clock_time
 from .models import Callback
-from .reminders import ReminderTracker
+from .reminders import ReminderTracker, queue_counts
 from .services import Desk
 from .text import clean
 
@@ -144,37 +143,21 @@ class FrontDeskApp(App):
         import phonenumbers  # noqa: F401
 
     def _offer_draft(self) -> None:
-        from screens.modals import Confirm
+        """A call typed when the last session ended (a crash, a dropped link): offered back.
+        Reminders wait while the question is open, so their toasts do not cover it."""
+        from screens.new_call import offer_draft
 
         try:
             draft = self.desk.draft()
         except Exception as exc:  # noqa: BLE001 - a damaged draft row must not stop the desk
             self.report_failure(exc)
             return
-        if not draft or not any(str(draft.get(k, "")).strip() for k in ("phone", "name", "topic", "note")):
-            return
-        what = draft.get("phone") or draft.get("name") or draft.get("topic") or "a call"
-        saved = draft.get("saved_at")
-        if isinstance(saved, str):
-            try:
-                minutes = int((self.desk.clock.now() - from_iso(saved)).total_seconds() // 60)
-            except ValueError:
-                minutes = -1
-            if minutes >= 0:
-                what += f", typed {span(minutes)} ago" if minutes else ", typed just now"
 
-        def answer(restore: bool | None) -> None:
+        def answered() -> None:
             self._offering_draft = False
             self.tick()  # the reminders held back while the question was open
-            if restore:
-                self.open_new_call(draft)
-            else:
-                self.discard_draft()
 
-        self._offering_draft = True
-
-        self.push_screen(Confirm(f"Restore the call you were typing ({what})?", yes="Restore",
-                                 no="Discard"), answer)
+        self._offering_draft = offer_draft(self, draft, answered)
 
     @work(thread=True, group="draft", exit_on_error=False)
     def discard_draft(self) -> None:
@@ -272,11 +255,9 @@ class FrontDeskApp(App):
         """Time moved on, the database did not (the poll reloads on any commit): derive time
         left, counters and reminders from the queue already held, without a query."""
         if self._queue_loaded and len(self.queue) < QUEUE_LIMIT:
-            now = self.desk.clock.now()
-            lead_until = now + timedelta(minutes=self.desk.settings.lead_minutes)
-            overdue = sum(1 for cb in self.queue if cb.due_at <= now)
-            soon = sum(1 for cb in self.queue if now < cb.due_at <= lead_until)
-            mine = sum(1 for cb in self.queue if cb.assignee == self.desk.operator)
+            overdue, soon, mine = queue_counts(self.queue, self.desk.clock.now(),
+                                               timedelta(minutes=self.desk.settings.lead_minutes),
+                                               self.desk.operator)
             self._apply_tick(self.queue, (overdue, soon), len(self.queue), mine)
         else:
             self.tick()
@@ -306,10 +287,7 @@ class FrontDeskApp(App):
         # fire on the tick after it is answered, since each fires once per state.
         due_reminders = [] if self._offering_draft else self.tracker.check(queue, now, desk_open)
         for reminder in due_reminders:
-            cb = reminder.callback
-            left = "is OVERDUE" if reminder.kind != "soon" else f"is due at {clock_time(cb.due_at, self.desk.zone)}"
-            again = " (still not acknowledged)" if reminder.kind == "nag" else ""
-            self.notify(f"Callback to {cb.caller} {left}{again}. {self.desk.national(cb.e164)}",
+            self.notify(reminder.words(self.desk.zone, self.desk.national(reminder.callback.e164)),
                         title="Callback reminder", severity=reminder.severity, timeout=12)
             self.ring()
         self.refresh_status()
@@ -414,26 +392,12 @@ class FrontDeskApp(App):
 
     def get_system_commands(self, screen):
         """Every action with a key is also in the palette: the app's and the current screen's."""
-        yield from super().get_system_commands(screen)
-        seen: set[str] = set()
-        for binding in self.BINDINGS:
-            if not isinstance(binding, Binding):  # BINDINGS may hold tuples; this app's are Bindings
-                continue
-            if binding.action in self.LEAVING_ACTIONS - {"quit"} or binding.action == "help":
-                seen.add(binding.action)
-                yield SystemCommand(binding.description, f"key: {binding.key_display or binding.key}",
-                                    partial(self.call_later, self._run_from_palette, binding.action, self))
-        for key, active in screen.active_bindings.items():
-            binding = active.binding
-            if active.node is self or not active.enabled or not binding.description:
-                continue
-            if binding.action in seen:
-                continue
-            seen.add(binding.action)
-            yield SystemCommand(binding.description, f"key: {key}",
-                                partial(self.call_later, self._run_from_palette, binding.action, active.node))
+        from screens.palette import keyed_commands
 
-    async def _run_from_palette(self, action: str, node) -> None:
+        yield from super().get_system_commands(screen)
+        yield from keyed_commands(self, screen)
+
+    async def run_from_palette(self, action: str, node) -> None:
         """A command chosen by name is meant: the letter-key guards below do not apply."""
         self._from_palette = True
         try:

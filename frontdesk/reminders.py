@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from .formatting import clock_time
 from .models import Callback
 
 
@@ -19,6 +21,17 @@ def callback_state(callback: Callback, now: datetime, lead: timedelta) -> str:
     return "upcoming"
 
 
+def queue_counts(queue: Iterable[Callback], now: datetime, lead: timedelta,
+                 operator: str) -> tuple[int, int, int]:
+    """(overdue, due within the lead time, assigned to `operator`) among open callbacks."""
+    overdue = soon = mine = 0
+    for cb in queue:
+        overdue += cb.due_at <= now
+        soon += now < cb.due_at <= now + lead
+        mine += cb.assignee == operator
+    return overdue, soon, mine
+
+
 @dataclass(frozen=True)
 class Reminder:
     """A reminder to show now: the callback and whether it is soon, overdue or a nag."""
@@ -28,6 +41,13 @@ class Reminder:
     @property
     def severity(self) -> str:
         return "warning" if self.kind == "soon" else "error"
+
+    def words(self, zone: ZoneInfo, number: str) -> str:
+        """'Callback to Maria Lopez is OVERDUE (still not acknowledged). (404) 555-0134'."""
+        cb = self.callback
+        left = "is OVERDUE" if self.kind != "soon" else f"is due at {clock_time(cb.due_at, zone)}"
+        again = " (still not acknowledged)" if self.kind == "nag" else ""
+        return f"Callback to {cb.caller} {left}{again}. {number}"
 
 
 @dataclass

@@ -14,13 +14,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
-from textual.widgets import Input, Label, OptionList, Static, TextArea
-from textual.widgets.option_list import Option
+from textual.widgets import Input, Label, Static, TextArea
 
 from frontdesk import phones
 from frontdesk.clock import from_iso, to_iso
 from frontdesk.errors import DeskError
-from frontdesk.formatting import clock_time, day_time, time_left
+from frontdesk.formatting import clock_time, day_time, span, time_left
 from frontdesk.hours import PRESETS, parse_duration
 from frontdesk.models import OUTCOMES
 from frontdesk.services import NewCall
@@ -28,11 +27,10 @@ from frontdesk.when import WhenError, parse_when
 from widgets.caller_card import CallerCardView
 from widgets.choice_field import ChoiceField
 from widgets.key_bar import KeyBar
-from widgets.safe import plain
-from widgets.suggestions import Suggestions
 
 from .base import SAVE, DeskScreenBase, db_work
-from .messages import CallSaved, CardLoaded, MatchesFound, ReturningLoaded, SaveFailed
+from .caller_lookup import CallerLookup
+from .messages import CallSaved, CardLoaded, ReturningLoaded, SaveFailed
 from .modals import Confirm
 
 FIELDS = ("phone", "name", "topic", "note", "outcome", "direction", "promise", "due", "assignee", "at")
@@ -56,8 +54,6 @@ class NewCallScreen(DeskScreenBase):
     NewCallScreen #body { height: 1fr; }
     NewCallScreen #form { width: 1fr; min-width: 40; padding: 0 1 0 0; }
     NewCallScreen #side { width: 34; }
-    NewCallScreen #matches { height: auto; max-height: 5; border: none; margin: 0 0 0 10; display: none; }
-    NewCallScreen #matches.-shown { display: block; }
     NewCallScreen #note { height: 4; width: 1fr; border: none; padding: 0 1; background: $boost; }
     NewCallScreen #note:focus { background: $accent 30%; }
     NewCallScreen #promise-row, NewCallScreen #due-row, NewCallScreen #assignee-row { display: none; }
@@ -79,7 +75,6 @@ class NewCallScreen(DeskScreenBase):
         self._dirty = False
         # When the call happened: when the form opened (a restored draft keeps its own time),
         # unless the 'When' field says otherwise.
-        self._matches: dict = {}  # the suggestions shown, by customer id
         self._draft_timer: Timer | None = None  # a draft is written half a second after a change
         self.started = from_iso(draft["started"]) if draft.get("started") else self.desk.clock.now()
 
@@ -96,10 +91,7 @@ class NewCallScreen(DeskScreenBase):
             with VerticalScroll(id="form"):
                 if self.callback_id:
                     yield Static("", id="returning")
-                with Horizontal(classes="field"):
-                    yield Label("Phone")
-                    yield Input(d.get("phone", ""), placeholder="number, digits or name", id="phone")
-                yield Suggestions(id="matches")
+                yield CallerLookup(d.get("phone", ""), id="lookup")
                 with Horizontal(classes="field"):
                     yield Label("Name")
                     yield Input(d.get("name", ""), placeholder="caller's name", id="name")
@@ -152,7 +144,7 @@ class NewCallScreen(DeskScreenBase):
         if self.callback_id:
             self.load_returning(self.callback_id)
         if self.value("phone") and not self.customer_id:
-            self.lookup(self.value("phone"))
+            self.query_one(CallerLookup).lookup(self.value("phone"))
 
     def on_key(self, event) -> None:
         """Keys typed in the same burst as `n` can arrive before the phone field has focus:
@@ -192,65 +184,20 @@ class NewCallScreen(DeskScreenBase):
                    for n in ("phone", "name", "topic", "note"))
 
     # -- caller recognition -----------------------------------------------------------------
-    @on(Input.Changed, "#phone")
-    def _phone_changed(self, event: Input.Changed) -> None:
-        chosen = self.customer_id
-        if chosen is not None and not self._phone_matches_chosen(event.value):
-            self.customer_id = None
-            self.query_one("#card", CallerCardView).show_card(None, self.desk.zone, self.desk.clock.now())
-        self.lookup(event.value)
+    @on(CallerLookup.Cleared)
+    def _caller_cleared(self) -> None:
+        self.customer_id = None
+        self.query_one("#card", CallerCardView).show_card(None, self.desk.zone, self.desk.clock.now())
 
-    def _phone_matches_chosen(self, text: str) -> bool:
-        card = self.query_one("#card", CallerCardView)
-        number = phones.try_parse(text, self.desk.region)
-        customer = card.customer
-        return bool(number and customer and any(p.e164 == number.e164 for p in customer.phones))
-
-    @db_work("lookup")
-    def lookup(self, text: str) -> None:
-        self.post_message(MatchesFound(text, self.desk.find_callers(text, limit=8)))
-
-    @on(MatchesFound)
-    def _show_matches(self, message: MatchesFound) -> None:
-        text, matches = message.text, message.matches
-        if text != self.value("phone"):
-            return  # typed on meanwhile; a newer lookup is coming
-        options = self.query_one("#matches", OptionList)
-        options.clear_options()
-        self._matches = {str(m.customer.id): m for m in matches}
-        for match in matches:
-            line = Text(no_wrap=True, overflow="ellipsis")
-            line.append_text(plain(match.customer.display_name, 30))
-            number = match.phone or (match.customer.phones[0] if match.customer.phones else None)
-            if number:
-                line.append(f"  {self.desk.national(number.e164, number.ext)}", style="dim")
-            options.add_option(Option(line, id=str(match.customer.id)))
-        options.set_class(bool(matches) and self.customer_id is None, "-shown")
-        if matches:
-            options.highlighted = 0
-        exact = [m for m in matches if m.reason == "number"]
-        if len(exact) == 1 and self.customer_id is None:
-            self.choose(exact[0].customer.id, fill_phone=False)
-
-    @on(OptionList.OptionSelected, "#matches")
-    def _match_chosen(self, event: OptionList.OptionSelected) -> None:
-        self.choose(int(event.option.id), fill_phone=True)
-        self.query_one("#topic" if self.value("name") else "#name", Input).focus()
-
-    def choose(self, customer_id: int, fill_phone: bool) -> None:
-        self.customer_id = customer_id
-        match = self._matches.get(str(customer_id))
-        self.query_one("#matches", OptionList).remove_class("-shown")
-        if match:
-            customer = match.customer
-            if not self.value("name"):
-                self.query_one("#name", Input).value = customer.name
-            number = match.phone or (customer.phones[0] if customer.phones else None)
-            if fill_phone and number:
-                with self.prevent(Input.Changed):
-                    self.query_one("#phone", Input).value = self.desk.national(number.e164, number.ext)
-        self.load_card(customer_id)
+    @on(CallerLookup.Chosen)
+    def _caller_chosen(self, event: CallerLookup.Chosen) -> None:
+        self.customer_id = event.match.customer.id
+        if not self.value("name"):
+            self.query_one("#name", Input).value = event.match.customer.name
+        self.load_card(self.customer_id)
         self.schedule_draft()
+        if event.picked:
+            self.query_one("#topic" if self.value("name") else "#name", Input).focus()
 
     @db_work("card")
     def load_card(self, customer_id: int) -> None:
@@ -267,6 +214,7 @@ class NewCallScreen(DeskScreenBase):
         now = self.desk.clock.now()
         their = self.desk.caller_time(card.customer.phones[0].e164, now) if card.customer.phones else ""
         view.show_card(card, self.desk.zone, now, self.desk.national, their)
+        self.query_one(CallerLookup).chosen = card.customer
 
     @db_work("returning", exclusive=False)
     def load_returning(self, callback_id: int) -> None:
@@ -477,10 +425,7 @@ class NewCallScreen(DeskScreenBase):
 
     def action_to_matches(self) -> None:
         """Down from the phone field goes into the suggestions."""
-        options = self.query_one("#matches", Suggestions)
-        if self.focused is self.query_one("#phone") and options.has_class("-shown"):
-            options.enter()
-        else:
+        if not (self.focused is self.query_one("#phone") and self.query_one(CallerLookup).enter_suggestions()):
             self.focus_next()
 
     def action_promise(self) -> None:
@@ -490,3 +435,30 @@ class NewCallScreen(DeskScreenBase):
     def action_toggle_direction(self) -> None:
         select = self.query_one("#direction", ChoiceField)
         select.value = "out" if self.direction == "in" else "in"
+
+
+def offer_draft(app, draft: dict | None, answered) -> bool:
+    """Ask whether to restore `draft` (saying what it was and how long ago it was typed);
+    True when the question was asked. `answered()` runs once it is answered."""
+    if not draft or not any(str(draft.get(k, "")).strip() for k in ("phone", "name", "topic", "note")):
+        return False
+    what = draft.get("phone") or draft.get("name") or draft.get("topic") or "a call"
+    saved = draft.get("saved_at")
+    if isinstance(saved, str):
+        try:
+            minutes = int((app.desk.clock.now() - from_iso(saved)).total_seconds() // 60)
+        except ValueError:
+            minutes = -1
+        if minutes >= 0:
+            what += f", typed {span(minutes)} ago" if minutes else ", typed just now"
+
+    def answer(restore: bool | None) -> None:
+        answered()
+        if restore:
+            app.open_new_call(draft)
+        else:
+            app.discard_draft()
+
+    app.push_screen(Confirm(f"Restore the call you were typing ({what})?", yes="Restore", no="Discard"),
+                    answer)
+    return True
