@@ -20,7 +20,6 @@ from frontdesk import phones
 from frontdesk.clock import from_iso, to_iso
 from frontdesk.errors import DeskError
 from frontdesk.formatting import clock_time, day_time, span, time_left
-from frontdesk.hours import PRESETS, parse_duration
 from frontdesk.models import OUTCOMES
 from frontdesk.services import NewCall
 from frontdesk.when import WhenError, parse_when
@@ -32,6 +31,7 @@ from .base import SAVE, DeskScreenBase, db_work
 from .caller_lookup import CallerLookup
 from .messages import CallSaved, CardLoaded, ReturningLoaded, SaveFailed
 from .modals import Confirm
+from .promise_fields import PromiseFields
 
 FIELDS = ("phone", "name", "topic", "note", "outcome", "direction", "promise", "due", "assignee", "at")
 
@@ -56,11 +56,6 @@ class NewCallScreen(DeskScreenBase):
     NewCallScreen #side { width: 34; }
     NewCallScreen #note { height: 4; width: 1fr; border: none; padding: 0 1; background: $boost; }
     NewCallScreen #note:focus { background: $accent 30%; }
-    NewCallScreen #promise-row, NewCallScreen #due-row, NewCallScreen #assignee-row { display: none; }
-    NewCallScreen .-callback #promise-row, NewCallScreen .-callback #assignee-row { display: block; }
-    NewCallScreen .-custom #due-row { display: block; }
-    NewCallScreen #due-preview { height: auto; margin: 0 0 0 10; display: none; }
-    NewCallScreen .-callback #due-preview { display: block; }
     NewCallScreen #returning { height: auto; margin: 0 0 0 0; padding: 0 1; background: $warning 20%; }
     """
 
@@ -79,13 +74,8 @@ class NewCallScreen(DeskScreenBase):
         self.started = from_iso(draft["started"]) if draft.get("started") else self.desk.clock.now()
 
     def compose(self) -> ComposeResult:
-        d, settings = self.draft, self.desk.settings
+        d = self.draft
         outcomes = [(label, code) for code, label in OUTCOMES.items()]
-        presets = [(label, key) for key, label in PRESETS]
-        if settings.default_promise not in dict(PRESETS):  # a desk's own default, e.g. "2bh"
-            presets.insert(0, (str(parse_duration(settings.default_promise)), settings.default_promise))
-        presets.append(("custom time...", "custom"))
-        default_promise = d.get("promise") or settings.default_promise
         yield self.status_bar()
         with Horizontal(id="body"):
             with VerticalScroll(id="form"):
@@ -104,16 +94,7 @@ class NewCallScreen(DeskScreenBase):
                 with Horizontal(classes="field"):
                     yield Label("Outcome")
                     yield ChoiceField(outcomes, value=d.get("outcome") or "resolved", id="outcome")
-                with Horizontal(classes="field", id="promise-row"):
-                    yield Label("Call back")
-                    yield ChoiceField(presets, value=default_promise, id="promise")
-                with Horizontal(classes="field", id="due-row"):
-                    yield Label("At")
-                    yield Input(d.get("due", ""), placeholder="HH:MM or 'tomorrow 10:00'", id="due")
-                with Horizontal(classes="field", id="assignee-row"):
-                    yield Label("Assignee")
-                    yield Input(d.get("assignee") or self.desk.operator, id="assignee")
-                yield Static("", id="due-preview")
+                yield PromiseFields(self.draft, id="promise-fields")
                 with Horizontal(classes="field"):
                     yield Label("When")
                     yield Input(d.get("at", ""), id="at",
@@ -242,50 +223,19 @@ class NewCallScreen(DeskScreenBase):
         self._sync_promise()
 
     def _sync_promise(self) -> None:
-        form = self.query_one("#form")
-        promising = self.value("outcome") == "callback"
-        form.set_class(promising, "-callback")
-        form.set_class(promising and self.value("promise") == "custom", "-custom")
-        preview = self.query_one("#due-preview", Static)
-        if not promising:
-            preview.update("")
-            return
-        try:
-            due = self.due_time()
-        except (DeskError, WhenError) as exc:
-            preview.update(Text(str(exc), style="italic"))
-            return
-        if due is None:
-            preview.update("")
-            return
-        now = self.desk.clock.now()
-        if due <= now:
-            preview.update(Text(f"{day_time(due, self.desk.zone, now)} has already passed", style="italic"))
-            return
-        text = Text(f"due {day_time(due, self.desk.zone, now)} ({time_left(due, now)})", style="bold")
-        warning = self._caller_hours_warning(due)
-        if warning:
-            text.append(f"\n{warning}", style="italic")
-        preview.update(text)
+        self.query_one(PromiseFields).sync(self.value("outcome") == "callback", self._caller_e164())
 
     def due_time(self) -> datetime | None:
-        if self.value("outcome") != "callback":
-            return None
-        key = self.value("promise")
-        if key == "custom":
-            text = self.value("due").strip()
-            return parse_when(text, self.desk.clock.now(), self.desk.zone) if text else None
-        return self.desk.promise_due(key)
+        return self.query_one(PromiseFields).due() if self.value("outcome") == "callback" else None
 
-    def _caller_hours_warning(self, due: datetime) -> str:
-        card = self.query_one("#card", CallerCardView)
-        customer = card.customer
-        if not customer or not customer.phones or self.customer_id is None:
-            number = phones.try_parse(self.value("phone"), self.desk.region)
-            e164 = number.e164 if number else ""
-        else:
-            e164 = customer.phones[0].e164
-        return self.desk.caller_time_warning(e164, due) if e164 else ""
+    def _caller_e164(self) -> str:
+        """The number the caller's clock is judged by: the recognised caller's first, else the
+        number typed."""
+        customer = self.query_one("#card", CallerCardView).customer
+        if customer is not None and customer.phones and self.customer_id is not None:
+            return customer.phones[0].e164
+        number = phones.try_parse(self.value("phone"), self.desk.region)
+        return number.e164 if number else ""
 
     # -- drafts -----------------------------------------------------------------------------
     @on(Input.Changed)

@@ -1,0 +1,92 @@
+"""The promise part of the new-call form: when to call back (a preset or a time typed), who
+calls back, and a line that says when that is, in the desk's time and the caller's. Shown only
+while the outcome is 'callback promised'."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Input, Label, Static
+
+from frontdesk.errors import DeskError
+from frontdesk.formatting import day_time, time_left
+from frontdesk.hours import PRESETS, parse_duration
+from frontdesk.when import WhenError, parse_when
+from widgets.choice_field import ChoiceField
+
+if TYPE_CHECKING:
+    from frontdesk.app import FrontDeskApp
+
+
+class PromiseFields(Vertical):
+    DEFAULT_CSS = """
+    PromiseFields { height: auto; display: none; }
+    PromiseFields.-shown { display: block; }
+    PromiseFields #due-row { display: none; }
+    PromiseFields.-custom #due-row { display: block; }
+    PromiseFields #due-preview { height: auto; margin: 0 0 0 10; }
+    """
+
+    def __init__(self, draft: dict, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.draft = draft
+
+    @property
+    def desk(self):
+        return cast("FrontDeskApp", self.app).desk
+
+    def compose(self) -> ComposeResult:
+        d, settings = self.draft, self.desk.settings
+        presets = [(label, key) for key, label in PRESETS]
+        if settings.default_promise not in dict(PRESETS):  # a desk's own default, e.g. "2bh"
+            presets.insert(0, (str(parse_duration(settings.default_promise)), settings.default_promise))
+        presets.append(("custom time...", "custom"))
+        with Horizontal(classes="field"):
+            yield Label("Call back")
+            yield ChoiceField(presets, value=d.get("promise") or settings.default_promise, id="promise")
+        with Horizontal(classes="field", id="due-row"):
+            yield Label("At")
+            yield Input(d.get("due", ""), placeholder="HH:MM or 'tomorrow 10:00'", id="due")
+        with Horizontal(classes="field"):
+            yield Label("Assignee")
+            yield Input(d.get("assignee") or self.desk.operator, id="assignee")
+        yield Static("", id="due-preview")
+
+    def due(self) -> datetime | None:
+        """When the promise falls due: the preset counted from now, or the time typed (None
+        while nothing is typed)."""
+        key = self.query_one("#promise", ChoiceField).value
+        if key == "custom":
+            text = self.query_one("#due", Input).value.strip()
+            return parse_when(text, self.desk.clock.now(), self.desk.zone) if text else None
+        return self.desk.promise_due(key)
+
+    def sync(self, promising: bool, caller_e164: str) -> None:
+        """Show the fields while a callback is promised, with a preview of when it is due."""
+        self.set_class(promising, "-shown")
+        self.set_class(promising and self.query_one("#promise", ChoiceField).value == "custom", "-custom")
+        preview = self.query_one("#due-preview", Static)
+        if not promising:
+            preview.update("")
+            return
+        try:
+            due = self.due()
+        except (DeskError, WhenError) as exc:
+            preview.update(Text(str(exc), style="italic"))
+            return
+        if due is None:
+            preview.update("")
+            return
+        now, zone = self.desk.clock.now(), self.desk.zone
+        if due <= now:
+            preview.update(Text(f"{day_time(due, zone, now)} has already passed", style="italic"))
+            return
+        text = Text(f"due {day_time(due, zone, now)} ({time_left(due, now)})", style="bold")
+        warning = self.desk.caller_time_warning(caller_e164, due) if caller_e164 else ""
+        if warning:
+            text.append(f"\n{warning}", style="italic")
+        preview.update(text)
