@@ -151,7 +151,7 @@ def connect(path: Path | str) -> Connection:
     except sqlite3.Error as exc:
         raise DatabaseError(describe_storage_error(exc, path)) from None
     db = Connection(conn)
-    try:
+    with _closed_on_failure(conn.close, path):
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         _refuse_foreign(db, path)  # before the first write (the WAL switch) touches the file
         mode = _switch_to_wal(conn)
@@ -163,12 +163,6 @@ def connect(path: Path | str) -> Connection:
         # not a schema step (which goes through sqlite-utils) ran first.
         conn.execute("PRAGMA recursive_triggers = ON")
         conn.execute("PRAGMA journal_size_limit = 67108864")
-    except sqlite3.Error as exc:  # locked past the busy timeout, damaged, I/O, not a database
-        conn.close()
-        raise DatabaseError(describe_storage_error(exc, path)) from None
-    except DatabaseError:
-        conn.close()
-        raise
     return db
 
 
@@ -368,15 +362,23 @@ def upgrade(db: Connection) -> None:
 
 def open_database(path: Path | str) -> Connection:
     db = connect(path)
-    try:
+    with _closed_on_failure(db.close, path):
         upgrade(db)
+    return db
+
+
+@contextlib.contextmanager
+def _closed_on_failure(close, path: Path | str) -> Iterator[None]:
+    """A connection that fails while it is being set up is closed, and the failure said in
+    the user's words (locked past the busy timeout, damaged, I/O, not a database)."""
+    try:
+        yield
     except sqlite3.Error as exc:
-        db.close()
+        close()
         raise DatabaseError(describe_storage_error(exc, path)) from None
     except DatabaseError:
-        db.close()
+        close()
         raise
-    return db
 
 
 

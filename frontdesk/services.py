@@ -122,10 +122,6 @@ class Desk:
     def region(self) -> str:
         return self.settings.region
 
-    @property
-    def tz_name(self) -> str:
-        return self.settings.tz
-
     def caller_zone(self, e164: str) -> ZoneInfo | None:
         """The caller's timezone when their number tells exactly one, other than the desk's."""
         zones = phones.caller_timezones(e164) if e164 else []

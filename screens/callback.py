@@ -10,6 +10,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Static
 
 from frontdesk.formatting import day_time, span, time_left
+from frontdesk.models import Callback
 from widgets.caller_card import CallerCardView
 from widgets.key_bar import KeyBar
 from widgets.safe import block, plain
@@ -32,10 +33,11 @@ class CallbackScreen(CallbackActions, DeskScreenBase):
     CallbackScreen #cb-card { width: 34; }
     """
 
+    cb: Callback | None = None  # the promise as last read
+
     def __init__(self, callback_id: int) -> None:
         super().__init__()
         self.callback_id = callback_id
-        self.cb = None
 
     def compose(self) -> ComposeResult:
         yield self.status_bar()

@@ -10,7 +10,7 @@ from textual.containers import Horizontal
 from textual.widgets import Label, Static
 
 from frontdesk.formatting import day_time, time_left
-from frontdesk.models import Call, Page
+from frontdesk.models import Call, Customer, Page
 from widgets.call_table import CallTable
 from widgets.key_bar import KeyBar
 from widgets.safe import block, plain
@@ -40,10 +40,11 @@ class CustomerScreen(DeskScreenBase):
     CustomerScreen #promises { width: 1fr; height: auto; max-height: 9; padding: 0 1; }
     """
 
+    customer: Customer | None = None  # as last read (a merge may have changed its id)
+
     def __init__(self, customer_id: int) -> None:
         super().__init__()
         self.customer_id = customer_id
-        self.customer = None
 
     def compose(self) -> ComposeResult:
         yield self.status_bar()

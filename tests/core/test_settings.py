@@ -33,7 +33,7 @@ def stored_keys(path) -> set[str]:
 def test_desks_in_different_timezones_share_the_first_desks_zone(db_path):
     desks = [open_desk(db_path, env, who) for env, who in ((NEW_YORK, "ann"), (LONDON, "ben"), (TOKYO, "cy"))]
     try:
-        assert {d.tz_name for d in desks} == {"America/New_York"}
+        assert {d.settings.tz for d in desks} == {"America/New_York"}
         assert {d.region for d in desks} == {"US"}
         # "14:30" is one instant whoever types it.
         instants = {parse_when("14:30", NOW, d.zone) for d in desks}
@@ -44,7 +44,7 @@ def test_desks_in_different_timezones_share_the_first_desks_zone(db_path):
             d.store.close()
     assert stored_keys(db_path) >= {"hours", "region"}
     later = open_desk(db_path, TOKYO)  # a later process, another shell: the same
-    assert (later.tz_name, later.region) == ("America/New_York", "US")
+    assert (later.settings.tz, later.region) == ("America/New_York", "US")
     later.store.close()
 
 
@@ -66,7 +66,7 @@ def test_a_read_only_file_opens_with_the_machines_zone_and_is_not_written(tmp_pa
     make_read_only(path)
     desk = open_desk(path, TOKYO)
     try:
-        assert (desk.tz_name, desk.region) == ("Asia/Tokyo", "JP")
+        assert (desk.settings.tz, desk.region) == ("Asia/Tokyo", "JP")
         assert desk.callbacks.due() == []
     finally:
         desk.store.close()
