@@ -26,7 +26,7 @@ from .text import one_line
 
 if TYPE_CHECKING:
     from .services import Desk
-from .when import bare_clock_time, parse_day, parse_when
+from .when import bare_clock_time, parse_day
 
 # Exit statuses (README "Exit status"): scripts and cron jobs rely on them.
 OK, OVERDUE, ERROR, INTERRUPTED = 0, 1, 2, 130
@@ -87,9 +87,11 @@ def _operator(ctx: Context, value: str | None) -> None:
 @click.option("--direction", type=click.Choice(["in", "out"]), default="in")
 @click.option("--outcome", type=click.Choice(list(OUTCOMES)), default=None,
               help="Default: resolved, or callback when a callback is asked for.")
-@click.option("--at", "at_text", default=None, help="When the call happened (HH:MM, ISO; default now).")
+@click.option("--at", "at_text", default=None,
+              help="When the call happened: 14:30, 2pm, yesterday 16:00, thu 10am, 2h ago, ISO (default now).")
 @click.option("--callback-in", default=None, help="Promise a callback after a duration: 30m, 1h, 2bh.")
-@click.option("--callback-at", default=None, help="Promise a callback at a time: HH:MM or ISO.")
+@click.option("--callback-at", default=None,
+              help="Promise a callback at a time: 2pm, tomorrow 9, thu 10am, in 2h, 2bh, 12/03 10:00, ISO.")
 @click.option("--assignee", default="", help="Who calls back (default: the operator).")
 @click.option("--operator", "op", default=None, help="Who took the call.")
 @click.option("--uid", default="", help="A unique key: retrying with the same key never logs twice.")
@@ -107,12 +109,12 @@ def log(ctx: Context, phone, name, company, note, topic, direction, outcome, at_
     _operator(ctx, op)
     desk = ctx.desk()
     now = ctx.clock.now()
-    at = parse_when(at_text, now, desk.zone, past=True) if at_text else now
+    at = desk.when(at_text, purpose="call") if at_text else now
     due = None
     if callback_in:
         due = parse_duration(callback_in).apply(desk.settings.hours, at)
     elif callback_at:
-        due = parse_when(callback_at, now, desk.zone)
+        due = desk.when(callback_at, purpose="callback", start=at)  # durations count from the call
     request = NewCall(
         phone=phone, name=name, company=company, note=note, topic=topic, direction=direction,
         outcome=outcome or ("callback" if due else "resolved"), at=at, callback_due=due,

@@ -154,6 +154,16 @@ class Desk(CustomerRecords):
     def today(self) -> date:
         return self.clock.now().astimezone(self.zone).date()
 
+    def when(self, text: str, purpose: str = "callback", start: datetime | None = None) -> datetime:
+        """A time typed for a "call" (looks back: '14:30' not yet reached today is yesterday's)
+        or a "callback" (ahead), read as the desk reads it: its timezone, business hours (2bh)
+        and region's day/month order (when.parse_when). Durations count from `start` (default
+        now). WhenError says what is accepted, with examples that fit the purpose."""
+        from .when import parse_when
+
+        return parse_when(text, self.clock.now(), self.zone, past=purpose == "call", purpose=purpose,
+                          hours=self.settings.hours, region=self.region, start=start)
+
     def day_bounds(self, day: date, last: date | None = None) -> tuple[datetime, datetime]:
         """UTC instants of local midnight starting `day` and ending `last` (inclusive)."""
         start = datetime.combine(day, time(0), tzinfo=self.zone)
