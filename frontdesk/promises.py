@@ -52,7 +52,7 @@ class Promises:
         callback_id = self.store.insert_callback({
             "call_id": call_id, "customer_id": customer_id, "e164": e164,
             "promised_at": to_iso(at), "first_due_at": due_text, "due_at": due_text,
-            "assignee": assignee or self.operator, "created_by": self.operator,
+            "assignee": self.desk.operators.canonical(assignee) or self.operator, "created_by": self.operator,
             "updated_at": to_iso(self.clock.now()),
         })
         self._event(callback_id, "promised", self.clock.now(), after=due, call_id=call_id)
@@ -136,6 +136,7 @@ class Promises:
         who = short_text(assignee, "assignee")
         if not who:
             raise DeskError("whom should the callback go to?", "assignee")
+        who = self.desk.operators.canonical(who)  # "raj" is the desk's "Raj"
         current = self.callback(callback_id)
         return self._change_open(
             callback_id, version, {"assignee": who}, "reassigned", reason=f"{current.assignee} -> {who}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -27,6 +27,7 @@ from .models import (
     Page,
     SearchResults,
 )
+from .operators import Operators
 from .promises import Promises
 from .settings import DeskSettings, SettingsError, validate
 from .settings import load as load_settings
@@ -87,11 +88,21 @@ class Desk(CustomerRecords):
     def __init__(self, store: Store, clock: Clock, operator: str, env: dict[str, str] | None = None):
         self.store = store
         self.clock = clock
-        self.operator = clean(operator, multiline=False) or "desk"
+        self.operators = Operators(self)  # the desk's people: one spelling each
+        self.operator = operator
         self._env = env
         # The timezone and region are the file's (stored on its first use), not this process's $TZ.
         self.settings: DeskSettings = load_settings(store, clock.now(), self.operator, env)
         self.callbacks = Promises(self)  # promises: create, return, move, cancel, what is due
+
+    @property
+    def operator(self) -> str:
+        """Who is at the keyboard, in the desk's spelling of them (operators.py)."""
+        return self._operator
+
+    @operator.setter
+    def operator(self, name: str) -> None:
+        self._operator = self.operators.canonical(clean(name, multiline=False) or "desk")
 
     def describe(self, exc: BaseException) -> str:
         """Any failure of a use case as one sentence for the user (the command line's words)."""
@@ -109,6 +120,7 @@ class Desk(CustomerRecords):
             raise DeskError(str(exc), exc.field) from None
         now = self.clock.now()
         with self.store.write():
+            settings = replace(settings, operators=self.operators.canonical_all(settings.operators))
             for key, value in settings.to_rows().items():
                 self.store.put_setting(key, value, now, self.operator)
         self.settings = settings

@@ -1,0 +1,49 @@
+"""The queries behind the desk's people (operators.py): one spelling per person, and how busy
+each one is. `store.operators`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from .clock import to_iso
+
+if TYPE_CHECKING:
+    from .store import Store
+
+
+class OperatorQueries:
+    """The operators table (key: the name casefolded, spaces collapsed; name: the desk's
+    spelling) and the figures that order the assignee chooser."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def name_for(self, key: str) -> str | None:
+        row = self.store.one("SELECT name FROM operators WHERE key = ?", [key])
+        return row["name"] if row else None
+
+    def add(self, key: str, name: str, at: datetime) -> None:
+        """Record a person's spelling unless the desk already knows them (the first one wins).
+        Inside a write."""
+        self.store.db.execute(
+            "INSERT INTO operators (key, name, first_seen_at) VALUES (?, ?, ?) ON CONFLICT(key) DO NOTHING",
+            [key, name, to_iso(at)],
+        )
+
+    def calls_since(self, since: datetime) -> dict[str, int]:
+        """Calls taken by each operator at or after `since`."""
+        rows = self.store.rows(
+            # INDEXED BY: the period's range of calls_at, not every call ever logged (see
+            # store_reports.operator_figures).
+            "SELECT operator, count(*) AS n FROM calls INDEXED BY calls_at WHERE at >= ? GROUP BY operator",
+            [to_iso(since)],
+        )
+        return {r["operator"]: r["n"] for r in rows}
+
+    def open_held(self) -> dict[str, int]:
+        """Open callbacks held by each assignee."""
+        rows = self.store.rows(
+            "SELECT assignee, count(*) AS n FROM callbacks WHERE state = 'open' GROUP BY assignee"
+        )
+        return {r["assignee"]: r["n"] for r in rows}
