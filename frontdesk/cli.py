@@ -79,7 +79,8 @@ def _operator(ctx: Context, value: str | None) -> None:
 
 
 @cli.command()
-@click.option("--phone", required=True, help="The caller's number, any format.")
+@click.option("--phone", default=None, help="The caller's number, any format ('anonymous' for a withheld one).")
+@click.option("--anonymous", is_flag=True, help="The caller withheld their number (then --phone is not needed).")
 @click.option("--name", default="", help="Caller's name (creates or picks the customer).")
 @click.option("--company", default="")
 @click.option("--note", default="")
@@ -96,11 +97,15 @@ def _operator(ctx: Context, value: str | None) -> None:
 @click.option("--operator", "op", default=None, help="Who took the call.")
 @click.option("--uid", default="", help="A unique key: retrying with the same key never logs twice.")
 @click.pass_obj
-def log(ctx: Context, phone, name, company, note, topic, direction, outcome, at_text,
+def log(ctx: Context, phone, anonymous, name, company, note, topic, direction, outcome, at_text,
         callback_in, callback_at, assignee, op, uid) -> None:
     """Log a call from a script; prints the new call's id."""
     from .services import NewCall
 
+    if phone is None and not anonymous:
+        raise click.UsageError("--phone is needed (or --anonymous for a caller who withheld their number)")
+    if phone and anonymous:
+        raise click.UsageError("give --phone or --anonymous, not both")
     if callback_in and callback_at:
         raise click.UsageError("give --callback-in or --callback-at, not both")
     if outcome and outcome != "callback" and (callback_in or callback_at):
@@ -116,7 +121,7 @@ def log(ctx: Context, phone, name, company, note, topic, direction, outcome, at_
     elif callback_at:
         due = desk.when(callback_at, purpose="callback", start=at)  # durations count from the call
     request = NewCall(
-        phone=phone, name=name, company=company, note=note, topic=topic, direction=direction,
+        phone=phone or "", anonymous=anonymous, name=name, company=company, note=note, topic=topic, direction=direction,
         outcome=outcome or ("callback" if due else "resolved"), at=at, callback_due=due,
         assignee=assignee, uid=uid,
     )

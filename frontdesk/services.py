@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from . import phones
+from .callers import CallerOutcome, CallerRouting, is_withheld
 from .clock import Clock, to_iso
 from .customers import CustomerRecords
 from .db import describe_storage_error
@@ -35,13 +36,15 @@ from .store import PAGE, ConflictError, Store
 from .text import clean
 
 __all__ = ["Desk", "DeskError", "ConflictError", "StorageError", "describe_storage_error", "NewCall",
-           "Logged", "PAGE"]
+           "Logged", "PAGE", "CallerOutcome"]
 
 # What the database layer raises when the file itself fails (locked too long, disk full, ...):
 # screens catch this name and never import sqlite3 or the store themselves; they word it with
 # describe_storage_error(exc, desk path), the same sentence the command line prints.
 StorageError = sqlite3.Error
 
+NO_NUMBER_TO_CALL = ("a callback needs a number to call, and this caller withheld theirs: take a message, "
+                     "or type the number they give")
 EARLIEST = datetime(1970, 1, 1, tzinfo=ZoneInfo("UTC"))  # older "call times" are typing mistakes
 
 
@@ -69,6 +72,7 @@ class NewCall:
     assignee: str = ""
     callback_id: int | None = None  # the open callback this call returns
     uid: str = ""
+    anonymous: bool = False  # the caller withheld their number (as phone text 'anonymous' does)
 
 
 @dataclass(frozen=True)
@@ -82,7 +86,7 @@ class Logged:
     duplicate: bool = False
 
 
-class Desk(CustomerRecords):
+class Desk(CustomerRecords, CallerRouting):
     """The service API. Takes a store, a clock and the operator at the keyboard."""
 
     def __init__(self, store: Store, clock: Clock, operator: str, env: dict[str, str] | None = None):
@@ -291,9 +295,10 @@ class Desk(CustomerRecords):
         name, company = short_text(request.name, "name"), short_text(request.company, "company")
         topic, note = short_text(request.topic, "topic"), long_text(request.note, "note")
         assignee = short_text(request.assignee, "assignee")
-        number = self._parse_phone(request.phone) if request.phone.strip() else None
-        if number is None and request.customer_id is None:
-            raise DeskError("a phone number (or a known customer) is needed", "phone")
+        withheld = request.anonymous or is_withheld(request.phone)
+        number = self._parse_phone(request.phone) if request.phone.strip() and not withheld else None
+        if number is None and request.customer_id is None and not withheld:
+            raise DeskError("a phone number (or a known customer, or a withheld number) is needed", "phone")
         outcome = request.outcome
         due = request.callback_due
         if due is None and (outcome == "callback" or request.promise):
@@ -311,7 +316,10 @@ class Desk(CustomerRecords):
                 return Logged(call, self.customer(call.customer_id), duplicate=True)
             if request.callback_id is not None:
                 self.callbacks.callback(request.callback_id)  # a clear DeskError, not a foreign-key failure
-            customer_id, created = self._resolve_customer(request.customer_id, number, name, company)
+            customer_id, created = self._caller_for(request.customer_id, number, name, company, withheld)
+            if due is not None and number is None and not self.customer(customer_id).phones:
+                raise DeskError(NO_NUMBER_TO_CALL if withheld else "a callback needs a number to call, and "
+                                f"{self.customer(customer_id).display_name} has none: add one first", "outcome")
             call_id = self.store.insert_call({
                 "uid": uid, "customer_id": customer_id,
                 "e164": number.e164 if number else "", "ext": number.ext if number else "",
@@ -331,30 +339,6 @@ class Desk(CustomerRecords):
             callback=self.store.get_callback(callback) if callback else None,
             completed=completed, new_customer=created,
         )
-
-    def _resolve_customer(self, customer_id: int | None, number: phones.Phone | None,
-                          name: str, company: str) -> tuple[int, bool]:
-        if customer_id is not None:
-            customer = self.customer(customer_id)
-            if number and (number.e164, number.ext) not in {(p.e164, p.ext) for p in customer.phones}:
-                self._add_phone(customer.id, number)
-            return customer.id, False
-        assert number is not None
-        known = self.store.customers_with_number(number.e164)
-        if name:
-            # A shared number (a switchboard): the caller with that name, or a nameless record
-            # that now gets its name; otherwise a new customer on the same number.
-            same = [c for c in known if c.name.casefold() == name.casefold()]
-            nameless = [c for c in known if not c.name]
-            if nameless and not same:
-                self.store.update_customer(nameless[0].id, {"name": name}, nameless[0].version, self.clock.now())
-                self._audit(nameless[0].id, "customer", nameless[0].id, "edited", "name", "", name)
-            known = same or nameless
-        if known:
-            return known[0].id, False
-        new_id = self._new_customer(name, company)
-        self._add_phone(new_id, number)
-        return new_id, True
 
     # -- drafts -----------------------------------------------------------------------------
     def save_draft(self, payload: dict) -> None:
