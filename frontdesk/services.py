@@ -19,6 +19,7 @@ from .limits import check_call_time, check_promise, long_text, short_text
 from .models import (
     DIRECTIONS,
     OUTCOMES,
+    UNREACHED,
     AuditEntry,
     Call,
     Callback,
@@ -73,6 +74,7 @@ class NewCall:
     callback_id: int | None = None  # the open callback this call returns
     uid: str = ""
     anonymous: bool = False  # the caller withheld their number (as phone text 'anonymous' does)
+    closes: tuple[int, ...] = ()  # the caller's open callbacks this call satisfies (they rang again)
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,8 @@ class Logged:
     completed: Callback | None = None
     new_customer: bool = False
     duplicate: bool = False
+    closed: tuple[Callback, ...] = ()  # promises of NewCall.closes done by this call
+    already_closed: tuple[Callback, ...] = ()  # of NewCall.closes, those someone else closed first
 
 
 class Desk(CustomerRecords, CallerRouting):
@@ -308,6 +312,9 @@ class Desk(CustomerRecords, CallerRouting):
             if due <= at:
                 raise DeskError("the callback time is before the call", "promise")
             check_promise(due, now)
+        if request.closes and outcome in UNREACHED:
+            raise DeskError(f"a call that ended '{OUTCOMES[outcome]}' did not reach the caller: it closes no "
+                            "promise", "closes")
         uid = request.uid or _new_uid()
         with self.store.write():
             existing = self.store.call_id_for_uid(uid)
@@ -334,10 +341,12 @@ class Desk(CustomerRecords, CallerRouting):
             completed = None
             if request.callback_id is not None:
                 completed = self.callbacks.returned(request.callback_id, call_id, at, outcome)
+            others = tuple(i for i in request.closes if i != request.callback_id)
+            closed, already = self.callbacks.close_all(others, customer_id, call_id, at)
         return Logged(
             call=present(self.store.get_call(call_id), f"call #{call_id}"), customer=self.customer(customer_id),
             callback=self.store.get_callback(callback) if callback else None,
-            completed=completed, new_customer=created,
+            completed=completed, new_customer=created, closed=closed, already_closed=already,
         )
 
     # -- drafts -----------------------------------------------------------------------------

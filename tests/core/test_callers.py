@@ -3,6 +3,8 @@ number, and the open promises a caller's new call closes."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from frontdesk.callers import ANONYMOUS_NAME, is_withheld
@@ -150,3 +152,50 @@ def test_a_known_customer_on_a_withheld_line_can_be_called_back_on_their_number(
     walk_in = desk.create_customer("Bo")
     with pytest.raises(DeskError, match="Bo has none: add one first"):
         desk.log_call(NewCall(customer_id=walk_in.id, outcome="callback"))
+
+
+# -- open promises when the caller rings again ---------------------------------------------------
+
+
+def test_one_call_closes_the_callers_open_promises(desk, clock, tyrone):
+    now = clock.now()
+    late = desk.log_call(NewCall(phone="404 555 0134", at=now - timedelta(hours=3),
+                                 callback_due=now - timedelta(hours=1))).callback
+    ahead = desk.log_call(NewCall(phone="404 555 0134", at=now - timedelta(hours=2),
+                                  callback_due=now + timedelta(hours=1))).callback
+    done = desk.log_call(NewCall(phone="404 555 0134", at=now - timedelta(hours=2), outcome="callback")).callback
+    desk.log_call(NewCall(phone="404 555 0134", direction="out", callback_id=done.id))  # someone kept it
+    assert [cb.id for cb in desk.callbacks.open_for(tyrone.id)] == [ahead.id, late.id]
+
+    clock.advance(minutes=5)
+    logged = desk.log_call(NewCall(phone="404 555 0134", customer_id=tyrone.id, closes=(late.id, ahead.id, done.id)))
+    assert [(cb.id, cb.state, cb.kept_on_time, cb.done_call_id) for cb in logged.closed] == [
+        (late.id, "done", False, logged.call.id), (ahead.id, "done", True, logged.call.id)]
+    assert [cb.id for cb in logged.already_closed] == [done.id]
+    assert desk.callbacks.open_for(tyrone.id) == []
+    assert logged.closed[0].waited_min == 3 * 60 + 5
+    assert desk.callbacks.callback_history(ahead.id)[-1].reason == "the caller rang again"
+    assert desk.callbacks.callback(done.id).done_call_id != logged.call.id  # left as it was
+
+
+def test_closing_another_callers_promise_logs_nothing(desk, tyrone):
+    theirs = desk.log_call(NewCall(phone="404 555 0134", outcome="callback")).callback
+    other = desk.log_call(NewCall(phone="212 555 0100", name="Bo", outcome="callback")).callback
+    before = counts(desk)
+    with pytest.raises(DeskError, match=f"callback #{other.id} is the promise to Bo, not to this caller") as err:
+        desk.log_call(NewCall(phone="404 555 0134", closes=(theirs.id, other.id)))
+    assert err.value.field == "closes"
+    with pytest.raises(DeskError, match="no callback #999"):
+        desk.log_call(NewCall(phone="404 555 0134", closes=(999,)))
+    with pytest.raises(DeskError, match="did not reach the caller") as err:
+        desk.log_call(NewCall(phone="404 555 0134", direction="out", outcome="no_answer", closes=(theirs.id,)))
+    assert counts(desk) == before
+    assert desk.callbacks.callback(theirs.id).state == "open"
+
+
+def test_open_promises_follow_a_merge(desk, tyrone):
+    other = desk.log_call(NewCall(phone="212 555 0100", name="T. Hernandez", outcome="callback"))
+    desk.merge_customers(tyrone.id, other.customer.id)
+    assert [cb.id for cb in desk.callbacks.open_for(other.customer.id)] == [other.callback.id]
+    logged = desk.log_call(NewCall(phone="212 555 0100", closes=(other.callback.id,)))
+    assert logged.customer.id == tyrone.id and [cb.id for cb in logged.closed] == [other.callback.id]
