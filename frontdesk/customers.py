@@ -15,6 +15,21 @@ from .store import ConflictError, Store
 from .text import clean
 
 
+class NumberTaken(DeskError):
+    """The number belongs to another customer: say whose, and let the user confirm it is shared
+    (add_phone/edit_phone with shared=True). `customer_id`/`customer_name`: the (first) other
+    customer; `holders`: all of them."""
+
+    def __init__(self, shown: str, holders: list[Customer]) -> None:
+        first = holders[0]
+        more = f" and {len(holders) - 1} other{'s' if len(holders) > 2 else ''}" if len(holders) > 1 else ""
+        super().__init__(f"{shown} is already the number of {first.display_name} (#{first.id}){more}; "
+                         "save it as a shared number to keep it on both", "phone")
+        self.customer_id = first.id
+        self.customer_name = first.display_name
+        self.holders = tuple(holders)
+
+
 class CustomerRecords:
     """The customer half of the Desk service: `desk.customer`, `desk.create_customer`, ..."""
 
@@ -100,14 +115,20 @@ class CustomerRecords:
                 self._audit(current.id, "customer", current.id, "edited", key, getattr(current, key), value)
         return self.customer(customer_id)
 
-    def add_phone(self, customer_id: int, text: str, label: str = "") -> PhoneNumber:
+    def add_phone(self, customer_id: int, text: str, label: str = "", *, shared: bool = False) -> PhoneNumber:
+        """Add a number to the customer. NumberTaken when another customer has it, unless
+        `shared` (the user confirmed one number for both: a household, a switchboard)."""
         number, label = self._parse_phone(text), short_text(label, "label")
         with self.store.write():
             customer = self.customer(customer_id)
+            holders = self._holders(customer.id, number, shared)
             phone_id = self._add_phone(customer.id, number, label)
+            self._audit_shared(customer.id, phone_id, holders)
         return present(self.store.get_phone(phone_id), "that number")
 
-    def edit_phone(self, phone_id: int, text: str, label: str = "") -> PhoneNumber:
+    def edit_phone(self, phone_id: int, text: str, label: str = "", *, shared: bool = False) -> PhoneNumber:
+        """Change a number or its label; NumberTaken as add_phone when the new number is
+        another customer's."""
         number, label = self._parse_phone(text), short_text(label, "label")
         with self.store.write():
             old = present(self.store.get_phone(phone_id), "that number")
@@ -115,12 +136,33 @@ class CustomerRecords:
             if any((p.e164, p.ext) == (number.e164, number.ext) for p in others if p.id != phone_id):
                 raise DeskError(f"{self.national(number.e164, number.ext)} is already one of "
                                 "this customer's numbers", "phone")
+            changed = (old.e164, old.ext) != (number.e164, number.ext)
+            holders = self._holders(old.customer_id, number, shared) if changed else []
             self.store.update_phone(phone_id, number.e164, number.ext, label)
-            if (old.e164, old.ext) != (number.e164, number.ext):
+            if changed:
                 self._audit(old.customer_id, "phone", phone_id, "edited", "number", old.e164, number.e164)
+                self._audit_shared(old.customer_id, phone_id, holders)
             if old.label != label:
                 self._audit(old.customer_id, "phone", phone_id, "edited", "label", old.label, label)
         return present(self.store.get_phone(phone_id), "that number")
+
+    def _holders(self, customer_id: int, number: phones.Phone, shared: bool) -> list[Customer]:
+        """The other customers with exactly this number (and extension); NumberTaken when there
+        are any and sharing it was not confirmed."""
+        holders = [c for c in self.store.customers_with_number(number.e164)
+                   if c.id != customer_id and (number.e164, number.ext) in {(p.e164, p.ext) for p in c.phones}]
+        if holders and not shared:
+            raise NumberTaken(self.national(number.e164, number.ext), holders)
+        return holders
+
+    def _audit_shared(self, customer_id: int, phone_id: int, holders: list[Customer]) -> None:
+        """A number confirmed as shared: both records say who else answers on it."""
+        if not holders:
+            return
+        mine = self.customer(customer_id)
+        for holder in holders:
+            self._audit(customer_id, "phone", phone_id, "shared", "with", None, f"{holder.display_name} (#{holder.id})")
+            self._audit(holder.id, "phone", None, "shared", "with", None, f"{mine.display_name} (#{mine.id})")
 
     def remove_phone(self, phone_id: int) -> None:
         with self.store.write():

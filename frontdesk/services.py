@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from . import phones
 from .callers import CallerOutcome, CallerRouting, is_withheld
 from .clock import Clock, to_iso
-from .customers import CustomerRecords
+from .customers import CustomerRecords, NumberTaken
 from .db import describe_storage_error
 from .errors import DeskError, describe_failure, present
 from .hours import HoursError, preset_due
@@ -37,7 +37,7 @@ from .store import PAGE, ConflictError, Store
 from .text import clean
 
 __all__ = ["Desk", "DeskError", "ConflictError", "StorageError", "describe_storage_error", "NewCall",
-           "Logged", "PAGE", "CallerOutcome"]
+           "Logged", "PAGE", "CallerOutcome", "NumberTaken"]
 
 # What the database layer raises when the file itself fails (locked too long, disk full, ...):
 # screens catch this name and never import sqlite3 or the store themselves; they word it with
