@@ -173,19 +173,39 @@ class CustomerRecords:
             self._audit(old.customer_id, "phone", phone_id, "removed", "number", old.e164, None)
 
     def merge_customers(self, keep_id: int, drop_id: int) -> Customer:
-        """Same person, two records: everything of `drop` moves to `keep`."""
+        """Same person, two records: everything of `drop` moves to `keep`. A name or company
+        of `drop` that differs from `keep`'s is kept in the notes ("Also known as: M. Lopez,
+        formerly of Lopez Ltd") and in the audit entry of the merge; one `keep` lacks moves over."""
         with self.store.write():
             keep, drop = self.customer(keep_id), self.customer(drop_id)
             if keep.id == drop.id:
                 raise DeskError("cannot merge a customer with itself")
             self.store.merge_customers(keep.id, drop.id)
             changes = {}
-            if drop.notes and drop.notes not in keep.notes:
-                changes["notes"] = "\n".join(n for n in (keep.notes, drop.notes) if n)
             for key in ("name", "company"):
                 if not getattr(keep, key) and getattr(drop, key):
                     changes[key] = getattr(drop, key)
+            aka = _also_known_as(keep, drop)
+            noted = aka.replace("also known as", "also known as:", 1)
+            notes = [keep.notes, drop.notes if drop.notes not in keep.notes else "", noted[:1].upper() + noted[1:]]
+            if "\n".join(n for n in notes if n) != keep.notes:
+                changes["notes"] = "\n".join(n for n in notes if n)
             if changes:
                 self.store.update_customer(keep.id, changes, keep.version, self.clock.now())
-            self._audit(keep.id, "customer", keep.id, "merged", "from", drop.id, drop.display_name)
+                for key, value in changes.items():
+                    self._audit(keep.id, "customer", keep.id, "edited", key, getattr(keep, key), value)
+            merged = drop.display_name + (f": {aka}" if aka else "")
+            self._audit(keep.id, "customer", keep.id, "merged", "from", drop.id, merged)
         return self.customer(keep.id)
+
+
+def _also_known_as(keep: Customer, drop: Customer) -> str:
+    """'also known as M. Lopez, formerly of Lopez Ltd': what of `drop`'s name and company
+    `keep` does not say already (casefold, spaces collapsed); '' when nothing."""
+    def differs(key: str) -> bool:
+        mine, theirs = getattr(keep, key), getattr(drop, key)
+        return bool(mine and theirs) and " ".join(mine.split()).casefold() != " ".join(theirs.split()).casefold()
+
+    parts = ([f"also known as {drop.name}"] if differs("name") else []) + (
+        [f"formerly of {drop.company}"] if differs("company") else [])
+    return ", ".join(parts)

@@ -1,11 +1,12 @@
-"""Customer records: a number that is another customer's."""
+"""Customer records: a number that is another customer's, and what a merge keeps of the record
+merged away."""
 
 from __future__ import annotations
 
 import pytest
 
 from frontdesk.errors import DeskError
-from frontdesk.services import NumberTaken
+from frontdesk.services import NewCall, NumberTaken
 
 
 def test_adding_another_customers_number_says_whose_it_is(desk):
@@ -51,3 +52,33 @@ def test_a_number_of_a_customer_merged_away_is_not_taken(desk):
     with pytest.raises(NumberTaken, match=r"Maria \(#1\)"):  # the number went with the merge
         desk.add_phone(other.id, "404 555 0134")
     assert desk.add_phone(keep.id, "404 555 0134").customer_id == keep.id  # already hers: no question
+
+
+def test_merging_keeps_the_merged_away_name_and_company_in_the_notes(desk, clock):
+    maria = desk.create_customer("Maria Lopez", "Acme Plumbing", "VIP", numbers=("404 555 0134",))
+    old = desk.log_call(NewCall(phone="404 555 0199", name="M. Lopez", company="Lopez Ltd")).customer
+    kept = desk.merge_customers(maria.id, old.id)
+    assert (kept.name, kept.company) == ("Maria Lopez", "Acme Plumbing")
+    assert kept.notes == "VIP\nAlso known as: M. Lopez, formerly of Lopez Ltd"
+    merged = [a for a in desk.audit(maria.id) if a.action == "merged"]
+    assert [(a.field, a.old, a.new) for a in merged] == [
+        ("from", str(old.id), "M. Lopez (Lopez Ltd): also known as M. Lopez, formerly of Lopez Ltd")]
+    notes = [(a.old, a.new) for a in desk.audit(maria.id) if (a.action, a.field) == ("edited", "notes")]
+    assert notes == [("VIP", kept.notes)]
+
+
+@pytest.mark.parametrize(
+    "keep,drop,notes",
+    [
+        (("Maria Lopez", "Acme"), ("maria  LOPEZ", "Lopez Ltd"), "Formerly of Lopez Ltd"),
+        (("Maria Lopez", "Acme"), ("M. Lopez", "acme"), "Also known as: M. Lopez"),
+        (("Maria Lopez", "Acme"), (" maria lopez", ""), ""),  # nothing new to keep
+        (("Maria Lopez", ""), ("M. Lopez", "Lopez Ltd"), "Also known as: M. Lopez"),  # the company moves over
+        (("", "Acme"), ("Maria Lopez", "Acme"), ""),  # the name moves over
+    ],
+)
+def test_merging_notes_only_what_differs(desk, keep, drop, notes):
+    a, b = desk.create_customer(*keep), desk.create_customer(*drop)
+    kept = desk.merge_customers(a.id, b.id)
+    assert kept.notes == notes
+    assert kept.name == (keep[0] or drop[0]) and kept.company == (keep[1] or drop[1])
