@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from .clock import to_iso
 from .errors import DeskError
+from .formatting import day_time
 from .limits import check_promise, short_text
 from .models import OUTCOMES, UNREACHED, Callback, CallbackEvent
 from .store import PAGE
@@ -185,11 +186,17 @@ class Promises:
         )
 
     def acknowledge(self, callback_id: int) -> Callback:
-        """'I have seen it': an overdue callback stops nagging every desk (it stays marked)."""
-        now = to_iso(self.clock.now())
-        return self._change_open(
-            callback_id, None, {"acknowledged_by": self.operator, "acknowledged_at": now}, "acknowledged"
-        )
+        """'I have seen it': an overdue callback stops nagging every desk (it stays marked, with
+        who acknowledged it and when). One not overdue yet has nothing to acknowledge."""
+        now = self.clock.now()
+        with self.store.write():
+            current = self.callback(callback_id)
+            if current.state == "open" and current.due_at > now:
+                due = day_time(current.due_at, self.desk.zone, now)
+                raise DeskError(f"the callback to {current.caller} is not overdue yet (due {due})", "due")
+            return self._change_open(
+                callback_id, None, {"acknowledged_by": self.operator, "acknowledged_at": to_iso(now)}, "acknowledged"
+            )
 
     def counts(self) -> tuple[int, int]:
         """(overdue, due within the lead time) among open callbacks."""
