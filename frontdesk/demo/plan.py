@@ -121,7 +121,8 @@ class Plan:
 
     def __init__(self, desk, data: dict, rng: random.Random, n_people: int, n_calls: int | None,
                  days: int, rate: float) -> None:
-        self.data, self.rng, self.ops, self.hours = data, rng, data["operators"], desk.settings.hours
+        self.data, self.rng, self.hours = data, rng, desk.settings.hours
+        self.ops = list(desk.operators.canonical_all(data["operators"]))  # the bulk writes them as they are
         self.now_dt = desk.clock.now().replace(microsecond=0)
         self.now, self.money = _ts(self.now_dt), {"GB": "£", "DE": "€", "FR": "€"}.get(desk.region, "$")
         taken = desk.store.bulk.taken_numbers()
