@@ -309,3 +309,15 @@ def test_business_hours_are_needed_for_business_durations():
 def test_new_bare_clock_times(text):
     assert bare_clock_time(text)
     assert not bare_clock_time(f"tomorrow {text}")
+
+
+def test_the_desk_reads_times_with_its_own_hours_and_day_order(desk, clock):
+    from dataclasses import replace
+
+    assert desk.when("12/03 10:00") == ny(2026, 12, 3, 10, 0)  # the fixture's desk is in the US
+    assert desk.when("2bh") == ny(2026, 11, 23, 12, 0)
+    assert desk.when("14:30", purpose="call") == ny(2026, 11, 22, 14, 30)  # a call's time looks back
+    desk.save_settings(replace(desk.settings, region="GB"))
+    assert desk.when("12/03 10:00") == ny(2027, 3, 12, 10, 0)
+    with pytest.raises(WhenError, match=r"for the call \(e.g. 14:30, yesterday 16:00\)"):
+        desk.when("soonish", purpose="call")
