@@ -26,7 +26,7 @@ from .text import one_line
 
 if TYPE_CHECKING:
     from .services import Desk
-from .when import bare_clock_time, parse_day, parse_when
+from .when import bare_clock_time, parse_day
 
 # Exit statuses (README "Exit status"): scripts and cron jobs rely on them.
 OK, OVERDUE, ERROR, INTERRUPTED = 0, 1, 2, 130
@@ -79,7 +79,8 @@ def _operator(ctx: Context, value: str | None) -> None:
 
 
 @cli.command()
-@click.option("--phone", required=True, help="The caller's number, any format.")
+@click.option("--phone", default=None, help="The caller's number, any format ('anonymous' for a withheld one).")
+@click.option("--anonymous", is_flag=True, help="The caller withheld their number (then --phone is not needed).")
 @click.option("--name", default="", help="Caller's name (creates or picks the customer).")
 @click.option("--company", default="")
 @click.option("--note", default="")
@@ -87,18 +88,24 @@ def _operator(ctx: Context, value: str | None) -> None:
 @click.option("--direction", type=click.Choice(["in", "out"]), default="in")
 @click.option("--outcome", type=click.Choice(list(OUTCOMES)), default=None,
               help="Default: resolved, or callback when a callback is asked for.")
-@click.option("--at", "at_text", default=None, help="When the call happened (HH:MM, ISO; default now).")
+@click.option("--at", "at_text", default=None,
+              help="When the call happened: 14:30, 2pm, yesterday 16:00, thu 10am, 2h ago, ISO (default now).")
 @click.option("--callback-in", default=None, help="Promise a callback after a duration: 30m, 1h, 2bh.")
-@click.option("--callback-at", default=None, help="Promise a callback at a time: HH:MM or ISO.")
+@click.option("--callback-at", default=None,
+              help="Promise a callback at a time: 2pm, tomorrow 9, thu 10am, in 2h, 2bh, 12/03 10:00, ISO.")
 @click.option("--assignee", default="", help="Who calls back (default: the operator).")
 @click.option("--operator", "op", default=None, help="Who took the call.")
 @click.option("--uid", default="", help="A unique key: retrying with the same key never logs twice.")
 @click.pass_obj
-def log(ctx: Context, phone, name, company, note, topic, direction, outcome, at_text,
+def log(ctx: Context, phone, anonymous, name, company, note, topic, direction, outcome, at_text,
         callback_in, callback_at, assignee, op, uid) -> None:
     """Log a call from a script; prints the new call's id."""
     from .services import NewCall
 
+    if phone is None and not anonymous:
+        raise click.UsageError("--phone is needed (or --anonymous for a caller who withheld their number)")
+    if phone and anonymous:
+        raise click.UsageError("give --phone or --anonymous, not both")
     if callback_in and callback_at:
         raise click.UsageError("give --callback-in or --callback-at, not both")
     if outcome and outcome != "callback" and (callback_in or callback_at):
@@ -107,14 +114,14 @@ def log(ctx: Context, phone, name, company, note, topic, direction, outcome, at_
     _operator(ctx, op)
     desk = ctx.desk()
     now = ctx.clock.now()
-    at = parse_when(at_text, now, desk.zone, past=True) if at_text else now
+    at = desk.when(at_text, purpose="call") if at_text else now
     due = None
     if callback_in:
         due = parse_duration(callback_in).apply(desk.settings.hours, at)
     elif callback_at:
-        due = parse_when(callback_at, now, desk.zone)
+        due = desk.when(callback_at, purpose="callback", start=at)  # durations count from the call
     request = NewCall(
-        phone=phone, name=name, company=company, note=note, topic=topic, direction=direction,
+        phone=phone or "", anonymous=anonymous, name=name, company=company, note=note, topic=topic, direction=direction,
         outcome=outcome or ("callback" if due else "resolved"), at=at, callback_due=due,
         assignee=assignee, uid=uid,
     )

@@ -28,7 +28,8 @@ BUSY_TIMEOUT_MS = _busy_timeout_ms()
 # The schema steps this version knows, in order (frontdesk/migrations.py defines them; a test
 # keeps the two lists equal). Named here so that opening an up-to-date file needs neither
 # sqlite-utils nor the steps themselves.
-SCHEMA_STEPS = ("m001_desk", "m002_search_and_drafts", "m003_acknowledge", "m004_lookup_indexes")
+SCHEMA_STEPS = ("m001_desk", "m002_search_and_drafts", "m003_acknowledge", "m004_lookup_indexes",
+                "m005_operators")
 MIGRATION_SET = "frontdesk"
 MIGRATIONS_TABLE = "_sqlite_migrations"  # sqlite-utils' record of the steps applied
 NETWORK_FILESYSTEMS = {"nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "9p", "afs", "ncpfs"}

@@ -218,6 +218,70 @@ CREATE INDEX customers_created ON customers(created_at);
 """)
 
 
+
+# Every column that names a person at the desk, with the time that says when it was written
+# (which spelling the desk saw first). Kept here as this step saw the schema: never edit it.
+_PEOPLE_COLUMNS = (
+    ("calls", "operator", "at"),
+    ("callbacks", "assignee", "promised_at"),
+    ("callbacks", "created_by", "promised_at"),
+    ("callbacks", "acknowledged_by", "acknowledged_at"),
+    ("callback_events", "operator", "at"),
+    ("audit", "operator", "at"),
+    ("customers", "created_by", "created_at"),
+    ("settings", "updated_by", "updated_at"),
+    ("drafts", "operator", "updated_at"),
+)
+
+
+@migrations()
+def m005_operators(db: Database) -> None:
+    """One person whatever the case and spaces: "Raj", "raj" and " raj " are one operator.
+    `operators` holds each person once, keyed by the name casefolded with its spaces collapsed,
+    with the desk's spelling: the first one it saw. Rows written before are rewritten to that
+    spelling; of two drafts of one person, the newer stays."""
+    _script(db, """
+CREATE TABLE operators (
+    key TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    first_seen_at TEXT NOT NULL
+) WITHOUT ROWID;
+""")
+    first: dict[str, tuple[str, str]] = {}  # key -> (first seen, spelling)
+    spellings: dict[str, set[str]] = {}  # key -> every stored spelling
+    for table, column, stamp in _PEOPLE_COLUMNS:
+        rows = db.execute(
+            f"SELECT {column}, min(coalesce({stamp}, '')) FROM {table} "
+            f"WHERE {column} IS NOT NULL AND {column} != '' GROUP BY {column}"
+        ).fetchall()
+        for spelling, seen in rows:
+            shown = " ".join(spelling.split())
+            if not shown:
+                continue
+            key = shown.casefold()
+            spellings.setdefault(key, set()).add(spelling)
+            if key not in first or (seen or "~", shown) < (first[key][0] or "~", first[key][1]):
+                first[key] = (seen, shown)
+    for key, (seen, name) in first.items():
+        db.execute("INSERT INTO operators (key, name, first_seen_at) VALUES (?, ?, ?)", [key, name, seen or ""])
+        others = sorted(spellings[key] - {name})
+        if not others:
+            continue
+        marks = ",".join("?" * len(others))
+        for table, column, _ in _PEOPLE_COLUMNS:
+            if table == "drafts":
+                continue
+            db.execute(f"UPDATE {table} SET {column} = ? WHERE {column} IN ({marks})", [name, *others])
+        drafts = db.execute(
+            f"SELECT operator FROM drafts WHERE operator IN (?, {marks}) ORDER BY updated_at DESC, operator",
+            [name, *others],
+        ).fetchall()
+        if drafts:
+            keep = drafts[0][0]
+            db.execute(f"DELETE FROM drafts WHERE operator IN (?, {marks}) AND operator != ?", [name, *others, keep])
+            db.execute("UPDATE drafts SET operator = ? WHERE operator = ?", [name, keep])
+
+
 SCHEMA_STEPS = tuple(m.name for m in migrations._migrations)
 # db.py names the same steps (so an up-to-date file opens without importing this module and
 # sqlite-utils); tests/core/test_migrations.py keeps the two lists equal.

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from .clock import to_iso
 from .errors import DeskError
+from .formatting import day_time
 from .limits import check_promise, short_text
 from .models import OUTCOMES, UNREACHED, Callback, CallbackEvent
 from .store import PAGE
@@ -52,7 +53,7 @@ class Promises:
         callback_id = self.store.insert_callback({
             "call_id": call_id, "customer_id": customer_id, "e164": e164,
             "promised_at": to_iso(at), "first_due_at": due_text, "due_at": due_text,
-            "assignee": assignee or self.operator, "created_by": self.operator,
+            "assignee": self.desk.operators.canonical(assignee) or self.operator, "created_by": self.operator,
             "updated_at": to_iso(self.clock.now()),
         })
         self._event(callback_id, "promised", self.clock.now(), after=due, call_id=call_id)
@@ -71,14 +72,42 @@ class Promises:
         if outcome in UNREACHED:
             self._event(callback_id, "attempt", at, reason=OUTCOMES[outcome], call_id=call_id)
         else:
-            changes.update({
-                "state": "done", "done_at": to_iso(at), "done_call_id": call_id,
-                "kept_on_time": int(at <= callback.due_at),
-                "waited_min": int((at - callback.promised_at).total_seconds() // 60),
-            })
-            self._event(callback_id, "done", at, call_id=call_id)
+            changes.update(self._done(callback, call_id, at))
         self.store.update_callback(callback_id, changes)
         return self.callback(callback_id)
+
+    def _done(self, callback: Callback, call_id: int, at: datetime, reason: str = "") -> dict:
+        """The changes (and the event) that make an open promise done by the call `call_id` at
+        `at`: kept when that is by its due time, late after."""
+        self._event(callback.id, "done", at, reason=reason, call_id=call_id)
+        return {
+            "state": "done", "done_at": to_iso(at), "done_call_id": call_id, "kept_on_time": int(at <= callback.due_at),
+            "waited_min": int((at - callback.promised_at).total_seconds() // 60),
+        }
+
+    def open_for(self, customer_id: int, limit: int = PAGE) -> list[Callback]:
+        """The caller's open promises (the customer's, after any merge), newest promise first:
+        what to offer to close when they ring again (NewCall.closes)."""
+        return self.store.customer_callbacks(self.desk.customer(customer_id).id, limit, open_only=True)
+
+    def close_all(self, callback_ids: tuple[int, ...], customer_id: int, call_id: int,
+                  at: datetime) -> tuple[tuple[Callback, ...], tuple[Callback, ...]]:
+        """The caller rang again: each of their open promises in `callback_ids` is done by the
+        call `call_id` (inside log_call's write). Returns (closed now, closed already by someone
+        else, left as they are); DeskError for an unknown promise or another customer's."""
+        closed, already = [], []
+        for callback_id in dict.fromkeys(callback_ids):
+            current = self.callback(callback_id)
+            if current.customer_id != customer_id:
+                raise DeskError(f"callback #{callback_id} is the promise to {current.caller}, not to this caller",
+                                "closes")
+            if current.state != "open":
+                already.append(current)
+                continue
+            changes = self._done(current, call_id, at, reason="the caller rang again")
+            self.store.update_callback(callback_id, {**changes, "updated_at": to_iso(self.clock.now())})
+            closed.append(self.callback(callback_id))
+        return tuple(closed), tuple(already)
 
     def open_callbacks(self, mine: bool = False, limit: int = PAGE) -> list[Callback]:
         return self.store.open_callbacks(limit, self.operator if mine else None)
@@ -136,6 +165,7 @@ class Promises:
         who = short_text(assignee, "assignee")
         if not who:
             raise DeskError("whom should the callback go to?", "assignee")
+        who = self.desk.operators.canonical(who)  # "raj" is the desk's "Raj"
         current = self.callback(callback_id)
         return self._change_open(
             callback_id, version, {"assignee": who}, "reassigned", reason=f"{current.assignee} -> {who}"
@@ -156,11 +186,17 @@ class Promises:
         )
 
     def acknowledge(self, callback_id: int) -> Callback:
-        """'I have seen it': an overdue callback stops nagging every desk (it stays marked)."""
-        now = to_iso(self.clock.now())
-        return self._change_open(
-            callback_id, None, {"acknowledged_by": self.operator, "acknowledged_at": now}, "acknowledged"
-        )
+        """'I have seen it': an overdue callback stops nagging every desk (it stays marked, with
+        who acknowledged it and when). One not overdue yet has nothing to acknowledge."""
+        now = self.clock.now()
+        with self.store.write():
+            current = self.callback(callback_id)
+            if current.state == "open" and current.due_at > now:
+                due = day_time(current.due_at, self.desk.zone, now)
+                raise DeskError(f"the callback to {current.caller} is not overdue yet (due {due})", "due")
+            return self._change_open(
+                callback_id, None, {"acknowledged_by": self.operator, "acknowledged_at": to_iso(now)}, "acknowledged"
+            )
 
     def counts(self) -> tuple[int, int]:
         """(overdue, due within the lead time) among open callbacks."""

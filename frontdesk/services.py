@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from . import phones
+from .callers import CallerOutcome, CallerRouting, is_withheld
 from .clock import Clock, to_iso
+from .customers import CustomerRecords, NumberTaken
 from .db import describe_storage_error
 from .errors import DeskError, describe_failure, present
 from .hours import HoursError, preset_due
@@ -17,6 +19,7 @@ from .limits import check_call_time, check_promise, long_text, short_text
 from .models import (
     DIRECTIONS,
     OUTCOMES,
+    UNREACHED,
     AuditEntry,
     Call,
     Callback,
@@ -24,9 +27,9 @@ from .models import (
     CallerMatch,
     Customer,
     Page,
-    PhoneNumber,
     SearchResults,
 )
+from .operators import Operators
 from .promises import Promises
 from .settings import DeskSettings, SettingsError, validate
 from .settings import load as load_settings
@@ -34,13 +37,15 @@ from .store import PAGE, ConflictError, Store
 from .text import clean
 
 __all__ = ["Desk", "DeskError", "ConflictError", "StorageError", "describe_storage_error", "NewCall",
-           "Logged", "PAGE"]
+           "Logged", "PAGE", "CallerOutcome", "NumberTaken"]
 
 # What the database layer raises when the file itself fails (locked too long, disk full, ...):
 # screens catch this name and never import sqlite3 or the store themselves; they word it with
 # describe_storage_error(exc, desk path), the same sentence the command line prints.
 StorageError = sqlite3.Error
 
+NO_NUMBER_TO_CALL = ("a callback needs a number to call, and this caller withheld theirs: take a message, "
+                     "or type the number they give")
 EARLIEST = datetime(1970, 1, 1, tzinfo=ZoneInfo("UTC"))  # older "call times" are typing mistakes
 
 
@@ -68,6 +73,8 @@ class NewCall:
     assignee: str = ""
     callback_id: int | None = None  # the open callback this call returns
     uid: str = ""
+    anonymous: bool = False  # the caller withheld their number (as phone text 'anonymous' does)
+    closes: tuple[int, ...] = ()  # the caller's open callbacks this call satisfies (they rang again)
 
 
 @dataclass(frozen=True)
@@ -79,19 +86,31 @@ class Logged:
     completed: Callback | None = None
     new_customer: bool = False
     duplicate: bool = False
+    closed: tuple[Callback, ...] = ()  # promises of NewCall.closes done by this call
+    already_closed: tuple[Callback, ...] = ()  # of NewCall.closes, those someone else closed first
 
 
-class Desk:
+class Desk(CustomerRecords, CallerRouting):
     """The service API. Takes a store, a clock and the operator at the keyboard."""
 
     def __init__(self, store: Store, clock: Clock, operator: str, env: dict[str, str] | None = None):
         self.store = store
         self.clock = clock
-        self.operator = clean(operator, multiline=False) or "desk"
+        self.operators = Operators(self)  # the desk's people: one spelling each
+        self.operator = operator
         self._env = env
         # The timezone and region are the file's (stored on its first use), not this process's $TZ.
         self.settings: DeskSettings = load_settings(store, clock.now(), self.operator, env)
         self.callbacks = Promises(self)  # promises: create, return, move, cancel, what is due
+
+    @property
+    def operator(self) -> str:
+        """Who is at the keyboard, in the desk's spelling of them (operators.py)."""
+        return self._operator
+
+    @operator.setter
+    def operator(self, name: str) -> None:
+        self._operator = self.operators.canonical(clean(name, multiline=False) or "desk")
 
     def describe(self, exc: BaseException) -> str:
         """Any failure of a use case as one sentence for the user (the command line's words)."""
@@ -109,6 +128,7 @@ class Desk:
             raise DeskError(str(exc), exc.field) from None
         now = self.clock.now()
         with self.store.write():
+            settings = replace(settings, operators=self.operators.canonical_all(settings.operators))
             for key, value in settings.to_rows().items():
                 self.store.put_setting(key, value, now, self.operator)
         self.settings = settings
@@ -149,6 +169,16 @@ class Desk:
     # -- days -------------------------------------------------------------------------------
     def today(self) -> date:
         return self.clock.now().astimezone(self.zone).date()
+
+    def when(self, text: str, purpose: str = "callback", start: datetime | None = None) -> datetime:
+        """A time typed for a "call" (looks back: '14:30' not yet reached today is yesterday's)
+        or a "callback" (ahead), read as the desk reads it: its timezone, business hours (2bh)
+        and region's day/month order (when.parse_when). Durations count from `start` (default
+        now). WhenError says what is accepted, with examples that fit the purpose."""
+        from .when import parse_when
+
+        return parse_when(text, self.clock.now(), self.zone, past=purpose == "call", purpose=purpose,
+                          hours=self.settings.hours, region=self.region, start=start)
 
     def day_bounds(self, day: date, last: date | None = None) -> tuple[datetime, datetime]:
         """UTC instants of local midnight starting `day` and ending `last` (inclusive)."""
@@ -206,17 +236,6 @@ class Desk:
             add(self.store.customers_by_ids(self.store.customer_ids_by_name_prefix(query, limit)), "name")
         return matches
 
-    def customer(self, customer_id: int) -> Customer:
-        """The customer, following merges to the surviving record."""
-        for _ in range(20):
-            found = self.store.get_customer(customer_id)
-            if found is None:
-                raise DeskError(f"no customer #{customer_id}")
-            if found.merged_into is None:
-                return found
-            customer_id = found.merged_into
-        raise DeskError(f"customer #{customer_id} has a merge loop")
-
     def caller_card(self, customer_id: int, recent: int = 5) -> CallerCard:
         customer = self.customer(customer_id)
         return CallerCard(
@@ -252,117 +271,6 @@ class Desk:
         calls = self.store.search_call_notes(query, limit) if re.search(r"\w", query) else []
         return SearchResults(tuple(customers), tuple(calls))
 
-    # -- customers --------------------------------------------------------------------------
-    def _audit(self, customer_id: int | None, entity: str, entity_id: int | None, action: str,
-               field: str = "", old: object = None, new: object = None) -> None:
-        self.store.insert_audit({
-            "at": to_iso(self.clock.now()), "operator": self.operator, "customer_id": customer_id,
-            "entity": entity, "entity_id": entity_id, "action": action, "field": field,
-            "old": None if old is None else str(old), "new": None if new is None else str(new),
-        })
-
-    def _parse_phone(self, text: str) -> phones.Phone:
-        try:
-            return phones.parse(clean(text, multiline=False), self.region)
-        except phones.PhoneError as exc:
-            raise DeskError(str(exc), "phone") from None
-
-    def _new_customer(self, name: str, company: str = "", notes: str = "") -> int:
-        customer_id = self.store.insert_customer(
-            name=name, company=company, notes=notes, at=self.clock.now(), by=self.operator
-        )
-        self._audit(customer_id, "customer", customer_id, "created", "name", None, name)
-        return customer_id
-
-    def _add_phone(self, customer_id: int, number: phones.Phone, label: str = "") -> int:
-        existing = {(p.e164, p.ext) for p in self.store.phones_for([customer_id])[customer_id]}
-        phone_id = self.store.insert_phone(customer_id, number.e164, number.ext, label, self.clock.now())
-        if (number.e164, number.ext) not in existing:
-            self._audit(customer_id, "phone", phone_id, "added", "number", None, number.e164)
-        return phone_id
-
-    def create_customer(self, name: str, company: str = "", notes: str = "",
-                        numbers: tuple[str, ...] = ()) -> Customer:
-        name, company = short_text(name, "name"), short_text(company, "company")
-        notes = long_text(notes, "notes")
-        if not (name or company):
-            raise DeskError("a customer needs a name or a company", "name")
-        parsed = [self._parse_phone(n) for n in numbers if n.strip()]
-        with self.store.write():
-            customer_id = self._new_customer(name, company, notes)
-            for number in parsed:
-                self._add_phone(customer_id, number)
-        return self.customer(customer_id)
-
-    def update_customer(self, customer_id: int, expected_version: int, *, name: str | None = None,
-                        company: str | None = None, notes: str | None = None) -> Customer:
-        """Save edits made to version `expected_version`; ConflictError if someone saved since."""
-        wanted = {"name": name, "company": company, "notes": notes}
-        changes = {
-            k: (long_text(v, k) if k == "notes" else short_text(v, k)) for k, v in wanted.items() if v is not None
-        }
-        with self.store.write():
-            current = self.customer(customer_id)
-            if current.version != expected_version:
-                raise ConflictError(f"{current.display_name} was changed by someone else", current)
-            changes = {k: v for k, v in changes.items() if getattr(current, k) != v}
-            if not changes:
-                return current
-            if not (changes.get("name", current.name) or changes.get("company", current.company)):
-                raise DeskError("a customer needs a name or a company", "name")
-            self.store.update_customer(current.id, changes, expected_version, self.clock.now())
-            for key, value in changes.items():
-                self._audit(current.id, "customer", current.id, "edited", key, getattr(current, key), value)
-        return self.customer(customer_id)
-
-    def add_phone(self, customer_id: int, text: str, label: str = "") -> PhoneNumber:
-        number, label = self._parse_phone(text), short_text(label, "label")
-        with self.store.write():
-            customer = self.customer(customer_id)
-            phone_id = self._add_phone(customer.id, number, label)
-        return present(self.store.get_phone(phone_id), "that number")
-
-    def edit_phone(self, phone_id: int, text: str, label: str = "") -> PhoneNumber:
-        number, label = self._parse_phone(text), short_text(label, "label")
-        with self.store.write():
-            old = present(self.store.get_phone(phone_id), "that number")
-            others = self.store.phones_for([old.customer_id])[old.customer_id]
-            if any((p.e164, p.ext) == (number.e164, number.ext) for p in others if p.id != phone_id):
-                raise DeskError(f"{self.national(number.e164, number.ext)} is already one of "
-                                "this customer's numbers", "phone")
-            self.store.update_phone(phone_id, number.e164, number.ext, label)
-            if (old.e164, old.ext) != (number.e164, number.ext):
-                self._audit(old.customer_id, "phone", phone_id, "edited", "number", old.e164, number.e164)
-            if old.label != label:
-                self._audit(old.customer_id, "phone", phone_id, "edited", "label", old.label, label)
-        return present(self.store.get_phone(phone_id), "that number")
-
-    def remove_phone(self, phone_id: int) -> None:
-        with self.store.write():
-            old = self.store.get_phone(phone_id)
-            if old is None:
-                return
-            self.store.delete_phone(phone_id)
-            self._audit(old.customer_id, "phone", phone_id, "removed", "number", old.e164, None)
-
-    def merge_customers(self, keep_id: int, drop_id: int) -> Customer:
-        """Same person, two records: everything of `drop` moves to `keep`."""
-        with self.store.write():
-            keep, drop = self.customer(keep_id), self.customer(drop_id)
-            if keep.id == drop.id:
-                raise DeskError("cannot merge a customer with itself")
-            self.store.merge_customers(keep.id, drop.id)
-            changes = {}
-            if drop.notes and drop.notes not in keep.notes:
-                changes["notes"] = "\n".join(n for n in (keep.notes, drop.notes) if n)
-            for key in ("name", "company"):
-                if not getattr(keep, key) and getattr(drop, key):
-                    changes[key] = getattr(drop, key)
-            if changes:
-                self.store.update_customer(keep.id, changes, keep.version, self.clock.now())
-            self._audit(keep.id, "customer", keep.id, "merged", "from", drop.id, drop.display_name)
-        return self.customer(keep.id)
-
     # -- logging calls ----------------------------------------------------------------------
     def promise_due(self, key: str, start: datetime | None = None) -> datetime:
         try:
@@ -387,9 +295,10 @@ class Desk:
         name, company = short_text(request.name, "name"), short_text(request.company, "company")
         topic, note = short_text(request.topic, "topic"), long_text(request.note, "note")
         assignee = short_text(request.assignee, "assignee")
-        number = self._parse_phone(request.phone) if request.phone.strip() else None
-        if number is None and request.customer_id is None:
-            raise DeskError("a phone number (or a known customer) is needed", "phone")
+        withheld = request.anonymous or is_withheld(request.phone)
+        number = self._parse_phone(request.phone) if request.phone.strip() and not withheld else None
+        if number is None and request.customer_id is None and not withheld:
+            raise DeskError("a phone number (or a known customer, or a withheld number) is needed", "phone")
         outcome = request.outcome
         due = request.callback_due
         if due is None and (outcome == "callback" or request.promise):
@@ -399,6 +308,9 @@ class Desk:
             if due <= at:
                 raise DeskError("the callback time is before the call", "promise")
             check_promise(due, now)
+        if request.closes and outcome in UNREACHED:
+            raise DeskError(f"a call that ended '{OUTCOMES[outcome]}' did not reach the caller: it closes no "
+                            "promise", "closes")
         uid = request.uid or _new_uid()
         with self.store.write():
             existing = self.store.call_id_for_uid(uid)
@@ -407,7 +319,10 @@ class Desk:
                 return Logged(call, self.customer(call.customer_id), duplicate=True)
             if request.callback_id is not None:
                 self.callbacks.callback(request.callback_id)  # a clear DeskError, not a foreign-key failure
-            customer_id, created = self._resolve_customer(request.customer_id, number, name, company)
+            customer_id, created = self._caller_for(request.customer_id, number, name, company, withheld)
+            if due is not None and number is None and not self.customer(customer_id).phones:
+                raise DeskError(NO_NUMBER_TO_CALL if withheld else "a callback needs a number to call, and "
+                                f"{self.customer(customer_id).display_name} has none: add one first", "outcome")
             call_id = self.store.insert_call({
                 "uid": uid, "customer_id": customer_id,
                 "e164": number.e164 if number else "", "ext": number.ext if number else "",
@@ -422,35 +337,13 @@ class Desk:
             completed = None
             if request.callback_id is not None:
                 completed = self.callbacks.returned(request.callback_id, call_id, at, outcome)
+            others = tuple(i for i in request.closes if i != request.callback_id)
+            closed, already = self.callbacks.close_all(others, customer_id, call_id, at)
         return Logged(
             call=present(self.store.get_call(call_id), f"call #{call_id}"), customer=self.customer(customer_id),
             callback=self.store.get_callback(callback) if callback else None,
-            completed=completed, new_customer=created,
+            completed=completed, new_customer=created, closed=closed, already_closed=already,
         )
-
-    def _resolve_customer(self, customer_id: int | None, number: phones.Phone | None,
-                          name: str, company: str) -> tuple[int, bool]:
-        if customer_id is not None:
-            customer = self.customer(customer_id)
-            if number and (number.e164, number.ext) not in {(p.e164, p.ext) for p in customer.phones}:
-                self._add_phone(customer.id, number)
-            return customer.id, False
-        assert number is not None
-        known = self.store.customers_with_number(number.e164)
-        if name:
-            # A shared number (a switchboard): the caller with that name, or a nameless record
-            # that now gets its name; otherwise a new customer on the same number.
-            same = [c for c in known if c.name.casefold() == name.casefold()]
-            nameless = [c for c in known if not c.name]
-            if nameless and not same:
-                self.store.update_customer(nameless[0].id, {"name": name}, nameless[0].version, self.clock.now())
-                self._audit(nameless[0].id, "customer", nameless[0].id, "edited", "name", "", name)
-            known = same or nameless
-        if known:
-            return known[0].id, False
-        new_id = self._new_customer(name, company)
-        self._add_phone(new_id, number)
-        return new_id, True
 
     # -- drafts -----------------------------------------------------------------------------
     def save_draft(self, payload: dict) -> None:

@@ -60,6 +60,7 @@ class DeskSettings:
     lead_minutes: int = 10
     default_promise: str = "1bh"
     nag_minutes: int = 5
+    operators: tuple[str, ...] = ()  # the people callbacks can be assigned to (besides the active)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -78,6 +79,7 @@ class DeskSettings:
             "lead_minutes": self.lead_minutes,
             "default_promise": self.default_promise,
             "nag_minutes": self.nag_minutes,
+            "operators": list(self.operators),
         }
 
 
@@ -127,6 +129,9 @@ def from_rows(rows: dict[str, Any], env: dict[str, str] | None = None) -> DeskSe
     for key in ("lead_minutes", "nag_minutes"):
         if isinstance(rows.get(key), int):
             changes[key] = rows[key]
+    operators = rows.get("operators")
+    if isinstance(operators, list) and all(isinstance(name, str) for name in operators):
+        changes["operators"] = tuple(operators)
     return replace(base, **changes)
 
 
@@ -140,6 +145,9 @@ def validate(settings: DeskSettings) -> DeskSettings:
         raise SettingsError("reminder repeat must be between 1 and 1440 minutes", "nag")
     if not settings.desk_name.strip():
         raise SettingsError("the desk needs a name", "desk_name")
+    for name in settings.operators:
+        if not isinstance(name, str) or len(name) > 500:
+            raise SettingsError("each operator is a name of at most 500 characters", "operators")
     if settings.default_promise not in ("eod", "morning"):
         try:
             parse_duration(settings.default_promise)

@@ -1,6 +1,7 @@
 """All SQL lives in the store: rows in, frozen records out. Lists come in bounded keyset pages.
 Row mapping is in records.py; the export's and summary's queries in store_reports.py
-(`store.reports`); the demo's bulk load in store_bulk.py (`store.bulk`)."""
+(`store.reports`); the demo's bulk load in store_bulk.py (`store.bulk`); the desk's people in
+store_operators.py (`store.operators`)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from .records import (
     phone_record,
 )
 from .store_bulk import BulkWriter
+from .store_operators import OperatorQueries
 from .store_reports import ReportQueries
 
 __all__ = ["PAGE", "ConflictError", "Store"]
@@ -59,6 +61,7 @@ class Store:
         self.identity = file_identity(self.path)
         self.reports = ReportQueries(self)  # the export's and the summary's queries
         self.bulk = BulkWriter(self)  # the demo desk at a benchmark's size
+        self.operators = OperatorQueries(self)  # the desk's people: one spelling each
 
     # -- plumbing ---------------------------------------------------------------------------
     @contextlib.contextmanager

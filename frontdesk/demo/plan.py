@@ -121,7 +121,8 @@ class Plan:
 
     def __init__(self, desk, data: dict, rng: random.Random, n_people: int, n_calls: int | None,
                  days: int, rate: float) -> None:
-        self.data, self.rng, self.ops, self.hours = data, rng, data["operators"], desk.settings.hours
+        self.data, self.rng, self.hours = data, rng, desk.settings.hours
+        self.ops = list(desk.operators.canonical_all(data["operators"]))  # the bulk writes them as they are
         self.now_dt = desk.clock.now().replace(microsecond=0)
         self.now, self.money = _ts(self.now_dt), {"GB": "£", "DE": "€", "FR": "€"}.get(desk.region, "$")
         taken = desk.store.bulk.taken_numbers()
@@ -279,7 +280,7 @@ def _small(desk, plan: Plan) -> None:
                 desk.operator = rng.choice(plan.ops)
                 person.id = desk.create_customer(person.name, person.company, person.notes).id
                 for number, label in person.numbers:
-                    desk.add_phone(person.id, number, label)
+                    desk.add_phone(person.id, number, label, shared=True)  # switchboards are shared
         for start in range(0, len(plan.events), 200):
             with desk.store.write():
                 for t, _, kind, person, pr, extra in plan.events[start : start + 200]:

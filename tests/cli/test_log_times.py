@@ -104,3 +104,55 @@ def test_three_shells_in_three_timezones_log_one_instant_and_export_the_same_day
         assert exported["timezone"] == "America/New_York"
         assert sorted(c["id"] for c in exported["calls"]) == ids, tz
         assert {(c["date"], c["time"]) for c in exported["calls"]} == {(day, expected.isoformat().split("T")[1])}
+
+
+def callback_due(db_path, call_id: int) -> str:
+    conn = sqlite3.connect(db_path)
+    try:
+        return conn.execute("SELECT due_at FROM callbacks WHERE call_id = ?", [call_id]).fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_at_2pm_not_yet_reached_is_yesterdays(capsys, db_path):
+    code, out, err = run(capsys, db_path, EARLY, "log", "--phone", "404 555 0134", "--at", "2pm")
+    assert code == 0, err
+    assert err == "frontdesk: --at 2pm taken as yesterday, 2026-11-22 14:00 EST\n"
+    assert stored_at(db_path, int(out)) == "2026-11-22T19:00:00Z"
+    code, out, err = run(capsys, db_path, AFTERNOON, "log", "--phone", "404 555 0134", "--at", "2:30 pm")
+    assert (code, err) == (0, "")
+    assert stored_at(db_path, int(out)) == "2026-11-23T19:30:00Z"
+
+
+@pytest.mark.parametrize(
+    "args,due",
+    [
+        (["--callback-at", "tomorrow 9"], "2026-11-24T14:00:00Z"),
+        (["--callback-at", "thu 10am"], "2026-11-26T15:00:00Z"),
+        (["--callback-at", "12/03 10:00"], "2026-12-03T15:00:00Z"),  # a US desk: month/day
+        (["--callback-at", "in 2h"], "2026-11-23T22:00:00Z"),
+        (["--callback-at", "3bh"], "2026-11-24T15:00:00Z"),  # 15:00 + 3 business hours: Tue 10:00
+        # Durations count from the call's time, as --callback-in does.
+        (["--at", "2026-11-20 16:30", "--callback-at", "2bh"], "2026-11-23T15:30:00Z"),
+        (["--at", "2026-11-20 16:30", "--callback-in", "2bh"], "2026-11-23T15:30:00Z"),
+    ],
+)
+def test_callback_at_takes_what_people_type(capsys, db_path, args, due):
+    code, out, err = run(capsys, db_path, AFTERNOON, "log", "--phone", "404 555 0134", *args)
+    assert (code, err) == (0, "")
+    assert callback_due(db_path, int(out)) == due
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--at", "teatime"], "frontdesk: 'teatime' is not a time for the call (e.g. 14:30, yesterday 16:00)\n"),
+        (["--callback-at", "teatime"],
+         "frontdesk: 'teatime' is not a time for the callback (e.g. 2pm, tomorrow 9, in 2h, 2bh)\n"),
+        (["--callback-at", "tomorrow"],
+         "frontdesk: 'tomorrow' is not a time for the callback: add a time of day (e.g. 2pm, tomorrow 9, in 2h, 2bh)\n"),
+    ],
+)
+def test_a_bad_time_says_what_fits_the_option(capsys, db_path, args, message):
+    code, out, err = run(capsys, db_path, AFTERNOON, "log", "--phone", "404 555 0134", *args)
+    assert (code, out, err) == (2, "", message)

@@ -135,3 +135,8 @@ def test_the_day_summary_reads_its_range(desk, busy):
 
     found = plans(desk, lambda: day_summary(desk, desk.today()))
     assert_indexed(found, "calls_at", "customers_created")
+
+
+def test_the_assignee_chooser_counts_each_persons_calls_from_their_index(desk, busy):
+    found = plans(desk, lambda: desk.operators.listing())
+    assert_indexed(found, "COVERING INDEX calls_operator_at", "callbacks_state_due")
