@@ -30,6 +30,7 @@ from .text import clean
 if TYPE_CHECKING:
     from .clock import Clock
     from .models import Customer
+    from .services import Desk
     from .store import Store
 
 # What phone systems and people write for a caller who withheld their number.
@@ -63,38 +64,30 @@ class CallerOutcome:
 
 
 class CallerRouting:
-    """The caller half of the Desk service (mixed into Desk)."""
+    """Who a call belongs to: `desk.callers`. It decides through the desk's customer records."""
 
-    store: Store
-    clock: Clock
-    operator: str
-    if TYPE_CHECKING:
-        @property
-        def region(self) -> str: ...
+    def __init__(self, desk: Desk) -> None:
+        self.desk = desk
+        self.store: Store = desk.store
+        self.clock: Clock = desk.clock
+        self.records = desk.customers
 
-        def customer(self, customer_id: int) -> Customer: ...
-
-        def _parse_phone(self, text: str) -> phones.Phone: ...
-
-        def _new_customer(self, name: str, company: str = "", notes: str = "") -> int: ...
-
-        def _add_phone(self, customer_id: int, number: phones.Phone, label: str = "") -> int: ...
-
-        def _audit(self, customer_id: int | None, entity: str, entity_id: int | None, action: str,
-                   field: str = "", old: object = None, new: object = None) -> None: ...
+    @property
+    def operator(self) -> str:
+        return self.desk.operator
 
     def who_gets_the_call(self, customer_id: int | None, phone_text: str, name: str = "", *,
                           anonymous: bool = False) -> CallerOutcome:
         """What log_call would do with this caller now; reads only. DeskError for a number
         that is not one, or a customer that does not exist."""
         withheld = anonymous or is_withheld(phone_text)
-        number = None if withheld or not phone_text.strip() else self._parse_phone(phone_text)
+        number = None if withheld or not phone_text.strip() else self.records.parse_phone(phone_text)
         with self.store.read():
-            return self._route(customer_id, number, short_text(name, "name"), withheld)
+            return self.route(customer_id, number, short_text(name, "name"), withheld)
 
-    def _route(self, customer_id: int | None, number: phones.Phone | None, name: str,
+    def route(self, customer_id: int | None, number: phones.Phone | None, name: str,
                withheld: bool) -> CallerOutcome:
-        chosen = self.customer(customer_id) if customer_id is not None else None
+        chosen = self.records.customer(customer_id) if customer_id is not None else None
         if withheld:
             if chosen is not None:
                 return CallerOutcome(f"{chosen.display_name} (number withheld)", chosen.id, anonymous=True)
@@ -144,31 +137,31 @@ class CallerRouting:
         if not isinstance(stored, int):
             return None
         try:
-            return self.customer(stored)
+            return self.records.customer(stored)
         except DeskError:  # removed meanwhile: a new one is made
             return None
 
-    def _caller_for(self, customer_id: int | None, number: phones.Phone | None, name: str, company: str,
+    def caller_for(self, customer_id: int | None, number: phones.Phone | None, name: str, company: str,
                     withheld: bool) -> tuple[int, bool]:
         """Carry out the route inside log_call's write: (the customer's id, whether new)."""
-        route = self._route(customer_id, number, name, withheld)
+        route = self.route(customer_id, number, name, withheld)
         if route.customer_id is not None:
             if route.takes_name:
-                current = self.customer(route.customer_id)
+                current = self.records.customer(route.customer_id)
                 self.store.update_customer(current.id, {"name": name}, current.version, self.clock.now())
-                self._audit(current.id, "customer", current.id, "edited", "name", "", name)
+                self.records.note_change(current.id, "customer", current.id, "edited", "name", "", name)
             if number and customer_id is not None:
-                self._add_phone(route.customer_id, number)  # audited only when the number is new to them
+                self.records.add_number(route.customer_id, number)  # audited only when the number is new to them
             return route.customer_id, False
         if withheld and not name:
-            new_id = self._new_customer(ANONYMOUS_NAME)
+            new_id = self.records.new_customer(ANONYMOUS_NAME)
             self.store.put_setting(ANONYMOUS_SETTING, new_id, self.clock.now(), self.operator)
             return new_id, True
-        new_id = self._new_customer(name, company)
+        new_id = self.records.new_customer(name, company)
         if number is not None:
-            phone_id = self._add_phone(new_id, number)
+            phone_id = self.records.add_number(new_id, number)
             if route.shares_with is not None:  # both records say who else answers on the number
-                holder = self.customer(route.shares_with)
-                self._audit(new_id, "phone", phone_id, "shared", "with", None, f"{holder.display_name} (#{holder.id})")
-                self._audit(holder.id, "phone", None, "shared", "with", None, f"{name} (#{new_id})")
+                holder = self.records.customer(route.shares_with)
+                self.records.note_change(new_id, "phone", phone_id, "shared", "with", None, f"{holder.display_name} (#{holder.id})")
+                self.records.note_change(holder.id, "phone", None, "shared", "with", None, f"{name} (#{new_id})")
         return new_id, True

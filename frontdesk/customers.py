@@ -1,6 +1,6 @@
 """Customer records: looking one up through merges, creating, editing, numbers, merging, and
-the audit trail each change leaves. Mixed into the Desk service (services.py), whose store,
-clock and operator it uses."""
+the audit trail each change leaves. `desk.customers`: it acts through the desk it is given
+(its store, clock, operator and region)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,9 @@ from .limits import long_text, short_text
 from .models import Customer, PhoneNumber
 from .store import ConflictError, Store
 from .text import clean
+
+if TYPE_CHECKING:
+    from .services import Desk
 
 
 class NumberTaken(DeskError):
@@ -31,16 +34,23 @@ class NumberTaken(DeskError):
 
 
 class CustomerRecords:
-    """The customer half of the Desk service: `desk.customer`, `desk.create_customer`, ..."""
+    """The customer half of the Desk service: `desk.customers.customer(id)`, `.create_customer`, ..."""
 
-    store: Store
-    clock: Clock
-    operator: str
-    if TYPE_CHECKING:
-        @property
-        def region(self) -> str: ...
+    def __init__(self, desk: Desk) -> None:
+        self.desk = desk
+        self.store: Store = desk.store
+        self.clock: Clock = desk.clock
 
-        def national(self, e164: str, ext: str = "") -> str: ...
+    @property
+    def operator(self) -> str:
+        return self.desk.operator
+
+    @property
+    def region(self) -> str:
+        return self.desk.region
+
+    def national(self, e164: str, ext: str = "") -> str:
+        return self.desk.national(e164, ext)
 
     def customer(self, customer_id: int) -> Customer:
         """The customer, following merges to the surviving record."""
@@ -53,7 +63,7 @@ class CustomerRecords:
             customer_id = found.merged_into
         raise DeskError(f"customer #{customer_id} has a merge loop")
 
-    def _audit(self, customer_id: int | None, entity: str, entity_id: int | None, action: str,
+    def note_change(self, customer_id: int | None, entity: str, entity_id: int | None, action: str,
                field: str = "", old: object = None, new: object = None) -> None:
         self.store.insert_audit({
             "at": to_iso(self.clock.now()), "operator": self.operator, "customer_id": customer_id,
@@ -61,24 +71,24 @@ class CustomerRecords:
             "old": None if old is None else str(old), "new": None if new is None else str(new),
         })
 
-    def _parse_phone(self, text: str) -> phones.Phone:
+    def parse_phone(self, text: str) -> phones.Phone:
         try:
             return phones.parse(clean(text, multiline=False), self.region)
         except phones.PhoneError as exc:
             raise DeskError(str(exc), "phone") from None
 
-    def _new_customer(self, name: str, company: str = "", notes: str = "") -> int:
+    def new_customer(self, name: str, company: str = "", notes: str = "") -> int:
         customer_id = self.store.insert_customer(
             name=name, company=company, notes=notes, at=self.clock.now(), by=self.operator
         )
-        self._audit(customer_id, "customer", customer_id, "created", "name", None, name)
+        self.note_change(customer_id, "customer", customer_id, "created", "name", None, name)
         return customer_id
 
-    def _add_phone(self, customer_id: int, number: phones.Phone, label: str = "") -> int:
+    def add_number(self, customer_id: int, number: phones.Phone, label: str = "") -> int:
         existing = {(p.e164, p.ext) for p in self.store.phones_for([customer_id])[customer_id]}
         phone_id = self.store.insert_phone(customer_id, number.e164, number.ext, label, self.clock.now())
         if (number.e164, number.ext) not in existing:
-            self._audit(customer_id, "phone", phone_id, "added", "number", None, number.e164)
+            self.note_change(customer_id, "phone", phone_id, "added", "number", None, number.e164)
         return phone_id
 
     def create_customer(self, name: str, company: str = "", notes: str = "",
@@ -87,11 +97,11 @@ class CustomerRecords:
         notes = long_text(notes, "notes")
         if not (name or company):
             raise DeskError("a customer needs a name or a company", "name")
-        parsed = [self._parse_phone(n) for n in numbers if n.strip()]
+        parsed = [self.parse_phone(n) for n in numbers if n.strip()]
         with self.store.write():
-            customer_id = self._new_customer(name, company, notes)
+            customer_id = self.new_customer(name, company, notes)
             for number in parsed:
-                self._add_phone(customer_id, number)
+                self.add_number(customer_id, number)
         return self.customer(customer_id)
 
     def update_customer(self, customer_id: int, expected_version: int, *, name: str | None = None,
@@ -112,24 +122,24 @@ class CustomerRecords:
                 raise DeskError("a customer needs a name or a company", "name")
             self.store.update_customer(current.id, changes, expected_version, self.clock.now())
             for key, value in changes.items():
-                self._audit(current.id, "customer", current.id, "edited", key, getattr(current, key), value)
+                self.note_change(current.id, "customer", current.id, "edited", key, getattr(current, key), value)
         return self.customer(customer_id)
 
     def add_phone(self, customer_id: int, text: str, label: str = "", *, shared: bool = False) -> PhoneNumber:
         """Add a number to the customer. NumberTaken when another customer has it, unless
         `shared` (the user confirmed one number for both: a household, a switchboard)."""
-        number, label = self._parse_phone(text), short_text(label, "label")
+        number, label = self.parse_phone(text), short_text(label, "label")
         with self.store.write():
             customer = self.customer(customer_id)
-            holders = self._holders(customer.id, number, shared)
-            phone_id = self._add_phone(customer.id, number, label)
-            self._audit_shared(customer.id, phone_id, holders)
+            holders = self.holders(customer.id, number, shared)
+            phone_id = self.add_number(customer.id, number, label)
+            self.audit_shared(customer.id, phone_id, holders)
         return present(self.store.get_phone(phone_id), "that number")
 
     def edit_phone(self, phone_id: int, text: str, label: str = "", *, shared: bool = False) -> PhoneNumber:
         """Change a number or its label; NumberTaken as add_phone when the new number is
         another customer's."""
-        number, label = self._parse_phone(text), short_text(label, "label")
+        number, label = self.parse_phone(text), short_text(label, "label")
         with self.store.write():
             old = present(self.store.get_phone(phone_id), "that number")
             others = self.store.phones_for([old.customer_id])[old.customer_id]
@@ -137,16 +147,16 @@ class CustomerRecords:
                 raise DeskError(f"{self.national(number.e164, number.ext)} is already one of "
                                 "this customer's numbers", "phone")
             changed = (old.e164, old.ext) != (number.e164, number.ext)
-            holders = self._holders(old.customer_id, number, shared) if changed else []
+            holders = self.holders(old.customer_id, number, shared) if changed else []
             self.store.update_phone(phone_id, number.e164, number.ext, label)
             if changed:
-                self._audit(old.customer_id, "phone", phone_id, "edited", "number", old.e164, number.e164)
-                self._audit_shared(old.customer_id, phone_id, holders)
+                self.note_change(old.customer_id, "phone", phone_id, "edited", "number", old.e164, number.e164)
+                self.audit_shared(old.customer_id, phone_id, holders)
             if old.label != label:
-                self._audit(old.customer_id, "phone", phone_id, "edited", "label", old.label, label)
+                self.note_change(old.customer_id, "phone", phone_id, "edited", "label", old.label, label)
         return present(self.store.get_phone(phone_id), "that number")
 
-    def _holders(self, customer_id: int, number: phones.Phone, shared: bool) -> list[Customer]:
+    def holders(self, customer_id: int, number: phones.Phone, shared: bool) -> list[Customer]:
         """The other customers with exactly this number (and extension); NumberTaken when there
         are any and sharing it was not confirmed."""
         holders = [c for c in self.store.customers_with_number(number.e164)
@@ -155,14 +165,14 @@ class CustomerRecords:
             raise NumberTaken(self.national(number.e164, number.ext), holders)
         return holders
 
-    def _audit_shared(self, customer_id: int, phone_id: int, holders: list[Customer]) -> None:
+    def audit_shared(self, customer_id: int, phone_id: int, holders: list[Customer]) -> None:
         """A number confirmed as shared: both records say who else answers on it."""
         if not holders:
             return
         mine = self.customer(customer_id)
         for holder in holders:
-            self._audit(customer_id, "phone", phone_id, "shared", "with", None, f"{holder.display_name} (#{holder.id})")
-            self._audit(holder.id, "phone", None, "shared", "with", None, f"{mine.display_name} (#{mine.id})")
+            self.note_change(customer_id, "phone", phone_id, "shared", "with", None, f"{holder.display_name} (#{holder.id})")
+            self.note_change(holder.id, "phone", None, "shared", "with", None, f"{mine.display_name} (#{mine.id})")
 
     def remove_phone(self, phone_id: int) -> None:
         with self.store.write():
@@ -170,7 +180,7 @@ class CustomerRecords:
             if old is None:
                 return
             self.store.delete_phone(phone_id)
-            self._audit(old.customer_id, "phone", phone_id, "removed", "number", old.e164, None)
+            self.note_change(old.customer_id, "phone", phone_id, "removed", "number", old.e164, None)
 
     def merge_customers(self, keep_id: int, drop_id: int) -> Customer:
         """Same person, two records: everything of `drop` moves to `keep`. A name or company
@@ -193,9 +203,9 @@ class CustomerRecords:
             if changes:
                 self.store.update_customer(keep.id, changes, keep.version, self.clock.now())
                 for key, value in changes.items():
-                    self._audit(keep.id, "customer", keep.id, "edited", key, getattr(keep, key), value)
+                    self.note_change(keep.id, "customer", keep.id, "edited", key, getattr(keep, key), value)
             merged = drop.display_name + (f": {aka}" if aka else "")
-            self._audit(keep.id, "customer", keep.id, "merged", "from", drop.id, merged)
+            self.note_change(keep.id, "customer", keep.id, "merged", "from", drop.id, merged)
         return self.customer(keep.id)
 
 

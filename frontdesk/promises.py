@@ -88,7 +88,7 @@ class Promises:
     def open_for(self, customer_id: int, limit: int = PAGE) -> list[Callback]:
         """The caller's open promises (the customer's, after any merge), newest promise first:
         what to offer to close when they ring again (NewCall.closes)."""
-        return self.store.customer_callbacks(self.desk.customer(customer_id).id, limit, open_only=True)
+        return self.store.customer_callbacks(self.desk.customers.customer(customer_id).id, limit, open_only=True)
 
     def close_all(self, callback_ids: tuple[int, ...], customer_id: int, call_id: int,
                   at: datetime) -> tuple[tuple[Callback, ...], tuple[Callback, ...]]:

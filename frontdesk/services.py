@@ -90,7 +90,7 @@ class Logged:
     already_closed: tuple[Callback, ...] = ()  # of NewCall.closes, those someone else closed first
 
 
-class Desk(CustomerRecords, CallerRouting):
+class Desk:
     """The service API. Takes a store, a clock and the operator at the keyboard."""
 
     def __init__(self, store: Store, clock: Clock, operator: str, env: dict[str, str] | None = None):
@@ -101,6 +101,8 @@ class Desk(CustomerRecords, CallerRouting):
         self._env = env
         # The timezone and region are the file's (stored on its first use), not this process's $TZ.
         self.settings: DeskSettings = load_settings(store, clock.now(), self.operator, env)
+        self.customers = CustomerRecords(self)  # look up (through merges), create, edit, merge
+        self.callers = CallerRouting(self)  # whose call it is: recognised, new contact, withheld
         self.callbacks = Promises(self)  # promises: create, return, move, cancel, what is due
 
     @property
@@ -237,7 +239,7 @@ class Desk(CustomerRecords, CallerRouting):
         return matches
 
     def caller_card(self, customer_id: int, recent: int = 5) -> CallerCard:
-        customer = self.customer(customer_id)
+        customer = self.customers.customer(customer_id)
         return CallerCard(
             customer=customer,
             recent_calls=tuple(self.store.customer_calls(customer.id, limit=recent)),
@@ -296,7 +298,7 @@ class Desk(CustomerRecords, CallerRouting):
         topic, note = short_text(request.topic, "topic"), long_text(request.note, "note")
         assignee = short_text(request.assignee, "assignee")
         withheld = request.anonymous or is_withheld(request.phone)
-        number = self._parse_phone(request.phone) if request.phone.strip() and not withheld else None
+        number = self.customers.parse_phone(request.phone) if request.phone.strip() and not withheld else None
         if number is None and request.customer_id is None and not withheld:
             raise DeskError("a phone number (or a known customer, or a withheld number) is needed", "phone")
         outcome = request.outcome
@@ -316,13 +318,13 @@ class Desk(CustomerRecords, CallerRouting):
             existing = self.store.call_id_for_uid(uid)
             if existing is not None:
                 call = present(self.store.get_call(existing), f"call #{existing}")
-                return Logged(call, self.customer(call.customer_id), duplicate=True)
+                return Logged(call, self.customers.customer(call.customer_id), duplicate=True)
             if request.callback_id is not None:
                 self.callbacks.callback(request.callback_id)  # a clear DeskError, not a foreign-key failure
-            customer_id, created = self._caller_for(request.customer_id, number, name, company, withheld)
-            if due is not None and number is None and not self.customer(customer_id).phones:
+            customer_id, created = self.callers.caller_for(request.customer_id, number, name, company, withheld)
+            if due is not None and number is None and not self.customers.customer(customer_id).phones:
                 raise DeskError(NO_NUMBER_TO_CALL if withheld else "a callback needs a number to call, and "
-                                f"{self.customer(customer_id).display_name} has none: add one first", "outcome")
+                                f"{self.customers.customer(customer_id).display_name} has none: add one first", "outcome")
             call_id = self.store.insert_call({
                 "uid": uid, "customer_id": customer_id,
                 "e164": number.e164 if number else "", "ext": number.ext if number else "",
@@ -340,7 +342,7 @@ class Desk(CustomerRecords, CallerRouting):
             others = tuple(i for i in request.closes if i != request.callback_id)
             closed, already = self.callbacks.close_all(others, customer_id, call_id, at)
         return Logged(
-            call=present(self.store.get_call(call_id), f"call #{call_id}"), customer=self.customer(customer_id),
+            call=present(self.store.get_call(call_id), f"call #{call_id}"), customer=self.customers.customer(customer_id),
             callback=self.store.get_callback(callback) if callback else None,
             completed=completed, new_customer=created, closed=closed, already_closed=already,
         )

@@ -79,7 +79,7 @@ class CustomerScreen(DeskScreenBase):
         self._show(message.customer, message.history, message.promises)
 
     def _fetch(self, customer_id: int, limit: int = FIRST_PAGE) -> tuple:
-        customer = self.desk.customer(customer_id)
+        customer = self.desk.customers.customer(customer_id)
         return customer, self.desk.history_page(customer.id, limit), self.desk.promises(customer.id, limit=20)
 
     def _show(self, customer, history: Page, promises) -> None:
@@ -191,7 +191,7 @@ class CustomerScreen(DeskScreenBase):
 
         def chosen(phone_id: str | None) -> None:
             if phone_id:
-                self.run_service(lambda: self.desk.remove_phone(int(phone_id)),
+                self.run_service(lambda: self.desk.customers.remove_phone(int(phone_id)),
                                  done=lambda _: self.notify("Number removed", timeout=3))
 
         self.app.push_screen(Choose("Remove which number?", choices), chosen)

@@ -102,7 +102,7 @@ class EditCustomer(ModalScreen[None]):
     def save(self, customer_id: int, changes: dict, version: int, note: str) -> None:
         desk = cast("FrontDeskApp", self.app).desk
         try:
-            desk.update_customer(customer_id, version, **changes)
+            desk.customers.update_customer(customer_id, version, **changes)
         except ConflictError as exc:
             self.post_message(self.Clashed(exc.current, changes))
         except Exception as exc:  # noqa: BLE001 - refused or failed: shown in the form, kept
@@ -200,10 +200,10 @@ def ask_phone(screen, customer, phone=None) -> None:
             return
         number, _, label = value.partition(" as ")
         if phone is None:
-            screen.run_service(lambda: desk.add_phone(customer.id, number, label.strip()),
+            screen.run_service(lambda: desk.customers.add_phone(customer.id, number, label.strip()),
                                done=lambda _: screen.notify("Number added", timeout=3))
         else:
-            screen.run_service(lambda: desk.edit_phone(phone.id, number, label.strip()),
+            screen.run_service(lambda: desk.customers.edit_phone(phone.id, number, label.strip()),
                                done=lambda _: screen.notify("Number changed", timeout=3))
 
     if phone is None:
@@ -233,12 +233,12 @@ def ask_merge(screen, customer) -> None:
 
     def confirm(other_id: str | None) -> None:
         if other_id:
-            screen.run_service(lambda: desk.customer(int(other_id)), done=ask)
+            screen.run_service(lambda: desk.customers.customer(int(other_id)), done=ask)
 
     def ask(other) -> None:
         def go(yes: bool | None) -> None:
             if yes:
-                screen.run_service(lambda: desk.merge_customers(customer.id, other.id),
+                screen.run_service(lambda: desk.customers.merge_customers(customer.id, other.id),
                                    done=lambda _: screen.notify("Customers merged", timeout=3))
 
         screen.app.push_screen(Confirm(

@@ -278,9 +278,9 @@ def _small(desk, plan: Plan) -> None:
             for person, t in zip(plan.known, created, strict=True):
                 clock.set(_dt(t))
                 desk.operator = rng.choice(plan.ops)
-                person.id = desk.create_customer(person.name, person.company, person.notes).id
+                person.id = desk.customers.create_customer(person.name, person.company, person.notes).id
                 for number, label in person.numbers:
-                    desk.add_phone(person.id, number, label, shared=True)  # switchboards are shared
+                    desk.customers.add_phone(person.id, number, label, shared=True)  # switchboards are shared
         for start in range(0, len(plan.events), 200):
             with desk.store.write():
                 for t, _, kind, person, pr, extra in plan.events[start : start + 200]:

@@ -113,18 +113,18 @@ async def test_conflicting_edit_is_detected_and_both_versions_shown(desk, db_pat
     async with app.run_test(size=(80, 24)) as pilot:
         await open_editor(pilot, logged.customer.id)
         raj = other_desk(db_path, clock)
-        current = raj.customer(logged.customer.id)
-        raj.update_customer(current.id, current.version, name="Maria López-Raj")
+        current = raj.customers.customer(logged.customer.id)
+        raj.customers.update_customer(current.id, current.version, name="Maria López-Raj")
         app.screen.query_one("#name", Input).value = "Maria Lopez-Ann"
         await pilot.press("ctrl+s")
         await settle(pilot)
         text = screen_text(app)
         assert "Someone else saved" in text
         assert "Maria López-Raj" in text and "Maria Lopez-Ann" in text
-        assert desk.customer(current.id).name == "Maria López-Raj"  # nothing overwritten yet
+        assert desk.customers.customer(current.id).name == "Maria López-Raj"  # nothing overwritten yet
         await pilot.press("enter")  # "Save mine over theirs"
         await settle(pilot)
-        assert desk.customer(current.id).name == "Maria Lopez-Ann"
+        assert desk.customers.customer(current.id).name == "Maria Lopez-Ann"
         history = [(a.operator, a.old, a.new) for a in desk.audit(current.id) if a.field == "name"]
         assert ("ann", "Maria López-Raj", "Maria Lopez-Ann") in history
         assert ("raj", "Maria Lopez", "Maria López-Raj") in history
@@ -152,12 +152,12 @@ async def test_edits_to_different_fields_merge_without_asking(desk, db_path, clo
     async with app.run_test(size=(80, 24)) as pilot:
         await open_editor(pilot, logged.customer.id)
         raj = other_desk(db_path, clock)
-        raj.update_customer(logged.customer.id, 1, company="Lopez Ltd")
+        raj.customers.update_customer(logged.customer.id, 1, company="Lopez Ltd")
         app.screen.query_one("#name", Input).value = "Maria Lopez Garcia"
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, CustomerScreen)  # no dialog: nothing clashed
-        merged = desk.customer(logged.customer.id)
+        merged = desk.customers.customer(logged.customer.id)
         assert (merged.name, merged.company) == ("Maria Lopez Garcia", "Lopez Ltd")
         raj.store.close()
 
@@ -171,7 +171,7 @@ async def test_keep_editing_after_a_clash_loads_theirs_and_overwrites_nothing(de
     async with app.run_test(size=(80, 24)) as pilot:
         await open_editor(pilot, logged.customer.id)
         raj = other_desk(db_path, clock)
-        raj.update_customer(logged.customer.id, 1, name="Maria L. (Raj)", company="Lopez Ltd")
+        raj.customers.update_customer(logged.customer.id, 1, name="Maria L. (Raj)", company="Lopez Ltd")
         app.screen.query_one("#name", Input).value = "Maria (Ann)"
         app.screen.query_one("#notes", TextArea).text = "Prefers mornings"  # only I changed this
         await pilot.press("ctrl+s")
@@ -186,7 +186,7 @@ async def test_keep_editing_after_a_clash_loads_theirs_and_overwrites_nothing(de
         assert "Maria (Ann)" in screen_text(app)  # what I typed is still on screen
         await pilot.press("ctrl+s")
         await settle(pilot)
-        final = desk.customer(logged.customer.id)
+        final = desk.customers.customer(logged.customer.id)
         assert (final.name, final.company, final.notes) == ("Maria L. (Raj)", "Lopez Ltd", "Prefers mornings")
         raj.store.close()
 
@@ -196,17 +196,17 @@ async def test_a_clash_in_long_notes_shows_where_they_differ(desk, db_path, cloc
     same first 50 characters twice."""
     same = "Customer since 2019, prefers calls before noon, invoices go to the accounts team; "
     logged = desk.log_call(NewCall(phone="4045550134", name="Maria Lopez"))
-    desk.update_customer(logged.customer.id, 1, notes=same + "gate code 1234")
+    desk.customers.update_customer(logged.customer.id, 1, notes=same + "gate code 1234")
     app = FrontDeskApp(desk, offer_draft=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_editor(pilot, logged.customer.id)
         raj = other_desk(db_path, clock)
-        raj.update_customer(logged.customer.id, 2, notes=same + "gate code 9876")
+        raj.customers.update_customer(logged.customer.id, 2, notes=same + "gate code 9876")
         app.screen.query_one("#notes", TextArea).text = same + "gate code 5555"
         await pilot.press("ctrl+s")
         await settle(pilot)
         text = screen_text(app)
         assert "Someone else saved" in text
         assert "9876" in text and "5555" in text
-        assert desk.customer(logged.customer.id).notes == same + "gate code 9876"  # nothing overwritten
+        assert desk.customers.customer(logged.customer.id).notes == same + "gate code 9876"  # nothing overwritten
         raj.store.close()

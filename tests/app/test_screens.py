@@ -117,7 +117,7 @@ async def test_customer_page_add_number_and_merge_a_duplicate(make_app, desk):
         await settle(pilot)
         text = screen_text(app)
         assert "(404) 555-0999" in text and "2 of 2 calls" in text
-    assert desk.customer(dup.id).id == keep.id
+    assert desk.customers.customer(dup.id).id == keep.id
     assert [m.customer.id for m in desk.find_callers("0999")] == [keep.id]
 
 

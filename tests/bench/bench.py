@@ -242,8 +242,8 @@ def build(db: Path, customers: int, calls: int) -> dict:
     while busy_day.weekday() >= 5:
         busy_day -= timedelta(days=1)
     with desk.store.write():
-        busy = desk.create_customer(BUSY_NAME, "Bigcaller Freight", numbers=(_free_number(desk, rng),))
-        writer = desk.create_customer(WRITER_NAME, "", numbers=(_free_number(desk, rng),))
+        busy = desk.customers.create_customer(BUSY_NAME, "Bigcaller Freight", numbers=(_free_number(desk, rng),))
+        writer = desk.customers.create_customer(WRITER_NAME, "", numbers=(_free_number(desk, rng),))
         phone = busy.phones[0].e164
         promised = None
         for i, at in enumerate(_business_times(rng, today - timedelta(days=729), today - timedelta(days=1),
@@ -404,7 +404,7 @@ def bench_reads(db: Path, meta: dict, results: Results, n: int) -> None:
         WHERE calls.customer_id = ? ORDER BY calls.at DESC, calls.id DESC LIMIT 200"""
 
     def service_page():
-        desk.customer(busy)
+        desk.customers.customer(busy)
         desk.history(busy)
         desk.promises(busy, limit=20)
         desk.store.count_customer_calls(busy)
@@ -444,7 +444,7 @@ def bench_save(db: Path, meta: dict, results: Results, n: int) -> None:
     from bare import raw_connection
 
     desk = open_desk(db)
-    writer = desk.customer(meta["writer_customer"])
+    writer = desk.customers.customer(meta["writer_customer"])
     phone = writer.phones[0].e164
     tag = f"bench-save-{os.getpid()}-{time.time_ns()}"
     counter = iter(range(10**9))
@@ -653,7 +653,7 @@ def bench_open_customer(db: Path, meta: dict, results: Results, n: int) -> None:
 
     desk = open_desk(db)
     tag = f"bench-open-{os.getpid()}-{time.time_ns()}"
-    busy = desk.customer(meta["busy_customer"])
+    busy = desk.customers.customer(meta["busy_customer"])
     desk.log_call(NewCall(phone=busy.phones[0].e164, customer_id=busy.id, topic="Order status",
                           note="Where is my order?", uid=tag))
     count = desk.count_history(busy.id)

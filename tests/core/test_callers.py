@@ -20,14 +20,14 @@ def counts(desk) -> dict[str, int]:
 
 @pytest.fixture
 def tyrone(desk):
-    return desk.create_customer("Tyrone Hernandez", "Hernandez Roofing", numbers=("404 555 0134",))
+    return desk.customers.create_customer("Tyrone Hernandez", "Hernandez Roofing", numbers=("404 555 0134",))
 
 
 # -- a different name on a recognised caller's number -----------------------------------------
 
 
 def test_a_different_name_over_a_recognised_number_is_a_new_contact_on_it(desk, tyrone):
-    outcome = desk.who_gets_the_call(tyrone.id, "(404) 555-0134", "Mary Hernandez")
+    outcome = desk.callers.who_gets_the_call(tyrone.id, "(404) 555-0134", "Mary Hernandez")
     assert outcome.sentence == "new contact on Tyrone Hernandez's number"
     assert (outcome.customer_id, outcome.new_customer, outcome.shares_with) == (None, True, tyrone.id)
     assert counts(desk)["customers"] == 1  # the preview writes nothing
@@ -39,7 +39,7 @@ def test_a_different_name_over_a_recognised_number_is_a_new_contact_on_it(desk, 
     assert mary.company == ""  # a household's or a switchboard's: not copied from Tyrone
     assert logged.call.customer_id == mary.id
     assert desk.count_history(tyrone.id) == 0
-    assert desk.customer(tyrone.id).name == "Tyrone Hernandez"
+    assert desk.customers.customer(tyrone.id).name == "Tyrone Hernandez"
     # Both records say who else answers on the number.
     shared = [(a.action, a.field, a.new) for a in desk.audit(mary.id) if a.action == "shared"]
     assert shared == [("shared", "with", f"Tyrone Hernandez (Hernandez Roofing) (#{tyrone.id})")]
@@ -47,7 +47,7 @@ def test_a_different_name_over_a_recognised_number_is_a_new_contact_on_it(desk, 
         ("shared", f"Mary Hernandez (#{mary.id})")]
 
     # The next time Tyrone's card comes up and Mary's name is typed, the call is Mary's.
-    again = desk.who_gets_the_call(tyrone.id, "404 555 0134", " mary  HERNANDEZ ")
+    again = desk.callers.who_gets_the_call(tyrone.id, "404 555 0134", " mary  HERNANDEZ ")
     assert (again.sentence, again.customer_id, again.new_customer) == (
         "Mary Hernandez, on Tyrone Hernandez's number", mary.id, False)
     second = desk.log_call(NewCall(phone="404 555 0134", customer_id=tyrone.id, name="mary hernandez"))
@@ -57,14 +57,14 @@ def test_a_different_name_over_a_recognised_number_is_a_new_contact_on_it(desk, 
 
 @pytest.mark.parametrize("name", ["", "Tyrone Hernandez", " tyrone  hernandez "])
 def test_the_recognised_callers_own_name_or_none_is_theirs(desk, tyrone, name):
-    assert desk.who_gets_the_call(tyrone.id, "404 555 0134", name).customer_id == tyrone.id
+    assert desk.callers.who_gets_the_call(tyrone.id, "404 555 0134", name).customer_id == tyrone.id
     logged = desk.log_call(NewCall(phone="404 555 0134", customer_id=tyrone.id, name=name))
     assert logged.customer.id == tyrone.id and not logged.new_customer
     assert logged.customer.name == "Tyrone Hernandez"
 
 
 def test_a_number_new_to_the_chosen_customer_is_added_to_them_whatever_the_name(desk, tyrone):
-    outcome = desk.who_gets_the_call(tyrone.id, "646 555 0111", "Ty")
+    outcome = desk.callers.who_gets_the_call(tyrone.id, "646 555 0111", "Ty")
     assert (outcome.sentence, outcome.customer_id) == (
         "Tyrone Hernandez (Hernandez Roofing) (a new number for them)", tyrone.id)
     logged = desk.log_call(NewCall(phone="646 555 0111", customer_id=tyrone.id, name="Ty"))
@@ -74,7 +74,7 @@ def test_a_number_new_to_the_chosen_customer_is_added_to_them_whatever_the_name(
 
 def test_a_chosen_customer_without_a_name_takes_the_name(desk):
     nameless = desk.log_call(NewCall(phone="404 555 0134")).customer
-    outcome = desk.who_gets_the_call(nameless.id, "404 555 0134", "Maria")
+    outcome = desk.callers.who_gets_the_call(nameless.id, "404 555 0134", "Maria")
     assert (outcome.sentence, outcome.customer_id, outcome.takes_name) == (
         "Unknown caller, named Maria from now on", nameless.id, True)
     logged = desk.log_call(NewCall(phone="404 555 0134", customer_id=nameless.id, name="Maria"))
@@ -83,10 +83,10 @@ def test_a_chosen_customer_without_a_name_takes_the_name(desk):
 
 
 def test_a_number_alone_with_a_new_name_is_a_new_contact_sharing_it(desk, tyrone):
-    outcome = desk.who_gets_the_call(None, "404 555 0134", "Mary")
+    outcome = desk.callers.who_gets_the_call(None, "404 555 0134", "Mary")
     assert (outcome.sentence, outcome.shares_with) == ("new contact on Tyrone Hernandez's number", tyrone.id)
-    assert desk.who_gets_the_call(None, "404 555 0134", "").customer_id == tyrone.id
-    assert desk.who_gets_the_call(None, "212 555 0100", "Bo").sentence == "new customer"
+    assert desk.callers.who_gets_the_call(None, "404 555 0134", "").customer_id == tyrone.id
+    assert desk.callers.who_gets_the_call(None, "212 555 0100", "Bo").sentence == "new customer"
     logged = desk.log_call(NewCall(phone="404 555 0134", name="Mary"))
     assert logged.new_customer and logged.customer.name == "Mary"
 
@@ -105,24 +105,24 @@ def test_not_withheld(text):
 
 
 def test_a_withheld_number_without_a_name_is_the_desks_one_anonymous_caller(desk):
-    assert desk.who_gets_the_call(None, "", anonymous=True).sentence == ANONYMOUS_NAME
+    assert desk.callers.who_gets_the_call(None, "", anonymous=True).sentence == ANONYMOUS_NAME
     first = desk.log_call(NewCall(anonymous=True, note="asked for opening hours"))
     assert first.new_customer and first.customer.name == ANONYMOUS_NAME and first.customer.phones == ()
     assert (first.call.e164, first.call.ext) == ("", "")
     for text in ("anonymous", "Private"):
         again = desk.log_call(NewCall(phone=text, note="again"))
         assert again.customer.id == first.customer.id and not again.new_customer
-    outcome = desk.who_gets_the_call(None, "withheld")
+    outcome = desk.callers.who_gets_the_call(None, "withheld")
     assert (outcome.customer_id, outcome.anonymous) == (first.customer.id, True)
     assert desk.count_history(first.customer.id) == 3
     # Merged into another record, the anonymous caller's calls follow it there.
-    other = desk.create_customer("Walk-ins")
-    desk.merge_customers(other.id, first.customer.id)
+    other = desk.customers.create_customer("Walk-ins")
+    desk.customers.merge_customers(other.id, first.customer.id)
     assert desk.log_call(NewCall(anonymous=True)).customer.id == other.id
 
 
 def test_a_withheld_number_with_a_name_is_a_new_customer_without_a_number(desk, tyrone):
-    outcome = desk.who_gets_the_call(None, "", "Maria", anonymous=True)
+    outcome = desk.callers.who_gets_the_call(None, "", "Maria", anonymous=True)
     assert (outcome.sentence, outcome.new_customer) == ("new contact Maria, without a number", True)
     logged = desk.log_call(NewCall(anonymous=True, name="Maria", company="Acme"))
     assert logged.new_customer and (logged.customer.name, logged.customer.company) == ("Maria", "Acme")
@@ -130,7 +130,7 @@ def test_a_withheld_number_with_a_name_is_a_new_customer_without_a_number(desk, 
     # A recognised customer calling from a withheld number: theirs, and no number is added.
     known = desk.log_call(NewCall(phone="private", customer_id=tyrone.id))
     assert known.customer.id == tyrone.id and known.call.e164 == ""
-    assert [p.e164 for p in desk.customer(tyrone.id).phones] == ["+14045550134"]
+    assert [p.e164 for p in desk.customers.customer(tyrone.id).phones] == ["+14045550134"]
 
 
 @pytest.mark.parametrize("request_", [
@@ -149,7 +149,7 @@ def test_no_callback_can_be_promised_to_a_withheld_number(desk, request_):
 def test_a_known_customer_on_a_withheld_line_can_be_called_back_on_their_number(desk, tyrone):
     logged = desk.log_call(NewCall(anonymous=True, customer_id=tyrone.id, outcome="callback"))
     assert logged.callback.e164 == "+14045550134"
-    walk_in = desk.create_customer("Bo")
+    walk_in = desk.customers.create_customer("Bo")
     with pytest.raises(DeskError, match="Bo has none: add one first"):
         desk.log_call(NewCall(customer_id=walk_in.id, outcome="callback"))
 
@@ -195,7 +195,7 @@ def test_closing_another_callers_promise_logs_nothing(desk, tyrone):
 
 def test_open_promises_follow_a_merge(desk, tyrone):
     other = desk.log_call(NewCall(phone="212 555 0100", name="T. Hernandez", outcome="callback"))
-    desk.merge_customers(tyrone.id, other.customer.id)
+    desk.customers.merge_customers(tyrone.id, other.customer.id)
     assert [cb.id for cb in desk.callbacks.open_for(other.customer.id)] == [other.callback.id]
     logged = desk.log_call(NewCall(phone="212 555 0100", closes=(other.callback.id,)))
     assert logged.customer.id == tyrone.id and [cb.id for cb in logged.closed] == [other.callback.id]

@@ -10,17 +10,17 @@ from frontdesk.services import NewCall, NumberTaken
 
 
 def test_adding_another_customers_number_says_whose_it_is(desk):
-    tyrone = desk.create_customer("Tyrone Hernandez", numbers=("404 555 0134",))
-    mary = desk.create_customer("Mary Hernandez")
+    tyrone = desk.customers.create_customer("Tyrone Hernandez", numbers=("404 555 0134",))
+    mary = desk.customers.create_customer("Mary Hernandez")
     with pytest.raises(NumberTaken) as err:
-        desk.add_phone(mary.id, "+1 404-555-0134", "home")
+        desk.customers.add_phone(mary.id, "+1 404-555-0134", "home")
     assert str(err.value) == ("(404) 555-0134 is already the number of Tyrone Hernandez (#1); "
                               "save it as a shared number to keep it on both")
     assert isinstance(err.value, DeskError) and err.value.field == "phone"
     assert (err.value.customer_id, err.value.customer_name) == (tyrone.id, "Tyrone Hernandez")
-    assert desk.customer(mary.id).phones == ()
+    assert desk.customers.customer(mary.id).phones == ()
     # Confirmed as shared: on both, and both records say so.
-    shared = desk.add_phone(mary.id, "404 555 0134", "home", shared=True)
+    shared = desk.customers.add_phone(mary.id, "404 555 0134", "home", shared=True)
     assert (shared.customer_id, shared.e164, shared.label) == (mary.id, "+14045550134", "home")
     assert sorted(c.id for c in desk.store.customers_with_number("+14045550134")) == [tyrone.id, mary.id]
     assert [(a.action, a.new) for a in desk.audit(mary.id) if a.action == "shared"] == [
@@ -30,34 +30,34 @@ def test_adding_another_customers_number_says_whose_it_is(desk):
 
 
 def test_editing_a_number_into_another_customers_is_refused_unless_shared(desk):
-    desk.create_customer("Tyrone", "Acme", numbers=("404 555 0134",))
-    desk.create_customer("Ana", numbers=("404 555 0134",))  # a third on the same line
-    mary = desk.create_customer("Mary", numbers=("404 555 0199",))
+    desk.customers.create_customer("Tyrone", "Acme", numbers=("404 555 0134",))
+    desk.customers.create_customer("Ana", numbers=("404 555 0134",))  # a third on the same line
+    mary = desk.customers.create_customer("Mary", numbers=("404 555 0199",))
     phone = mary.phones[0]
     with pytest.raises(NumberTaken, match=r"^\(404\) 555-0134 is already the number of .* and 1 other;") as err:
-        desk.edit_phone(phone.id, "404 555 0134")
+        desk.customers.edit_phone(phone.id, "404 555 0134")
     assert len(err.value.holders) == 2
     assert desk.store.get_phone(phone.id).e164 == "+14045550199"
     # The label alone, or a different extension (another line of the switchboard), is not taken.
-    assert desk.edit_phone(phone.id, "404 555 0199", "mobile").label == "mobile"
-    assert desk.edit_phone(phone.id, "404 555 0134 ext 7").ext == "7"
-    assert desk.edit_phone(phone.id, "404 555 0134", shared=True).ext == ""
+    assert desk.customers.edit_phone(phone.id, "404 555 0199", "mobile").label == "mobile"
+    assert desk.customers.edit_phone(phone.id, "404 555 0134 ext 7").ext == "7"
+    assert desk.customers.edit_phone(phone.id, "404 555 0134", shared=True).ext == ""
 
 
 def test_a_number_of_a_customer_merged_away_is_not_taken(desk):
-    keep = desk.create_customer("Maria")
-    drop = desk.create_customer("M. Lopez", numbers=("404 555 0134",))
-    other = desk.create_customer("Bo")
-    desk.merge_customers(keep.id, drop.id)
+    keep = desk.customers.create_customer("Maria")
+    drop = desk.customers.create_customer("M. Lopez", numbers=("404 555 0134",))
+    other = desk.customers.create_customer("Bo")
+    desk.customers.merge_customers(keep.id, drop.id)
     with pytest.raises(NumberTaken, match=r"Maria \(#1\)"):  # the number went with the merge
-        desk.add_phone(other.id, "404 555 0134")
-    assert desk.add_phone(keep.id, "404 555 0134").customer_id == keep.id  # already hers: no question
+        desk.customers.add_phone(other.id, "404 555 0134")
+    assert desk.customers.add_phone(keep.id, "404 555 0134").customer_id == keep.id  # already hers: no question
 
 
 def test_merging_keeps_the_merged_away_name_and_company_in_the_notes(desk, clock):
-    maria = desk.create_customer("Maria Lopez", "Acme Plumbing", "VIP", numbers=("404 555 0134",))
+    maria = desk.customers.create_customer("Maria Lopez", "Acme Plumbing", "VIP", numbers=("404 555 0134",))
     old = desk.log_call(NewCall(phone="404 555 0199", name="M. Lopez", company="Lopez Ltd")).customer
-    kept = desk.merge_customers(maria.id, old.id)
+    kept = desk.customers.merge_customers(maria.id, old.id)
     assert (kept.name, kept.company) == ("Maria Lopez", "Acme Plumbing")
     assert kept.notes == "VIP\nAlso known as: M. Lopez, formerly of Lopez Ltd"
     merged = [a for a in desk.audit(maria.id) if a.action == "merged"]
@@ -78,7 +78,7 @@ def test_merging_keeps_the_merged_away_name_and_company_in_the_notes(desk, clock
     ],
 )
 def test_merging_notes_only_what_differs(desk, keep, drop, notes):
-    a, b = desk.create_customer(*keep), desk.create_customer(*drop)
-    kept = desk.merge_customers(a.id, b.id)
+    a, b = desk.customers.create_customer(*keep), desk.customers.create_customer(*drop)
+    kept = desk.customers.merge_customers(a.id, b.id)
     assert kept.notes == notes
     assert kept.name == (keep[0] or drop[0]) and kept.company == (keep[1] or drop[1])

@@ -94,7 +94,7 @@ def test_version_1_file_is_upgraded_in_place(db_path, clock):
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     desk = Desk(Store(db), clock, "ann", env=ENV)
     try:
-        customer = desk.customer(7)
+        customer = desk.customers.customer(7)
         assert (customer.name, customer.company, customer.notes) == ("Maria Lopez", "Acme Plumbing", "VIP")
         assert [p.e164 for p in customer.phones] == ["+14045550134"]
         assert [c.id for c in desk.history(7)] == [11]

@@ -36,7 +36,7 @@ def count(desk, table):
 
 @pytest.fixture
 def maria(desk):
-    return desk.create_customer("Maria Lopez", "Acme Plumbing", numbers=("(404) 555-0134",))
+    return desk.customers.create_customer("Maria Lopez", "Acme Plumbing", numbers=("(404) 555-0134",))
 
 
 @pytest.mark.parametrize("text", FORMATS)
@@ -74,8 +74,8 @@ def test_logging_in_one_format_is_found_in_another(desk):
 
 
 def test_shared_switchboard_number_offers_both(desk):
-    bob = desk.create_customer("Bob Smith", "Acme", numbers=("+1 212 555 0100",))
-    carol = desk.create_customer("Carol Jones", "Acme", numbers=("(212) 555-0100",))
+    bob = desk.customers.create_customer("Bob Smith", "Acme", numbers=("+1 212 555 0100",))
+    carol = desk.customers.create_customer("Carol Jones", "Acme", numbers=("(212) 555-0100",))
     by_number = desk.find_callers("212.555.0100")
     assert {m.customer.id for m in by_number} == {bob.id, carol.id}
     assert all(m.reason == "number" for m in by_number)
@@ -108,16 +108,16 @@ def test_invalid_numbers_are_refused_with_a_reason(desk, text, reason):
     assert str(err.value)
     if text.strip():  # a blank number field is simply no number
         with pytest.raises(DeskError):
-            desk.create_customer("Someone", numbers=(text,))
+            desk.customers.create_customer("Someone", numbers=(text,))
     assert (count(desk, "customers"), count(desk, "phones"), count(desk, "calls")) == before
 
 
 def test_invalid_number_is_refused_when_adding_to_a_customer(desk, maria):
     with pytest.raises(DeskError, match="too short"):
-        desk.add_phone(maria.id, "123")
+        desk.customers.add_phone(maria.id, "123")
     with pytest.raises(DeskError):
-        desk.edit_phone(maria.phones[0].id, "abc")
-    assert [p.e164 for p in desk.customer(maria.id).phones] == ["+14045550134"]
+        desk.customers.edit_phone(maria.phones[0].id, "abc")
+    assert [p.e164 for p in desk.customers.customer(maria.id).phones] == ["+14045550134"]
 
 
 def test_try_parse():

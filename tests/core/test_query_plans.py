@@ -98,7 +98,7 @@ def test_todays_calls_use_the_time_index(desk, busy):
 
 def test_a_customer_page_uses_the_customer_indexes(desk, busy):
     def page():
-        desk.customer(busy)
+        desk.customers.customer(busy)
         desk.history(busy)
         desk.promises(busy, limit=20)
         desk.store.count_customer_calls(busy)

@@ -73,7 +73,7 @@ def test_merged_away_customers_are_not_new(world):
     desks, clock = world
     a = log(desks, clock, "ann", at(9), phone="404 555 0101", name="Ana")
     b = log(desks, clock, "ann", at(10), phone="404 555 0123", name="Ana (mobile)")
-    desks["ann"].merge_customers(a.customer.id, b.customer.id)
+    desks["ann"].customers.merge_customers(a.customer.id, b.customer.id)
     summary = day_summary(desks["ann"], MONDAY)
     assert summary.new_customers == 1 and summary.distinct_callers == 1
 

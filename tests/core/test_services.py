@@ -25,51 +25,51 @@ def call(desk, phone="404 555 0134", **kw):
 
 
 def test_create_and_edit_a_customer(desk, clock):
-    maria = desk.create_customer("Maria", "Acme", "likes mornings", numbers=("404 555 0134",))
+    maria = desk.customers.create_customer("Maria", "Acme", "likes mornings", numbers=("404 555 0134",))
     assert (maria.name, maria.company, maria.notes, maria.version) == ("Maria", "Acme", "likes mornings", 1)
     assert [p.e164 for p in maria.phones] == ["+14045550134"]
     clock.advance(minutes=5)
-    edited = desk.update_customer(maria.id, maria.version, name="Maria Lopez", notes="call after 10")
+    edited = desk.customers.update_customer(maria.id, maria.version, name="Maria Lopez", notes="call after 10")
     assert (edited.name, edited.company, edited.notes, edited.version) == (
         "Maria Lopez", "Acme", "call after 10", 2)
     assert edited.updated_at == clock.now()
     # Saving what is already there changes nothing.
-    assert desk.update_customer(maria.id, edited.version, name="Maria Lopez").version == 2
+    assert desk.customers.update_customer(maria.id, edited.version, name="Maria Lopez").version == 2
 
 
 def test_a_customer_needs_a_name_or_company(desk):
     with pytest.raises(DeskError) as err:
-        desk.create_customer("  ", "")
+        desk.customers.create_customer("  ", "")
     assert err.value.field == "name"
-    acme = desk.create_customer("", "Acme")
+    acme = desk.customers.create_customer("", "Acme")
     with pytest.raises(DeskError):
-        desk.update_customer(acme.id, acme.version, company="")
+        desk.customers.update_customer(acme.id, acme.version, company="")
     assert count(desk, "customers") == 1
 
 
 def test_edit_conflict_raises_with_the_current_record(desk):
-    maria = desk.create_customer("Maria")
-    desk.update_customer(maria.id, maria.version, name="Maria Lopez")  # someone else saves first
+    maria = desk.customers.create_customer("Maria")
+    desk.customers.update_customer(maria.id, maria.version, name="Maria Lopez")  # someone else saves first
     with pytest.raises(ConflictError) as err:
-        desk.update_customer(maria.id, maria.version, name="Maria L.")
+        desk.customers.update_customer(maria.id, maria.version, name="Maria L.")
     assert err.value.current.name == "Maria Lopez"
     assert err.value.current.version == 2
-    assert desk.customer(maria.id).name == "Maria Lopez"
+    assert desk.customers.customer(maria.id).name == "Maria Lopez"
 
 
 def test_numbers_added_edited_removed_are_audited(desk, clock):
-    maria = desk.create_customer("Maria", numbers=("404 555 0134",))
+    maria = desk.customers.create_customer("Maria", numbers=("404 555 0134",))
     clock.advance(minutes=1)
-    mobile = desk.add_phone(maria.id, "(404) 555-0199 ext 5", "mobile")
+    mobile = desk.customers.add_phone(maria.id, "(404) 555-0199 ext 5", "mobile")
     assert (mobile.e164, mobile.ext, mobile.label) == ("+14045550199", "5", "mobile")
-    assert desk.add_phone(maria.id, "404.555.0199 x5").id == mobile.id  # the same number again
+    assert desk.customers.add_phone(maria.id, "404.555.0199 x5").id == mobile.id  # the same number again
     clock.advance(minutes=1)
-    edited = desk.edit_phone(mobile.id, "404-555-0198", "cell")
+    edited = desk.customers.edit_phone(mobile.id, "404-555-0198", "cell")
     assert (edited.e164, edited.ext, edited.label) == ("+14045550198", "", "cell")
     clock.advance(minutes=1)
-    desk.remove_phone(mobile.id)
-    desk.remove_phone(mobile.id)  # already gone: nothing happens
-    assert [p.e164 for p in desk.customer(maria.id).phones] == ["+14045550134"]
+    desk.customers.remove_phone(mobile.id)
+    desk.customers.remove_phone(mobile.id)  # already gone: nothing happens
+    assert [p.e164 for p in desk.customers.customer(maria.id).phones] == ["+14045550134"]
     assert desk.find_callers("0198") == []
 
     trail = [(a.entity, a.action, a.field, a.old, a.new, a.operator) for a in desk.audit(maria.id)]
@@ -86,8 +86,8 @@ def test_numbers_added_edited_removed_are_audited(desk, clock):
 
 
 def test_customer_edits_are_audited(desk):
-    maria = desk.create_customer("Maria", "Acme")
-    desk.update_customer(maria.id, 1, name="Maria Lopez", company="Acme Ltd")
+    maria = desk.customers.create_customer("Maria", "Acme")
+    desk.customers.update_customer(maria.id, 1, name="Maria Lopez", company="Acme Ltd")
     edits = {(a.field, a.old, a.new) for a in desk.audit(maria.id) if a.action == "edited"}
     assert edits == {("name", "Maria", "Maria Lopez"), ("company", "Acme", "Acme Ltd")}
 
@@ -99,9 +99,9 @@ def test_merge_moves_calls_callbacks_and_numbers(desk, clock):
                   outcome="callback")
     dropped = second.customer
     assert dropped.id != first.id
-    desk.update_customer(dropped.id, dropped.version, notes="gate code 1234")
+    desk.customers.update_customer(dropped.id, dropped.version, notes="gate code 1234")
 
-    kept = desk.merge_customers(first.id, dropped.id)
+    kept = desk.customers.merge_customers(first.id, dropped.id)
     assert kept.id == first.id
     assert sorted(p.e164 for p in kept.phones) == ["+14045550134", "+14045550199"]
     assert kept.company == "Lopez Ltd"  # filled from the dropped record
@@ -110,7 +110,7 @@ def test_merge_moves_calls_callbacks_and_numbers(desk, clock):
     assert [cb.customer_id for cb in desk.promises(first.id)] == [first.id]
     assert desk.callbacks.open_callbacks()[0].customer_id == first.id
     # The dropped record is a pointer now: searches offer only the kept one.
-    assert desk.customer(dropped.id).id == first.id
+    assert desk.customers.customer(dropped.id).id == first.id
     for text in ("Lopez", "404 555 0199", "0199", "Lopez Ltd"):
         assert [m.customer.id for m in desk.find_callers(text)] == [first.id], text
     assert [c.id for c in desk.search("Lopez").customers] == [first.id]
@@ -120,22 +120,22 @@ def test_merge_moves_calls_callbacks_and_numbers(desk, clock):
 
 
 def test_merge_refuses_the_same_customer(desk):
-    maria = desk.create_customer("Maria")
+    maria = desk.customers.create_customer("Maria")
     with pytest.raises(DeskError):
-        desk.merge_customers(maria.id, maria.id)
+        desk.customers.merge_customers(maria.id, maria.id)
 
 
 def test_merge_with_a_shared_number(desk):
-    a = desk.create_customer("Maria", numbers=("404 555 0134",))
-    b = desk.create_customer("Maria L", numbers=("404 555 0134", "404 555 0199"))
-    kept = desk.merge_customers(a.id, b.id)
+    a = desk.customers.create_customer("Maria", numbers=("404 555 0134",))
+    b = desk.customers.create_customer("Maria L", numbers=("404 555 0134", "404 555 0199"))
+    kept = desk.customers.merge_customers(a.id, b.id)
     assert sorted(p.e164 for p in kept.phones) == ["+14045550134", "+14045550199"]
     assert [m.customer.id for m in desk.find_callers("4045550134")] == [a.id]
 
 
 def test_unknown_customer(desk):
     with pytest.raises(DeskError, match="no customer"):
-        desk.customer(4242)
+        desk.customers.customer(4242)
 
 
 # -- logging calls --------------------------------------------------------------------------
@@ -151,7 +151,7 @@ def test_a_call_from_an_unknown_number_creates_the_customer(desk, clock):
             stored.outcome) == ("+14045550134", "in", clock.now(), "ann", "quote", "wants a quote",
                                 "resolved")
     assert stored.customer_name == "Maria"
-    assert desk.customer(logged.customer.id).last_call_at == clock.now()
+    assert desk.customers.customer(logged.customer.id).last_call_at == clock.now()
 
 
 def test_a_known_number_reuses_the_customer(desk):
@@ -166,14 +166,14 @@ def test_a_nameless_customer_gets_the_name_given_later(desk):
     assert first.customer.display_name == "Unknown caller"
     named = call(desk, name="Maria")
     assert named.customer.id == first.customer.id
-    assert desk.customer(first.customer.id).name == "Maria"
+    assert desk.customers.customer(first.customer.id).name == "Maria"
 
 
 def test_customer_id_attaches_a_new_number(desk):
-    maria = desk.create_customer("Maria", numbers=("404 555 0134",))
+    maria = desk.customers.create_customer("Maria", numbers=("404 555 0134",))
     logged = call(desk, "646 555 0111", customer_id=maria.id)
     assert logged.customer.id == maria.id and not logged.new_customer
-    assert [p.e164 for p in desk.customer(maria.id).phones] == ["+14045550134", "+16465550111"]
+    assert [p.e164 for p in desk.customers.customer(maria.id).phones] == ["+14045550134", "+16465550111"]
     assert [m.customer.id for m in desk.find_callers("646-555-0111")] == [maria.id]
     # Without a number, the customer's id alone is enough.
     assert desk.log_call(NewCall(customer_id=maria.id, note="walk-in")).call.e164 == ""
@@ -195,7 +195,7 @@ def test_unknown_outcome_or_direction_is_refused(desk, bad):
 
 
 def test_history_is_newest_first_with_keyset_pages(desk, clock):
-    maria = desk.create_customer("Maria", numbers=("404 555 0134",))
+    maria = desk.customers.create_customer("Maria", numbers=("404 555 0134",))
     same_time = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
     ids = [call(desk, at=same_time, note=f"same {i}").call.id for i in range(5)]
     ids += [call(desk, at=same_time + timedelta(hours=i + 1), note=f"later {i}").call.id
@@ -474,22 +474,22 @@ def test_caller_card(desk, clock):
 
 
 def test_editing_a_number_into_one_the_customer_has_is_refused(desk):
-    maria = desk.create_customer("Maria", numbers=("404 555 0134", "404 555 0199"))
+    maria = desk.customers.create_customer("Maria", numbers=("404 555 0134", "404 555 0199"))
     with pytest.raises(DeskError, match="already one of") as err:
-        desk.edit_phone(maria.phones[1].id, "(404) 555-0134")
+        desk.customers.edit_phone(maria.phones[1].id, "(404) 555-0134")
     assert err.value.field == "phone"
-    assert [p.e164 for p in desk.customer(maria.id).phones] == ["+14045550134", "+14045550199"]
+    assert [p.e164 for p in desk.customers.customer(maria.id).phones] == ["+14045550134", "+14045550199"]
     # The same number with another extension is a different line.
-    assert desk.edit_phone(maria.phones[1].id, "404 555 0134 ext 9").ext == "9"
+    assert desk.customers.edit_phone(maria.phones[1].id, "404 555 0134 ext 9").ext == "9"
 
 
 def test_unknown_ids_are_refused_clearly(desk):
-    maria = desk.create_customer("Maria")
+    maria = desk.customers.create_customer("Maria")
     for action in (
-        lambda: desk.add_phone(999, "404 555 0134"),
-        lambda: desk.edit_phone(999, "404 555 0134"),
-        lambda: desk.update_customer(999, 1, name="x"),
-        lambda: desk.merge_customers(maria.id, 999),
+        lambda: desk.customers.add_phone(999, "404 555 0134"),
+        lambda: desk.customers.edit_phone(999, "404 555 0134"),
+        lambda: desk.customers.update_customer(999, 1, name="x"),
+        lambda: desk.customers.merge_customers(maria.id, 999),
         lambda: desk.log_call(NewCall(customer_id=999)),
         lambda: desk.callbacks.snooze(999, 5),
         lambda: desk.callbacks.cancel(999, "gone"),
@@ -508,14 +508,14 @@ TOO_LONG = {
     "call topic": (lambda d, ids: call(d, topic=LONG), "topic", 500),
     "call note": (lambda d, ids: call(d, note=LONGER), "note", 10_000),
     "call assignee": (lambda d, ids: call(d, outcome="callback", assignee=LONG), "assignee", 500),
-    "new customer name": (lambda d, ids: d.create_customer(LONG), "name", 500),
-    "new customer company": (lambda d, ids: d.create_customer("Bo", LONG), "company", 500),
-    "new customer notes": (lambda d, ids: d.create_customer("Bo", notes=LONGER), "notes", 10_000),
-    "edit name": (lambda d, ids: d.update_customer(ids["customer"], 1, name=LONG), "name", 500),
-    "edit company": (lambda d, ids: d.update_customer(ids["customer"], 1, company=LONG), "company", 500),
-    "edit notes": (lambda d, ids: d.update_customer(ids["customer"], 1, notes=LONGER), "notes", 10_000),
-    "add number label": (lambda d, ids: d.add_phone(ids["customer"], "212 555 0100", LONG), "label", 500),
-    "edit number label": (lambda d, ids: d.edit_phone(ids["phone"], "404 555 0134", LONG), "label", 500),
+    "new customer name": (lambda d, ids: d.customers.create_customer(LONG), "name", 500),
+    "new customer company": (lambda d, ids: d.customers.create_customer("Bo", LONG), "company", 500),
+    "new customer notes": (lambda d, ids: d.customers.create_customer("Bo", notes=LONGER), "notes", 10_000),
+    "edit name": (lambda d, ids: d.customers.update_customer(ids["customer"], 1, name=LONG), "name", 500),
+    "edit company": (lambda d, ids: d.customers.update_customer(ids["customer"], 1, company=LONG), "company", 500),
+    "edit notes": (lambda d, ids: d.customers.update_customer(ids["customer"], 1, notes=LONGER), "notes", 10_000),
+    "add number label": (lambda d, ids: d.customers.add_phone(ids["customer"], "212 555 0100", LONG), "label", 500),
+    "edit number label": (lambda d, ids: d.customers.edit_phone(ids["phone"], "404 555 0134", LONG), "label", 500),
     "reschedule reason": (lambda d, ids: d.callbacks.reschedule(ids["callback"], d.clock.now() + timedelta(hours=2), LONG),
                           "reason", 500),
     "cancel reason": (lambda d, ids: d.callbacks.cancel(ids["callback"], LONG), "reason", 500),
@@ -535,7 +535,7 @@ def test_too_long_text_is_refused_with_the_limit_named(desk, action, field, limi
     assert str(err.value) == f"{field} is too long: {length:,} characters, the limit is {limit:,}"
     assert err.value.field == field
     assert {table: count(desk, table) for table in TABLES} == before
-    assert desk.customer(logged.customer.id).name == "Maria"
+    assert desk.customers.customer(logged.customer.id).name == "Maria"
     assert desk.callbacks.callback(logged.callback.id).state == "open"
 
 
@@ -552,7 +552,7 @@ def test_suggestions_rank_the_most_recent_caller_first_among_many_matches(desk, 
 
     with desk.store.write():
         for n in range(600):
-            desk.create_customer(f"Marlow {n}", numbers=(f"+1404555{n:04d}",))
+            desk.customers.create_customer(f"Marlow {n}", numbers=(f"+1404555{n:04d}",))
     recent = desk.log_call(NewCall(phone="+14045550599", at=clock.now() - timedelta(minutes=1)))
     older = desk.log_call(NewCall(phone="+14045550007", at=clock.now() - timedelta(days=1)))
     names = [m.customer.id for m in desk.find_callers("Marlow")]

@@ -106,12 +106,12 @@ def test_the_service_stores_cleaned_text(desk):
 
 
 def test_customer_edits_and_labels_are_cleaned(desk):
-    customer = desk.create_customer("Ann\x1b[1m", notes="keep\nlines\x07 here")
+    customer = desk.customers.create_customer("Ann\x1b[1m", notes="keep\nlines\x07 here")
     assert customer.name == "Ann"
     assert customer.notes == "keep\nlines here"
-    edited = desk.update_customer(customer.id, customer.version, name="Ann\u202e B", notes="\x1b]8;;x\x07y")
+    edited = desk.customers.update_customer(customer.id, customer.version, name="Ann\u202e B", notes="\x1b]8;;x\x07y")
     assert (edited.name, edited.notes) == ("Ann B", "y")
-    phone = desk.add_phone(customer.id, "404\x1b[0m 555 0134", label="desk\x1b[31m line")
+    phone = desk.customers.add_phone(customer.id, "404\x1b[0m 555 0134", label="desk\x1b[31m line")
     assert (phone.e164, phone.label) == ("+14045550134", "desk line")
 
 
