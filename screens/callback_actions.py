@@ -103,7 +103,7 @@ def start_callback_call(app, cb) -> None:
 
 
 def ask_reschedule(screen, cb) -> None:
-    from frontdesk.when import WhenError, parse_when
+    from frontdesk.when import WhenError, examples
 
     from .modals import Choose, Prompt
 
@@ -133,14 +133,14 @@ def ask_reschedule(screen, cb) -> None:
 
         def check(value: str) -> str:
             try:
-                due = parse_when(value, desk.clock.now(), desk.zone)
+                due = desk.when(value, "callback")
             except WhenError as exc:
                 return str(exc)
             return "" if due > desk.clock.now() else "that time has already passed"
 
         screen.app.push_screen(
-            Prompt("New time (HH:MM, 'tomorrow 10:00' or 2026-11-24T10:00)", check=check),
-            lambda text: with_reason(parse_when(text, desk.clock.now(), desk.zone)) if text else None,
+            Prompt(f"New time (e.g. {examples('callback')})", check=check),
+            lambda text: with_reason(desk.when(text, "callback")) if text else None,
         )
 
     screen.app.push_screen(Choose(f"Move {promise_words(desk, cb)} to:", choices), chosen)

@@ -22,7 +22,7 @@ from frontdesk.errors import DeskError
 from frontdesk.formatting import clock_time, day_time, span, time_left
 from frontdesk.models import OUTCOMES
 from frontdesk.services import NewCall
-from frontdesk.when import WhenError, parse_when
+from frontdesk.when import WhenError, examples
 from widgets.caller_card import CallerCardView
 from widgets.choice_field import ChoiceField
 from widgets.key_bar import KeyBar
@@ -98,7 +98,7 @@ class NewCallScreen(DeskScreenBase):
                 with Horizontal(classes="field"):
                     yield Label("When")
                     yield Input(d.get("at", ""), id="at",
-                                placeholder=f"{clock_time(self.started, self.desk.zone)} (or 14:30, yesterday 16:00)")
+                                placeholder=f"{clock_time(self.started, self.desk.zone)} (or {examples('call')})")
                 with Horizontal(classes="field"):
                     yield Label("Direction")
                     yield ChoiceField([("inbound", "in"), ("outbound", "out")], value=self.direction,
@@ -157,7 +157,7 @@ class NewCallScreen(DeskScreenBase):
         """When the call happened: the 'When' field (the latest such time that has passed), or
         when the form was opened."""
         text = self.value("at").strip()
-        return parse_when(text, self.desk.clock.now(), self.desk.zone, past=True) if text else self.started
+        return self.desk.when(text, "call") if text else self.started
 
     def typed_anything(self) -> bool:
         """Anything typed beyond what the form opened with (a pre-filled call-back is not typing)."""

@@ -15,7 +15,7 @@ from textual.widgets import Input, Label, Static
 from frontdesk.errors import DeskError
 from frontdesk.formatting import day_time, time_left
 from frontdesk.hours import PRESETS, parse_duration
-from frontdesk.when import WhenError, parse_when
+from frontdesk.when import WhenError, examples
 from widgets.choice_field import ChoiceField
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ class PromiseFields(Vertical):
             yield ChoiceField(presets, value=d.get("promise") or settings.default_promise, id="promise")
         with Horizontal(classes="field", id="due-row"):
             yield Label("At")
-            yield Input(d.get("due", ""), placeholder="HH:MM or 'tomorrow 10:00'", id="due")
+            yield Input(d.get("due", ""), placeholder=examples("callback"), id="due")
         with Horizontal(classes="field"):
             yield Label("Assignee")
             yield Input(d.get("assignee") or self.desk.operator, id="assignee")
@@ -62,7 +62,7 @@ class PromiseFields(Vertical):
         key = self.query_one("#promise", ChoiceField).value
         if key == "custom":
             text = self.query_one("#due", Input).value.strip()
-            return parse_when(text, self.desk.clock.now(), self.desk.zone) if text else None
+            return self.desk.when(text, "callback") if text else None
         return self.desk.promise_due(key)
 
     def sync(self, promising: bool, caller_e164: str) -> None:

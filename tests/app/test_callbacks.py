@@ -248,3 +248,21 @@ async def test_k_on_a_callback_not_yet_overdue_says_so(make_app, desk, clock):
         await settle(pilot)
         assert isinstance(app.screen, DeskScreen)
         assert any("not overdue yet" in n and "about Quote" in n for n in notifications(app))
+
+
+async def test_the_custom_callback_time_reads_business_hours_like_the_command_line(make_app, desk, clock):
+    """One parser for the app and the CLI: '2bh' in the form's custom time is two business hours."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n", *"4045550134", "tab", *"Bo", "ctrl+b")
+        await settle(pilot)
+        form = app.screen
+        form.query_one("#promise").value = "custom"
+        form.query_one("#due").value = "2bh"
+        await settle(pilot)
+        assert "due 12:00 (in 2 h)" in screen_text(app)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        [cb] = desk.callbacks.open_callbacks()
+        assert cb.due_at == clock.now() + timedelta(hours=2)
