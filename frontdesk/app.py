@@ -62,6 +62,7 @@ class FrontDeskApp(App):
         Binding("r", "reports", "Reports", id="reports", show=False),
         Binding("s", "settings", "Settings", id="settings", show=False),
         Binding("q", "quit", "Quit", id="quit"),
+        Binding("ctrl+q", "quit_now", "Quit at once", id="quit_now", show=False, priority=True),
         # Priority: focus moves before the next key is routed, so keys that arrive in one burst
         # over a slow SSH link ("Tab" then the name) land in the right field.
         Binding("tab", "focus_next", "Next field", show=False, priority=True),
@@ -128,12 +129,7 @@ class FrontDeskApp(App):
         """The terminal went away (SIGHUP: the SSH link dropped) or we were told to stop
         (SIGTERM): what the form holds is written as a draft now, not after the half-second
         pause that drafts otherwise wait for, so the last keys typed are kept."""
-        screen = self.screen
-        if isinstance(screen, DeskScreenBase):
-            try:
-                screen.save_draft_now()
-            except Exception:  # noqa: BLE001 - exiting anyway; the last saved draft stands
-                pass
+        self._save_drafts()
         self.exit(return_code=129)
 
     @work(thread=True, group="warm-up")
@@ -354,6 +350,37 @@ class FrontDeskApp(App):
             await mounted
             if isinstance(self.screen, NewCallScreen):  # the form just pushed, now mounted
                 self.screen.focus_first_field()
+
+    async def action_quit(self) -> None:
+        """q asks first while a form holds what was typed (the help screen may be over it);
+        ctrl+q quits at once. Either way a half-typed call is kept as a draft."""
+        from screens.modals import Confirm
+
+        unsaved = [s for s in self.screen_stack if isinstance(s, DeskScreenBase) and s.holds_unsaved()]
+        if not unsaved:
+            self.exit()
+            return
+
+        def answer(quit_now: bool | None) -> None:
+            if quit_now:
+                self._save_drafts()
+                self.exit()
+
+        self.push_screen(Confirm(f"Quit FrontDesk? The {unsaved[0].TITLE_TEXT} form holds what you typed "
+                                 "(a call is kept as a draft and offered next time).", yes="Quit",
+                                 no="Stay", focus_no=True), answer)
+
+    def action_quit_now(self) -> None:
+        self._save_drafts()
+        self.exit()
+
+    def _save_drafts(self) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, DeskScreenBase):
+                try:
+                    screen.save_draft_now()
+                except Exception:  # noqa: BLE001 - the last draft saved stands
+                    pass
 
     def action_search(self) -> None:
         self.open_search()

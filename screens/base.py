@@ -76,6 +76,10 @@ class DeskScreenBase(Screen):
     def action_back(self) -> None:
         self.app.pop_screen()
 
+    def holds_unsaved(self) -> bool:
+        """True when the screen holds something typed that is not saved (forms override)."""
+        return False
+
     def save_draft_now(self) -> None:
         """Write what the screen holds as a draft, at once (the terminal is going away). Forms
         that keep drafts override this."""

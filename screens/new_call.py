@@ -265,6 +265,9 @@ class NewCallScreen(DeskScreenBase):
         except Exception:  # noqa: BLE001
             pass  # the form still holds everything; the next change tries again
 
+    def holds_unsaved(self) -> bool:
+        return not self._saving and self.typed_anything()
+
     def save_draft_now(self) -> None:
         if not self._saving:
             self.desk.save_draft(self.collect())

@@ -55,6 +55,28 @@ class SettingsScreen(DeskScreenBase):
 
     def on_mount(self) -> None:
         self.query_one("#desk_name", Input).focus()
+        self.initial = self._typed()
+
+    def _typed(self) -> dict[str, str]:
+        return {widget.id or "": widget.value for widget in self.query(Input)}
+
+    def holds_unsaved(self) -> bool:
+        return self._typed() != self.initial
+
+    def action_back(self) -> None:
+        """Leaving with changes asks first: Escape is easy to press by mistake."""
+        from .modals import Confirm
+
+        if not self.holds_unsaved():
+            self.app.pop_screen()
+            return
+
+        def answer(leave: bool | None) -> None:
+            if leave:
+                self.app.pop_screen()
+
+        self.app.push_screen(Confirm("Leave the settings without saving your changes?", yes="Leave",
+                                     no="Keep editing", focus_no=True), answer)
 
     def _value(self, name: str) -> str:
         return self.query_one(f"#{name}", Input).value.strip()

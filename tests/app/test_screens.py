@@ -239,3 +239,45 @@ async def test_editing_a_number_is_audited(make_app, desk):
         await pilot.press("h")
         await settle(pilot)
         assert "+14045550134 -> +14045550135" in screen_text(app)
+
+
+async def test_q_asks_while_a_form_holds_typing_and_ctrl_q_quits_at_once(make_app, desk):
+    from screens.modals import Confirm
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n", *"4045550134", "tab", *"Half Typed")
+        await settle(pilot)
+        await app.run_from_palette("quit", app)  # "Quit" chosen in the palette (q is text here)
+        await settle(pilot)
+        assert isinstance(app.screen, Confirm) and app.is_running
+        await pilot.press("n")  # stay
+        await settle(pilot)
+        assert app.is_running
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+    assert desk.draft()["name"] == "Half Typed"  # kept for next time
+
+
+async def test_leaving_the_settings_with_changes_asks_first(make_app, desk):
+    from screens.modals import Confirm
+    from screens.settings import SettingsScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("escape")  # nothing changed: leaves at once
+        await settle(pilot)
+        assert not isinstance(app.screen, SettingsScreen)
+        await pilot.press("s")
+        await settle(pilot)
+        app.screen.query_one("#lead").value = "25"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("n")  # keep editing
+        await settle(pilot)
+        assert isinstance(app.screen, SettingsScreen) and app.screen.query_one("#lead").value == "25"
