@@ -27,6 +27,7 @@ from .models import (
     CallerMatch,
     Customer,
     Page,
+    PhoneNumber,
     SearchResults,
 )
 from .operators import Operators
@@ -205,6 +206,12 @@ class Desk:
             return Page(tuple(self.todays_calls(limit, _keyset(after))), self.count_calls_on(self.today()))
 
     # -- finding callers --------------------------------------------------------------------
+    def _number_with(self, customer: Customer, fragment: str) -> PhoneNumber | None:
+        """The customer's number whose digits (as stored, or as written here) hold `fragment`:
+        the one a suggestion shows, not simply their first."""
+        return next((p for p in customer.phones if fragment in phones.digits_of(p.e164)
+                     or fragment in phones.digits_of(self.national(p.e164))), None)
+
     def find_callers(self, text: str, limit: int = 8) -> list[CallerMatch]:
         """Customers matching what is typed in the phone field: a whole number in any format,
         3+ digits of one, or 1+ letters of a name or company."""
@@ -214,12 +221,13 @@ class Desk:
         matches: list[CallerMatch] = []
         seen: set[int] = set()
 
-        def add(customers: list[Customer], reason: str, e164: str = "") -> None:
+        def add(customers: list[Customer], reason: str, e164: str = "", fragment: str = "") -> None:
             for customer in customers:
                 if customer.id in seen or len(matches) >= limit:
                     continue
                 seen.add(customer.id)
-                phone = next((p for p in customer.phones if p.e164 == e164), None)
+                phone = next((p for p in customer.phones if p.e164 == e164), None) if e164 else (
+                    self._number_with(customer, fragment) if fragment else None)
                 matches.append(CallerMatch(customer, reason, phone))
 
         digits = phones.digits_of(query)
@@ -231,7 +239,7 @@ class Desk:
             for fragment in dict.fromkeys((digits, digits.lstrip("0"))):
                 if len(fragment) >= 3 and len(matches) < limit:
                     ids = self.store.search_customer_ids("numbers", fragment, limit)
-                    add(self.store.customers_by_ids(ids), "digits")
+                    add(self.store.customers_by_ids(ids), "digits", fragment=fragment)
         elif len(query) >= 3:
             add(self.store.customers_by_ids(self.store.search_customer_ids("name", query, limit)), "name")
         else:

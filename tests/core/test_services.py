@@ -557,3 +557,12 @@ def test_suggestions_rank_the_most_recent_caller_first_among_many_matches(desk, 
     older = desk.log_call(NewCall(phone="+14045550007", at=clock.now() - timedelta(days=1)))
     names = [m.customer.id for m in desk.find_callers("Marlow")]
     assert names[:2] == [recent.customer.id, older.customer.id]
+
+
+def test_a_suggestion_by_digits_names_the_number_that_matched(desk):
+    """A customer with two numbers found by digits of the second: the suggestion shows that
+    one, not their first."""
+    logged = desk.log_call(NewCall(phone="4045550134", name="Two Numbers"))
+    desk.customers.add_phone(logged.customer.id, "7705550199", "mobile")
+    [match] = desk.find_callers("0199")
+    assert match.reason == "digits" and match.phone is not None and match.phone.e164 == "+17705550199"
