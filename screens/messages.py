@@ -123,3 +123,12 @@ class SaveFailed(Message):
     message: str
     field: str = ""
     error: BaseException | None = None
+
+
+@dataclass
+class CallerRouted(Message):
+    """What saving would do with the caller now (frontdesk.callers.CallerOutcome), for the form
+    to say before the save: 'new contact on Tyrone Hernandez's number'."""
+
+    outcome: Any
+    name: str

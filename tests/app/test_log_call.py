@@ -181,3 +181,43 @@ async def test_ctrl_b_promises_a_callback_from_any_field(make_app, desk):
         burst(app, "n", *"2125550178", "tab", *"Bea", "ctrl+b", "ctrl+s")
         await settle(pilot, rounds=8)
         assert [cb.caller for cb in desk.callbacks.open_callbacks()] == ["Bea"]
+
+
+async def test_a_different_name_on_a_recognised_number_is_said_before_saving_and_kept(make_app, desk):
+    desk.log_call(NewCall(phone="4045550134", name="Tyrone Hernandez"))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n", *"4045550134")
+        await settle(pilot)
+        form = app.screen
+        assert form.customer_id is not None  # recognised from the whole number
+        name = form.query_one("#name", Input)
+        name.value = "Alicia Keys"  # someone else on the same line (a switchboard)
+        await settle(pilot)
+        assert "new contact on Tyrone Hernandez's number" in screen_text(app)
+        await pilot.press("ctrl+s")
+        await settle(pilot, rounds=6)
+    callers = {c.caller for c in desk.todays_calls()}
+    assert callers == {"Tyrone Hernandez", "Alicia Keys"}  # the typed name was not lost
+
+
+async def test_a_caller_with_open_promises_closes_them_with_one_key(make_app, desk, clock):
+    from datetime import timedelta
+
+    first = desk.log_call(NewCall(phone="4045550134", name="Bo", topic="Quote", outcome="callback"))
+    desk.log_call(NewCall(phone="4045550134", name="Bo", topic="Invoice", outcome="callback",
+                          at=clock.now() - timedelta(minutes=5)))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n", *"4045550134")
+        await settle(pilot)
+        assert "2 open promises to this caller: ctrl+r closes them" in screen_text(app)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert "This call closes their 2 open promises" in screen_text(app)
+        await pilot.press("ctrl+s")
+        await settle(pilot, rounds=6)
+    assert desk.callbacks.open_callbacks() == []
+    assert desk.callbacks.callback(first.callback.id).state == "done"

@@ -210,3 +210,29 @@ async def test_a_clash_in_long_notes_shows_where_they_differ(desk, db_path, cloc
         assert "9876" in text and "5555" in text
         assert desk.customers.customer(logged.customer.id).notes == same + "gate code 9876"  # nothing overwritten
         raj.store.close()
+
+
+async def test_calls_arriving_from_another_desk_keep_the_cursor_on_its_call_and_show_above(desk, db_path, clock):
+    from datetime import timedelta
+
+    for i in range(30):
+        desk.log_call(NewCall(phone=f"40455501{i:02d}", name=f"Caller {i:02d}", at=clock.now() - timedelta(minutes=60 - i)))
+    app = FrontDeskApp(desk, offer_draft=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        calls = app.screen.query_one("#calls", CallTable)
+        calls.focus()
+        await pilot.press(*["down"] * 3)
+        chosen = calls.selected_id
+        raj = other_desk(db_path, clock)
+        raj.log_call(NewCall(phone="4045559999", name="Newest Caller"))
+        await wait_for(pilot, lambda: calls.row_count == 31)
+        assert calls.selected_id == chosen  # the same call under the cursor, one row lower
+        assert calls.scroll_offset.y == 0  # and the new call above it is in view
+        assert "Newest Caller" in str(calls.get_row(next(iter(calls.rows)))[2])
+        await pilot.press(*["down"] * 15)  # far down: the list scrolled
+        chosen = calls.selected_id
+        raj.log_call(NewCall(phone="4045559998", name="Even Newer"))
+        await wait_for(pilot, lambda: calls.row_count == 32)
+        assert calls.selected_id == chosen
+        raj.store.close()
