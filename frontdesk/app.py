@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import codecs
+import contextlib
 import functools
 import gc
+import os
 import signal
 from datetime import timedelta
 from pathlib import Path
@@ -122,15 +124,23 @@ class FrontDeskApp(App):
             self.call_after_refresh(self._offer_draft)
         if not self.is_headless:
             loop = asyncio.get_running_loop()
-            for sig in (signal.SIGHUP, signal.SIGTERM):
-                loop.add_signal_handler(sig, self.hang_up)
+            loop.add_signal_handler(signal.SIGHUP, self.hang_up)
+            loop.add_signal_handler(signal.SIGTERM, self.terminate)
 
     def hang_up(self) -> None:
-        """The terminal went away (SIGHUP: the SSH link dropped) or we were told to stop
-        (SIGTERM): what the form holds is written as a draft now, not after the half-second
-        pause that drafts otherwise wait for, so the last keys typed are kept."""
+        """The terminal went away (SIGHUP: the SSH link dropped): what the form holds is written
+        as a draft now, not after the half-second pause drafts otherwise wait for, so the last
+        keys typed are kept. Then the process ends at once: there is no terminal left to restore,
+        and Textual's shutdown could wait forever on a writer thread that died writing to it."""
         self._save_drafts()
-        self.exit(return_code=129)
+        with contextlib.suppress(Exception):
+            self.desk.store.close()
+        os._exit(129)
+
+    def terminate(self) -> None:
+        """SIGTERM: the drafts are written, then an orderly exit (the terminal is still there)."""
+        self._save_drafts()
+        self.exit(return_code=143)
 
     @work(thread=True, group="warm-up")
     def _warm_up(self) -> None:

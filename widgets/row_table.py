@@ -329,11 +329,11 @@ class RowTable(ScrollView, can_focus=True):
         if shares and given < spare:  # the remainder of the division goes to the first grower
             first = [c.key for c in self.columns.values() if c.grow][0]
             widths[first] += spare - given
-        if widths != self.widths:
+        if widths != self.widths:  # a resize that changes no width repaints nothing
             self.widths = widths
             self._drawn.clear()
             self._header = None
-        self._resized()
+            self._resized()
 
     def _resized(self) -> None:
         width = sum(w + 2 * CELL_PADDING for w in self.widths.values())

@@ -198,7 +198,7 @@ def test_a_hang_up_keeps_the_last_keys_typed(db_path, desk):
         terminal.send(b"4045550134\tLast Second")
         terminal.read(0.15)  # well inside the half second a draft otherwise waits
         terminal.process.send_signal(signal.SIGHUP)
-        terminal.process.wait(10)
+        assert terminal.process.wait(10) == 129  # ended at once: no terminal left to restore
         draft = draft_in(db_path)
         assert draft.get("phone") == "4045550134" and draft.get("name") == "Last Second", draft
     finally:
