@@ -15,13 +15,10 @@ measures seconds.
 from __future__ import annotations
 
 import argparse
-import asyncio
-import contextlib
 import json
 import os
 import sys
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -38,153 +35,16 @@ from dataset import (  # noqa: E402
     build,
     counts,
     desk_env,
-    lookup_words,
     open_desk,
     remove_calls,
     reusable,
     top_up_today,
 )
 from figures import Results, machine, table  # noqa: E402
+from pilot_figures import bench_customer, bench_keystrokes  # noqa: E402
 
 from frontdesk.clock import to_iso  # noqa: E402
 from frontdesk.services import NewCall  # noqa: E402
-
-
-# -- pilot figures ------------------------------------------------------------------------------
-async def _until(cond: Callable[[], bool], timeout: float = 10.0) -> None:
-    deadline = time.perf_counter() + timeout
-    while not cond():
-        if time.perf_counter() > deadline:
-            raise TimeoutError("bench: the screen never showed what was waited for")
-        await asyncio.sleep(0.0005)
-
-
-async def _keystrokes_frontdesk(db: Path, words: list[str]) -> list[float]:
-    from textual.widgets import Input
-
-    from frontdesk.app import FrontDeskApp
-
-    desk = open_desk(db, operator="bench-pilot")
-    app = FrontDeskApp(desk, offer_draft=False)
-    samples: list[float] = []
-    try:
-        async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.pause(0.3)
-            await pilot.press("n")
-            await pilot.pause(0.2)
-            screen = app.screen
-            phone = screen.query_one("#phone", Input)
-            shown: dict = {}
-            original = screen._show_matches
-
-            def show(text, matches):
-                original(text, matches)
-                shown[text] = time.perf_counter()
-
-            screen._show_matches = show
-            for word in words:
-                for k in range(1, len(word) + 1):
-                    shown.clear()
-                    t0 = time.perf_counter()
-                    await pilot.press(word[k - 1])
-                    await _until(lambda key=word[:k]: key in shown)
-                    samples.append((shown[word[:k]] - t0) * 1000)
-                phone.value = ""
-                await pilot.pause(0.05)
-            await pilot.press("escape")
-            await pilot.pause(0.1)
-    finally:
-        with contextlib.suppress(Exception):
-            desk.discard_draft()
-        desk.store.close()
-    return samples
-
-
-async def _keystrokes_bare(db: Path, words: list[str]) -> list[float]:
-    from bare import BareLookup
-
-    app = BareLookup(str(db))
-    samples: list[float] = []
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause(0.2)
-        shown: dict = {}
-        original = app.show
-
-        def show(text, rows):
-            original(text, rows)
-            shown[text] = time.perf_counter()
-
-        app.show = show
-        for word in words:
-            for k in range(1, len(word) + 1):
-                shown.clear()
-                t0 = time.perf_counter()
-                await pilot.press(word[k - 1])
-                await _until(lambda key=word[:k]: key in shown)
-                samples.append((shown[word[:k]] - t0) * 1000)
-            app.query_one("#phone").value = ""
-            await pilot.pause(0.05)
-    app.conn.close()
-    return samples
-
-
-def bench_keystrokes(db: Path, results: Results, n: int) -> None:
-    digits, letters = lookup_words(db, n)
-    words = [w for pair in zip(digits, letters, strict=False) for w in pair][:n]
-    ours = asyncio.run(_keystrokes_frontdesk(db, words))
-    base = asyncio.run(_keystrokes_bare(db, words))
-    results.add("keystroke", "keystroke to suggestion list (pilot, new-call form)", "ms", ours, base,
-                "bare Textual app: Input + OptionList + raw SQL", "p99 < 50 ms", lambda r: r["p99"] < 50)
-
-
-async def _open_customer_frontdesk(db: Path, customer_id: int, n: int) -> list[float]:
-    from frontdesk.app import FrontDeskApp
-    from screens.customer import CustomerScreen
-
-    desk = open_desk(db, operator="bench-pilot")
-    app = FrontDeskApp(desk, offer_draft=False)
-    samples = []
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause(0.3)
-        for _ in range(n + 2):
-            t0 = time.perf_counter()
-            screen = CustomerScreen(customer_id)
-            app.push_screen(screen)
-            await _until(lambda screen=screen: bool(screen.calls) and screen.is_mounted
-                         and screen.query_one("#history").row_count >= len(screen.calls))
-            await pilot.pause()
-            samples.append((time.perf_counter() - t0) * 1000)
-            app.pop_screen()
-            await pilot.pause(0.05)
-    desk.store.close()
-    return samples[2:]
-
-
-async def _open_customer_bare(db: Path, customer_id: int, n: int) -> list[float]:
-    from bare import BareCustomerApp, BareHistory
-
-    app = BareCustomerApp(str(db))
-    samples = []
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause(0.2)
-        for _ in range(n + 2):
-            t0 = time.perf_counter()
-            screen = BareHistory(app.conn, customer_id)
-            app.push_screen(screen)
-            await _until(lambda screen=screen: screen.is_mounted and screen.query_one("#history").row_count >= 200)
-            await pilot.pause()
-            samples.append((time.perf_counter() - t0) * 1000)
-            app.pop_screen()
-            await pilot.pause(0.05)
-    app.conn.close()
-    return samples[2:]
-
-
-def bench_customer(db: Path, meta: dict, results: Results, n: int) -> None:
-    ours = asyncio.run(_open_customer_frontdesk(db, meta["busy_customer"], n))
-    base = asyncio.run(_open_customer_bare(db, meta["busy_customer"], n))
-    results.add("customer", "open a customer with 2,000 calls (pilot, to rows shown)", "ms", ours, base,
-                "bare Textual screen: DataTable + raw SQL", "< 100 ms (p99)", lambda r: r["p99"] < 100)
 
 
 # -- real processes: start, memory, idle CPU, opening a customer (tests/bench/terminal.py) -----
