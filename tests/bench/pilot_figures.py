@@ -38,21 +38,26 @@ async def _type_words(pilot, words: list[str], shown: dict, clear: Callable[[], 
     return samples
 
 
-def _stamped(show: Callable) -> tuple[Callable, dict]:
-    """`show(text, rows)` that also notes when it showed the suggestions for each text."""
+def _stamp_matches(screen, found: type) -> dict:
+    """{text: when the form had shown the suggestions for it}: the form shows them in its
+    handler of the lookup worker's `found` message (MatchesFound), noted once it returns."""
     shown: dict = {}
+    handle = screen._on_message
 
-    def stamped(text, rows):
-        show(text, rows)
-        shown[text] = time.perf_counter()
+    async def stamped(message):
+        await handle(message)
+        if isinstance(message, found):
+            shown[message.text] = time.perf_counter()
 
-    return stamped, shown
+    screen._on_message = stamped
+    return shown
 
 
 async def _keystrokes_frontdesk(db: Path, words: list[str]) -> list[float]:
     from textual.widgets import Input
 
     from frontdesk.app import FrontDeskApp
+    from screens.messages import MatchesFound
 
     desk = open_desk(db, operator="bench-pilot")
     app = FrontDeskApp(desk, offer_draft=False)
@@ -63,7 +68,7 @@ async def _keystrokes_frontdesk(db: Path, words: list[str]) -> list[float]:
             await pilot.pause(0.2)
             screen = app.screen
             phone = screen.query_one("#phone", Input)
-            screen._show_matches, shown = _stamped(screen._show_matches)
+            shown = _stamp_matches(screen, MatchesFound)
             samples = await _type_words(pilot, words, shown, lambda: setattr(phone, "value", ""))
             await pilot.press("escape")
             await pilot.pause(0.1)
@@ -80,7 +85,14 @@ async def _keystrokes_bare(db: Path, words: list[str]) -> list[float]:
     app = BareLookup(str(db))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause(0.2)
-        app.show, shown = _stamped(app.show)
+        shown: dict = {}
+        show = app.show
+
+        def stamped(text, rows):
+            show(text, rows)
+            shown[text] = time.perf_counter()
+
+        app.show = stamped
         samples = await _type_words(pilot, words, shown,
                                     lambda: setattr(app.query_one("#phone"), "value", ""))
     app.conn.close()
@@ -114,6 +126,15 @@ async def _open_and_pop(app, pilot, page: Callable[[], object], shown: Callable[
     return samples[2:]
 
 
+def _history_shown(screen) -> bool:
+    """The customer's first page of calls is in its history table (the page's CallTable keeps
+    the calls it was given in `calls`; `customer` is set as they are)."""
+    if screen.customer is None or not screen.is_mounted:
+        return False
+    table = screen.query_one("#history")
+    return bool(table.calls) and table.row_count >= len(table.calls)
+
+
 async def _open_customer_frontdesk(db: Path, customer_id: int, n: int) -> list[float]:
     from frontdesk.app import FrontDeskApp
     from screens.customer import CustomerScreen
@@ -124,8 +145,7 @@ async def _open_customer_frontdesk(db: Path, customer_id: int, n: int) -> list[f
         await pilot.pause(0.3)
         samples = await _open_and_pop(
             app, pilot, lambda: CustomerScreen(customer_id),
-            lambda screen: bool(screen.calls) and screen.is_mounted
-            and screen.query_one("#history").row_count >= len(screen.calls), n)
+            _history_shown, n)
     desk.store.close()
     return samples
 
