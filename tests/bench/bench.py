@@ -10,13 +10,17 @@ or a bare Textual app) in the same run. Prints a table and writes the figures as
 
 Not part of `make test`: tests guard the mechanisms (query plans, bounded pages), this file
 measures seconds.
+
+This file is the entry point: the options, the order of the figures, the table and the JSON.
+The desk measured comes from dataset.py; the figures from core_figures.py (lookup, reads, save,
+export), pilot_figures.py (keystroke, opening a customer in the pilot) and process_figures.py
+(start, memory, idle CPU, opening a customer in tmux); figures.py keeps and prints them.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from datetime import UTC, datetime
@@ -29,51 +33,12 @@ for extra in (str(ROOT), str(HERE)):
         sys.path.insert(0, extra)
 
 from core_figures import bench_export, bench_lookup, bench_reads, bench_save  # noqa: E402
-from dataset import (  # noqa: E402
-    CACHE,
-    FRONTDESK,
-    build,
-    counts,
-    desk_env,
-    open_desk,
-    remove_calls,
-    reusable,
-    top_up_today,
-)
+from dataset import CACHE, build, counts, reusable, top_up_today  # noqa: E402
 from figures import Results, machine, table  # noqa: E402
 from pilot_figures import bench_customer, bench_keystrokes  # noqa: E402
+from process_figures import bench_open_customer, bench_start  # noqa: E402
 
 from frontdesk.clock import to_iso  # noqa: E402
-from frontdesk.services import NewCall  # noqa: E402
-
-
-# -- real processes: start, memory, idle CPU, opening a customer (tests/bench/terminal.py) -----
-def bench_start(db: Path, results: Results, runs: int, idle_seconds: float) -> None:
-    from terminal import start_figures
-
-    env = desk_env(db)
-    start_figures(results, FRONTDESK, [sys.executable, str(HERE / "bare.py")], env, runs, idle_seconds)
-
-
-def bench_open_customer(db: Path, meta: dict, results: Results, n: int) -> None:
-    """In a real terminal: Enter on the desk's newest call (the busy customer's) until the page
-    shows its history; Esc back; again. A call logged now puts that customer on top."""
-    from terminal import open_customer_figure
-
-    desk = open_desk(db)
-    tag = f"bench-open-{os.getpid()}-{time.time_ns()}"
-    busy = desk.customer(meta["busy_customer"])
-    desk.log_call(NewCall(phone=busy.phones[0].e164, customer_id=busy.id, topic="Order status",
-                          note="Where is my order?", uid=tag))
-    count = desk.count_history(busy.id)
-    env = desk_env(db, "bench-open")
-    try:
-        open_customer_figure(results, FRONTDESK, [sys.executable, str(HERE / "bare.py"), "customer", str(db),
-                                                  str(busy.id)], env, n, count)
-    finally:
-        remove_calls(desk, tag)
-        desk.store.close()
-
 
 # -- main ---------------------------------------------------------------------------------------
 FIGURES = ("lookup", "reads", "save", "keystroke", "customer", "export", "start")
