@@ -238,6 +238,7 @@ def bench_export(db: Path, meta: dict, results: Results, day_runs: int, year_run
         out = Path(tmp) / "export.csv"
 
         def ours(start_day: date, end_day: date):
+            out.unlink(missing_ok=True)  # export --output never replaces a file unasked (85931ce)
             return _run_measured([*FRONTDESK, "export", "--from", start_day.isoformat(), "--to", end_day.isoformat(),
                                   "--format", "csv", "--output", str(out)], env)
 
