@@ -8,6 +8,7 @@ import contextlib
 import os
 import re
 import shlex
+import signal
 import subprocess
 import sys
 import time
@@ -24,6 +25,7 @@ class Tmux:
     def __init__(self) -> None:
         self.socket = f"frontdesk-bench-{os.getpid()}"
         self.count = 0
+        self.started: dict[int, str] = {}  # pid -> its start time: the processes hung up on here
         self.run("new-session", "-d", "-s", "keepalive", "-x", "80", "-y", "24", "sleep 100000")
 
     def run(self, *args: str, capture: bool = False) -> str:
@@ -55,15 +57,58 @@ class Tmux:
             time.sleep(0.005)
 
     def kill(self, name: str) -> None:
-        with contextlib.suppress(subprocess.CalledProcessError):
+        with contextlib.suppress(subprocess.CalledProcessError, ValueError):
+            self._hanging_up(self.pid(name))
             self.run("kill-session", "-t", name)
 
     def close(self) -> None:
-        with contextlib.suppress(subprocess.CalledProcessError):
+        with contextlib.suppress(subprocess.CalledProcessError, ValueError):
+            for pid in self.run("list-panes", "-a", "-F", "#{pane_pid}", capture=True).split():
+                self._hanging_up(int(pid))
             self.run("kill-server")
         base = Path(os.environ.get("TMUX_TMPDIR") or "/tmp") / f"tmux-{os.getuid()}"
         with contextlib.suppress(OSError):
             (base / self.socket).unlink()  # the killed server leaves its socket file behind
+        self._reap()
+
+    def _hanging_up(self, pid: int) -> None:
+        with contextlib.suppress(OSError):
+            self.started[pid] = _start_time(pid)
+
+    def _reap(self, grace: float = 2.0) -> None:
+        """A process that outlives its terminal (tmux hangs up on it) is killed, and said: left
+        alone, every start the bench times would leave one behind on a shared machine."""
+        deadline = time.perf_counter() + grace
+        while True:
+            left = [pid for pid, started in self.started.items() if _alive(pid, started)]
+            if not left or time.perf_counter() > deadline:
+                break
+            time.sleep(0.05)
+        for pid in left:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        if left:
+            print(f"bench: {len(left)} process(es) still ran after their terminal hung up (SIGHUP) "
+                  f"and were killed: {' '.join(map(str, left))}", file=sys.stderr, flush=True)
+        self.started.clear()
+
+
+def _stat(pid: int) -> list[str]:
+    """/proc/<pid>/stat after the name: [state, ppid, ...]; the start time is index 19."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def _start_time(pid: int) -> str:
+    return _stat(pid)[19]
+
+
+def _alive(pid: int, started: str) -> bool:
+    """pid still runs (not a zombie), and is the process hung up on, not a new one with its number."""
+    try:
+        fields = _stat(pid)
+    except OSError:
+        return False
+    return fields[0] != "Z" and fields[19] == started
 
 
 DESK_READY = re.compile(r"Callbacks \((all|mine), \d+ open\)")
