@@ -88,7 +88,7 @@ def _notes(rng: random.Random, data: dict) -> tuple[str, str]:
 def _free_number(desk: Desk, rng: random.Random) -> str:
     for _ in range(10_000):
         number = f"+1 404 555 {rng.randint(0, 9999):04d}"
-        parsed = desk._parse_phone(number)
+        parsed = desk.customers.parse_phone(number)
         if not desk.store.customers_with_number(parsed.e164):
             return number
     raise SystemExit("bench: no free phone number for the bench customers")
