@@ -221,3 +221,58 @@ async def test_a_caller_with_open_promises_closes_them_with_one_key(make_app, de
         await settle(pilot, rounds=6)
     assert desk.callbacks.open_callbacks() == []
     assert desk.callbacks.callback(first.callback.id).state == "done"
+
+
+async def test_a_withheld_number_is_logged_as_an_anonymous_caller(make_app, desk):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        burst(app, "n", *"withheld", "tab", *"Quiet Person", "tab", *"Opening hours", "ctrl+s")
+        await settle(pilot, rounds=8)
+        assert isinstance(app.screen, DeskScreen)
+    [call] = desk.todays_calls()
+    assert (call.caller, call.e164, call.topic) == ("Quiet Person", "", "Opening hours")
+
+
+async def test_a_restored_draft_keeps_when_the_call_happened_and_says_how_old_it_is(desk, clock):
+    from datetime import timedelta
+
+    from frontdesk.app import FrontDeskApp
+    from frontdesk.clock import to_iso
+    from screens.modals import Confirm
+
+    started = clock.now() - timedelta(minutes=12)
+    desk.save_draft({"phone": "4045550134", "name": "Cut Off", "started": to_iso(started),
+                     "saved_at": to_iso(clock.now() - timedelta(minutes=11)), "uid": "draft-1"})
+    app = FrontDeskApp(desk, freeze_gc=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, Confirm)
+        assert "typed 11 min ago" in screen_text(app)
+        await pilot.press("y")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot, rounds=6)
+    [call] = desk.todays_calls()
+    assert call.caller == "Cut Off" and call.at == started  # when the call happened, not now
+
+
+async def test_reminders_wait_while_the_draft_question_is_open(desk, clock):
+    from datetime import timedelta
+
+    from pilot_helpers import notifications
+
+    from frontdesk.app import FrontDeskApp
+    from screens.modals import Confirm
+
+    desk.log_call(NewCall(phone="4045550199", name="Overdue One", outcome="callback",
+                          at=clock.now() - timedelta(hours=3)))
+    desk.save_draft({"phone": "4045550134", "name": "Cut Off"})
+    app = FrontDeskApp(desk, freeze_gc=False)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, Confirm)
+        assert not any("OVERDUE" in n for n in notifications(app))  # nothing covers the question
+        await pilot.press("n")
+        await settle(pilot)
+        assert any("Overdue One is OVERDUE" in n for n in notifications(app))
