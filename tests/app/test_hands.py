@@ -1,0 +1,48 @@
+"""The receptionist's hands: a refused form says everything at once, the assignee is one of the
+desk's people, an acknowledgement shows in the queue, a shared number is asked about, and a
+merge keeps the other name in sight."""
+
+from __future__ import annotations
+
+from pilot_helpers import settle
+from textual.widgets import Input, Static
+
+from screens.settings import SettingsScreen
+
+
+async def type_into(pilot, field_id: str, text: str) -> None:
+    field = pilot.app.screen.query_one(f"#{field_id}", Input)
+    field.focus()
+    field.value = text
+    await pilot.pause()
+
+
+async def test_a_refused_settings_save_lists_every_bad_field_at_once(make_app, desk):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, SettingsScreen)
+        await type_into(pilot, "day_mon", "9-25")
+        await type_into(pilot, "holidays", "2026-12-25, 2026-13-01")
+        await type_into(pilot, "lead", "ten")
+        await type_into(pilot, "nag", "0")  # refused by the settings' own check
+        await type_into(pilot, "desk_name", "Lobby")  # a good change among the bad ones
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, SettingsScreen)
+        error = app.screen.query_one("#settings-error", Static).content
+        shown = error.plain if hasattr(error, "plain") else str(error)
+        assert "Monday:" in shown
+        assert "holiday '2026-13-01' is not a date" in shown
+        assert "lead time must be a whole number" in shown
+        assert "reminder repeat must be between 1 and 1440" in shown
+        assert shown.index("Monday") < shown.index("holiday") < shown.index("lead time") < shown.index("repeat")
+        invalid = {w.id for w in app.screen.query(Input) if w.has_class("-invalid")}
+        assert invalid == {"day_mon", "holidays", "lead", "nag"}
+        assert app.focused.id == "day_mon"  # the first bad field in the form's order
+        values = {w.id: w.value for w in app.screen.query(Input)}
+        assert values["day_mon"] == "9-25" and values["lead"] == "ten"
+        assert values["holidays"] == "2026-12-25, 2026-13-01" and values["desk_name"] == "Lobby"
+    assert desk.reload_settings().desk_name == "Front desk"  # nothing was saved
