@@ -4,10 +4,14 @@ merge keeps the other name in sight."""
 
 from __future__ import annotations
 
-from pilot_helpers import settle
+from datetime import timedelta
+
+from pilot_helpers import screen_text, settle
 from textual.widgets import Input, Static
 
+from frontdesk.services import NewCall
 from screens.settings import SettingsScreen
+from widgets.callback_queue import CallbackQueue
 
 
 async def type_into(pilot, field_id: str, text: str) -> None:
@@ -46,3 +50,21 @@ async def test_a_refused_settings_save_lists_every_bad_field_at_once(make_app, d
         assert values["day_mon"] == "9-25" and values["lead"] == "ten"
         assert values["holidays"] == "2026-12-25, 2026-13-01" and values["desk_name"] == "Lobby"
     assert desk.reload_settings().desk_name == "Front desk"  # nothing was saved
+
+
+async def test_an_acknowledged_callback_says_who_and_when_in_the_queue(make_app, desk, clock):
+    cb = desk.log_call(NewCall(phone="4045550134", name="Maria Lopez", topic="Invoice",
+                               at=clock.now() - timedelta(hours=1), callback_due=clock.now() - timedelta(minutes=20))).callback
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        queue = app.screen.query_one("#queue", CallbackQueue)
+        assert "ack" not in " ".join(str(c) for c in queue.get_row(str(cb.id)))
+        clock.advance(minutes=5)  # 10:05
+        desk.callbacks.acknowledge(cb.id)  # as another desk would: the app learns it on its tick
+        app.tick()
+        await settle(pilot)
+        row = " ".join(str(c) for c in queue.get_row(str(cb.id)))
+        assert "25 min overdue, ack ann 10:05" in row
+        assert queue.states == {cb.id: "overdue"}  # still marked overdue until done
+        assert "Maria Lopez" in screen_text(app)
