@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from pilot_helpers import screen_text, settle
-from textual.widgets import Input, Static
+from pilot_helpers import notifications, screen_text, settle
+from textual.widgets import Input, OptionList, Static
 
 from frontdesk.services import NewCall
+from screens.customer import CustomerScreen
+from screens.modals import Confirm
 from screens.settings import SettingsScreen
 from widgets.callback_queue import CallbackQueue
 
@@ -68,3 +70,47 @@ async def test_an_acknowledged_callback_says_who_and_when_in_the_queue(make_app,
         assert "25 min overdue, ack ann 10:05" in row
         assert queue.states == {cb.id: "overdue"}  # still marked overdue until done
         assert "Maria Lopez" in screen_text(app)
+
+
+async def test_a_number_another_customer_has_is_asked_about_before_it_is_shared(make_app, desk):
+    maria = desk.log_call(NewCall(phone="4045550134", name="Maria Lopez")).customer
+    desk.customers.add_phone(maria.id, "4045550135", "office")
+    bo = desk.log_call(NewCall(phone="4045550999", name="Bo Chen")).customer
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        app.open_customer(bo.id)
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerScreen)
+        await pilot.press("p", *"404 555 0134", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, Confirm)
+        assert (f"(404) 555-0134 is already Maria Lopez's number (#{maria.id}). Keep it on both as a "
+                "shared number?") in screen_text(app)
+        await pilot.press("n")
+        await settle(pilot)
+        assert any("Number not added: (404) 555-0134 stays Maria Lopez's only" in n for n in notifications(app))
+        assert [p.e164 for p in desk.customers.customer(bo.id).phones] == ["+14045550999"]
+
+        await pilot.press("p", *"404 555 0134", "enter")
+        await settle(pilot)
+        await pilot.press("y")  # yes: one number for both
+        await settle(pilot)
+        assert sorted(p.e164 for p in desk.customers.customer(bo.id).phones) == ["+14045550134", "+14045550999"]
+        assert "+14045550134" in [p.e164 for p in desk.customers.customer(maria.id).phones]
+
+        await pilot.press("u")  # edit Bo's own number into Maria's office number: asked the same way
+        await settle(pilot)
+        bo_own = next(p.id for p in desk.customers.customer(bo.id).phones if p.e164 == "+14045550999")
+        options = app.screen.query_one(OptionList)
+        options.highlighted = options.get_option_index(str(bo_own))
+        await pilot.press("enter")
+        await settle(pilot)
+        await type_into(pilot, "answer", "404 555 0135")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert f"(404) 555-0135 is already Maria Lopez's number (#{maria.id})" in screen_text(app)
+        await pilot.press("escape")  # no
+        await settle(pilot)
+        assert any("Number not changed" in n for n in notifications(app))
+        assert "+14045550999" in [p.e164 for p in desk.customers.customer(bo.id).phones]
