@@ -114,3 +114,33 @@ async def test_a_number_another_customer_has_is_asked_about_before_it_is_shared(
         await settle(pilot)
         assert any("Number not changed" in n for n in notifications(app))
         assert "+14045550999" in [p.e164 for p in desk.customers.customer(bo.id).phones]
+
+
+def on_screen(app) -> str:
+    """The terminal's lines as drawn: what long text and full boxes leave in sight."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def test_after_a_merge_the_customer_page_shows_the_name_merged_away(make_app, desk):
+    keep = desk.log_call(NewCall(phone="4045550134", name="Maria Lopez")).customer
+    desk.customers.add_phone(keep.id, "4045550135", "office")
+    notes = ("Prefers calls after 2pm; invoices go to her accountant, never to the shop. Orders the blue "
+             "cartridges in bulk every quarter and asks for the delivery slip by email. Her accountant is "
+             "Jim at Parks & Co; he calls about the statements.")
+    desk.customers.update_customer(keep.id, desk.customers.customer(keep.id).version, notes=notes)
+    desk.log_call(NewCall(phone="4045550999", name="M. Lopez", topic="second"))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_customer(keep.id)
+        await settle(pilot)
+        await pilot.press("g", *"0999", "enter")
+        await settle(pilot)
+        await pilot.press("enter")  # the one match
+        await settle(pilot)
+        await pilot.press("y")  # merge
+        await settle(pilot)
+        assert "Also known as: M. Lopez" in desk.customers.customer(keep.id).notes
+        shown = on_screen(app)
+        assert "Also known as: M. Lopez" in shown, shown
+        assert "Prefers calls after 2pm" in shown  # the notes are still there, after it
