@@ -144,3 +144,38 @@ async def test_after_a_merge_the_customer_page_shows_the_name_merged_away(make_a
         shown = on_screen(app)
         assert "Also known as: M. Lopez" in shown, shown
         assert "Prefers calls after 2pm" in shown  # the notes are still there, after it
+
+
+async def test_reassigning_offers_the_desks_people_and_asks_about_a_new_name(make_app, desk):
+    cb = desk.log_call(NewCall(phone="4045550134", name="Bo Chen", outcome="callback", assignee="Raj")).callback
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#queue", CallbackQueue).focus()
+        await pilot.press("a", "ctrl+u", "a")
+        await settle(pilot)
+        await pilot.press("right")  # takes the suggestion: the desk's spelling
+        assert app.screen.query_one("#answer", Input).value == "ann"
+        await pilot.press("ctrl+u", *"RAJ", "enter")  # a known person in another case
+        await settle(pilot)
+        assert not isinstance(app.screen, Confirm)
+        assert desk.callbacks.callback(cb.id).assignee == "Raj"
+
+        await pilot.press("a", "ctrl+u", *"Raj Patel", "enter")  # nobody the desk knows
+        await settle(pilot)
+        assert isinstance(app.screen, Confirm)
+        question = "Raj Patel is not one of the desk's operators yet (known: ann, Raj). Assign to a new person?"
+        assert question in screen_text(app)
+        await pilot.press("n")  # back to the name, as typed
+        await settle(pilot)
+        assert app.screen.query_one("#answer", Input).value == "Raj Patel"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert desk.callbacks.callback(cb.id).assignee == "Raj"  # nothing saved
+        assert desk.operators.known("Raj Patel") is None
+
+        await pilot.press("a", "ctrl+u", *"Raj Patel", "enter")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert desk.callbacks.callback(cb.id).assignee == "Raj Patel"
