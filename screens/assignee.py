@@ -5,6 +5,10 @@ by the reassign dialog."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from textual.message import Message
 from textual.suggester import SuggestFromList
 
 from frontdesk.text import one_line
@@ -31,3 +35,21 @@ def look_up(desk, name: str) -> tuple[str | None, list[str]]:
     """In a worker: the desk's spelling of `name` (None if it does not know the person), and the
     people it knows, most active first."""
     return desk.operators.known(name), desk.operators.names()
+
+
+@dataclass
+class OperatorsRead(Message):
+    """The desk's people, most active first, read for an assignee field's suggestions."""
+
+    names: list[str]
+
+
+@dataclass
+class AssigneeLookedUp(Message):
+    """What the desk knows of the name in an assignee field; `then` goes on with the save."""
+
+    typed: str
+    spelling: str | None
+    names: list[str]
+    then: Callable[[], None]
+    error: BaseException | None = None  # the look-up failed: reported, nothing saved

@@ -12,6 +12,8 @@ from textual.widgets import Input, OptionList, Static
 from frontdesk.services import NewCall
 from screens.customer import CustomerScreen
 from screens.modals import Confirm
+from screens.new_call import NewCallScreen
+from screens.promise_fields import PromiseFields
 from screens.settings import SettingsScreen
 from widgets.callback_queue import CallbackQueue
 
@@ -179,3 +181,55 @@ async def test_reassigning_offers_the_desks_people_and_asks_about_a_new_name(mak
         await pilot.press("y")
         await settle(pilot)
         assert desk.callbacks.callback(cb.id).assignee == "Raj Patel"
+
+
+class HookedNewCall(NewCallScreen):
+    """The new-call form with the assignee check in its save, as NewCallScreen.action_save is
+    to have it (new_call.py belongs to another change)."""
+
+    def action_save(self) -> None:
+        fields = self.query_one(PromiseFields)
+        if self._saving or (self.value("outcome") == "callback" and not fields.assignee_confirmed(self.action_save)):
+            return
+        super().action_save()
+
+
+async def test_the_promise_assignee_is_one_of_the_desks_people_or_confirmed_new(make_app, desk):
+    desk.log_call(NewCall(phone="4045550100", outcome="callback", assignee="Raj"))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await app.push_screen(HookedNewCall({"phone": "4045550134", "name": "Maria Lopez"}))
+        await pilot.press("ctrl+b")  # callback promised: the promise's fields show
+        await settle(pilot)
+        fields = app.screen.query_one(PromiseFields)
+        assert app.screen.query_one("#assignee", Input).value == "ann"  # the operator, as before
+        await type_into(pilot, "assignee", "")
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press("right")  # takes the suggestion
+        assert app.screen.query_one("#assignee", Input).value == "Raj"
+
+        saves: list[int] = []
+        await type_into(pilot, "assignee", "RAJ")
+        assert fields.assignee_confirmed(lambda: saves.append(1))  # known: in the desk's spelling
+        assert app.screen.query_one("#assignee", Input).value == "Raj"
+
+        await type_into(pilot, "assignee", "Raj Patel")
+        assert not fields.assignee_confirmed(lambda: saves.append(1))
+        await settle(pilot)
+        assert isinstance(app.screen, Confirm)
+        question = "Raj Patel is not one of the desk's operators yet (known: ann, Raj). Assign to a new person?"
+        assert question in screen_text(app)
+        await pilot.press("n")
+        await settle(pilot)
+        assert saves == [] and app.focused.id == "assignee"
+
+        await pilot.press("ctrl+s")  # the save asks the same
+        await settle(pilot)
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("y")
+        await settle(pilot)
+        assert not isinstance(app.screen, NewCallScreen)
+    [cb] = [cb for cb in desk.callbacks.open_callbacks() if cb.customer_name == "Maria Lopez"]
+    assert cb.assignee == "Raj Patel"
