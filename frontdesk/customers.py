@@ -219,3 +219,16 @@ def _also_known_as(keep: Customer, drop: Customer) -> str:
     parts = ([f"also known as {drop.name}"] if differs("name") else []) + (
         [f"formerly of {drop.company}"] if differs("company") else [])
     return ", ".join(parts)
+
+
+MERGED_NAME_LINES = ("Also known as:", "Formerly of ")  # how a merge's line in the notes begins
+
+
+def merged_names(notes: str) -> tuple[list[str], str]:
+    """The lines merges added to `notes` ('Also known as: M. Lopez, formerly of Lopez Ltd'),
+    and the rest of the notes: a customer's page shows the former apart, where long notes do
+    not push them out of sight."""
+    lines = (notes or "").splitlines()
+    merged = [line.strip() for line in lines if line.strip().startswith(MERGED_NAME_LINES)]
+    rest = [line for line in lines if not line.strip().startswith(MERGED_NAME_LINES)]
+    return merged, "\n".join(rest).strip()

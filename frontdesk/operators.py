@@ -46,17 +46,16 @@ class Operators:
         self.desk = desk
         self._known: dict[str, str] = {}  # key -> spelling; a spelling never changes once stored
 
-    def known(self, name: str) -> str:
-        """The desk's spelling of `name` if it knows the person, else the name tidied (spaces
-        collapsed). Reads only."""
-        shown = clean(name, multiline=False)
-        key = shown.casefold()
+    def known(self, name: str) -> str | None:
+        """The desk's spelling of `name` if it knows the person ('raj' -> 'Raj'), else None: a
+        name an assignee field should ask about before it records someone new. Reads only."""
+        key = operator_key(name)
         if not key:
-            return ""
+            return None
         found = self._known.get(key) or self.desk.store.operators.name_for(key)
         if found:
             self._known[key] = found
-        return found or shown
+        return found
 
     def canonical(self, name: str) -> str:
         """The desk's spelling of `name`; a person the desk has not seen yet is recorded with
@@ -95,7 +94,7 @@ class Operators:
         people: dict[str, dict] = {}
 
         def person(name: str) -> dict:
-            spelled = self.known(name)
+            spelled = self.known(name) or clean(name, multiline=False)
             return people.setdefault(operator_key(spelled), {"name": spelled, "calls": 0, "open_callbacks": 0,
                                                              "listed": False})
 

@@ -92,9 +92,10 @@ class DeskScreenBase(Screen):
 
     # -- use cases --------------------------------------------------------------------------
     def run_service(self, call: Callable[[], Any], *, done: Callable[[Any], None] | None = None,
-                    failed: Callable[[str], None] | None = None) -> None:
+                    failed: Callable[[str], None] | None = None, changes: bool = True) -> None:
         """Run a use case in a worker thread; `done(result)` runs on the UI thread afterwards,
-        or `failed(message)` (default: an error toast) when it was refused or failed."""
+        or `failed(message)` (default: an error toast) when it was refused or failed. A call
+        that only reads says `changes=False`: the desk is not reloaded after it."""
 
         def job() -> None:
             try:
@@ -102,7 +103,7 @@ class DeskScreenBase(Screen):
             except Exception as exc:  # every failure is reported; none closes the app
                 self.post_message(ServiceFailed(exc, self.desk.describe(exc), failed))
                 return
-            self.post_message(ServiceDone(result, done))
+            self.post_message(ServiceDone(result, done, changes))
 
         self.run_worker(job, thread=True, group="service", exit_on_error=False)
 
@@ -111,7 +112,8 @@ class DeskScreenBase(Screen):
         message.stop()
         if message.then:
             message.then(message.result)
-        self.desk_app.desk_changed()
+        if message.changes:
+            self.desk_app.desk_changed()
 
     @on(ServiceFailed)
     def _service_failed(self, message: ServiceFailed) -> None:

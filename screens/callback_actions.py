@@ -146,16 +146,40 @@ def ask_reschedule(screen, cb) -> None:
     screen.app.push_screen(Choose(f"Move {promise_words(desk, cb)} to:", choices), chosen)
 
 
-def ask_reassign(screen, cb) -> None:
-    from .modals import Prompt
+def ask_reassign(screen, cb, typed: str | None = None) -> None:
+    """Who makes the callback: one of the desk's people (offered as the name is typed, any case
+    finds them), or someone new after a question, so that a typo does not become a person."""
+    from .assignee import look_up, new_person_question, operator_suggester
+    from .modals import Confirm, Prompt
 
-    def save(who: str | None) -> None:
+    desk = screen.desk
+
+    def reassign(who: str) -> None:
+        screen.run_service(lambda: desk.callbacks.reassign(cb.id, who, cb.version),
+                           done=lambda moved: screen.notify(Text(f"Callback now with {moved.assignee}"), timeout=3))
+
+    def chosen(who: str | None) -> None:
         if who:
-            screen.run_service(lambda: screen.desk.callbacks.reassign(cb.id, who, cb.version),
-                               done=lambda _: screen.notify(Text(f"Callback now with {who}"), timeout=3))
+            screen.run_service(lambda: look_up(desk, who), done=lambda found: decide(who, *found), changes=False)
 
-    screen.app.push_screen(Prompt(f"Who makes {promise_words(screen.desk, cb)}?", value=cb.assignee,
-                                  check=lambda v: "" if v else "a name is needed"), save)
+    def decide(who: str, spelling: str | None, names: list[str]) -> None:
+        if spelling:  # 'raj' is the desk's 'Raj'
+            reassign(spelling)
+            return
+
+        def answer(new_person: bool | None) -> None:
+            if new_person:
+                reassign(who)
+            else:  # back to the name, as typed, to correct it
+                ask_reassign(screen, cb, who)
+
+        screen.app.push_screen(Confirm(new_person_question(who, names), yes="Assign", no="Change the name",
+                                       focus_no=True), answer)
+
+    screen.app.push_screen(Prompt(f"Who makes {promise_words(desk, cb)}?",
+                                  value=cb.assignee if typed is None else typed,
+                                  check=lambda v: "" if v else "a name is needed",
+                                  suggest=lambda: operator_suggester(desk.operators.names())), chosen)
 
 
 def ask_cancel(screen, cb) -> None:

@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Label, Static
 
+from frontdesk.customers import merged_names
 from frontdesk.formatting import day_time, time_left
 from frontdesk.models import Call, Customer, Page
 from widgets.call_table import CallTable
@@ -91,14 +92,18 @@ class CustomerScreen(DeskScreenBase):
             profile.append("  ")
             profile.append_text(plain(customer.company))
         profile.append(f"   #{customer.id}", style="dim")
+        merged, notes = merged_names(customer.notes)
+        for line in merged:  # under the name: the names a caller may still give
+            profile.append("\n")
+            profile.append_text(plain(line, 120))
         for phone in customer.phones:
             profile.append(f"\n{self.desk.national(phone.e164, phone.ext)}")
             if phone.label:
                 profile.append("  ")
                 profile.append_text(plain(phone.label, 16, style="dim"))
-        if customer.notes:
+        if notes:
             profile.append("\n")
-            profile.append_text(plain(customer.notes, 200, style="italic"))
+            profile.append_text(plain(notes, 200, style="italic"))
         self.query_one("#profile", Static).update(profile)
         lines = Text("Promises", style="bold")
         if not promises:

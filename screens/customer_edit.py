@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static, TextArea
 
-from frontdesk.services import ConflictError
+from frontdesk.services import ConflictError, NumberTaken
 from widgets.diff_text import differences
 from widgets.safe import block
 
@@ -199,12 +199,45 @@ def ask_phone(screen, customer, phone=None) -> None:
         if not value:
             return
         number, _, label = value.partition(" as ")
-        if phone is None:
-            screen.run_service(lambda: desk.customers.add_phone(customer.id, number, label.strip()),
-                               done=lambda _: screen.notify("Number added", timeout=3))
-        else:
-            screen.run_service(lambda: desk.customers.edit_phone(phone.id, number, label.strip()),
-                               done=lambda _: screen.notify("Number changed", timeout=3))
+        saved, refused = ("Number added", "Number not added") if phone is None else (
+            "Number changed", "Number not changed")
+
+        def write(shared: bool):
+            if phone is None:
+                return desk.customers.add_phone(customer.id, number, label.strip(), shared=shared)
+            return desk.customers.edit_phone(phone.id, number, label.strip(), shared=shared)
+
+        def attempt(shared: bool) -> None:
+            def call():
+                try:
+                    return write(shared)
+                except NumberTaken as taken:  # asked about below, not an error
+                    return taken
+
+            screen.run_service(call, done=lambda result: ask_shared(result) if isinstance(result, NumberTaken)
+                               else screen.notify(saved, timeout=3))
+
+        def ask_shared(taken: NumberTaken) -> None:
+            """Another customer has this number: a household, a switchboard, or a mistake. The
+            user says which; nothing is saved until they do."""
+            parsed = desk.customers.parse_phone(number)
+            shown = desk.national(parsed.e164, parsed.ext)
+            whose = " and ".join(f"{h.display_name}'s" for h in taken.holders[:3])
+            ids = ", ".join(f"#{h.id}" for h in taken.holders[:3])
+            more = f" (and {len(taken.holders) - 3} more)" if len(taken.holders) > 3 else ""
+            both = "both" if len(taken.holders) == 1 else "all of them"
+
+            def answer(share: bool | None) -> None:
+                if share:
+                    attempt(True)
+                else:
+                    screen.notify(Text(f"{refused}: {shown} stays {whose} only."), timeout=5)
+
+            screen.app.push_screen(Confirm(
+                f"{shown} is already {whose} number ({ids}){more}. Keep it on {both} as a shared number?",
+                yes="Share it", no="Don't save", focus_no=True), answer)
+
+        attempt(False)
 
     if phone is None:
         question, value = f"Add a number for {customer.display_name} (optionally '... as mobile')", ""

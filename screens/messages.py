@@ -44,6 +44,7 @@ class ServiceDone(Message):
 
     result: Any
     then: Callable[[Any], None] | None = None
+    changes: bool = True  # False for a read: nothing to reload
 
 
 @dataclass

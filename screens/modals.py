@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
+from textual.suggester import Suggester
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -88,9 +91,16 @@ class Prompt(ModalScreen[str | None]):
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, question: str, value: str = "", placeholder: str = "", check=None) -> None:
+    @dataclass
+    class Suggestions(Message):
+        suggester: Suggester
+
+    def __init__(self, question: str, value: str = "", placeholder: str = "", check=None,
+                 suggest: Callable[[], Suggester] | None = None) -> None:
+        """suggest: read in a worker thread once the dialog is open; completes what is typed."""
         super().__init__()
         self.question, self.value, self.placeholder, self.check = question, value, placeholder, check
+        self.suggest = suggest
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -101,6 +111,16 @@ class Prompt(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
+        if self.suggest is not None:
+            self.run_worker(self._read_suggestions, thread=True, group="suggest", exit_on_error=False)
+
+    def _read_suggestions(self) -> None:
+        if self.suggest is not None:
+            self.post_message(self.Suggestions(self.suggest()))
+
+    @on(Suggestions)
+    def _suggestions(self, message: Suggestions) -> None:
+        self.query_one(Input).suggester = message.suggester
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:

@@ -10,12 +10,20 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Input, Label, Static
 
-from frontdesk.errors import DeskError
 from frontdesk.hours import WEEKDAYS, BusinessHours, HoursError, parse_day_spec
 from frontdesk.settings import SettingsError, validate
 from widgets.key_bar import KeyBar
 
 from .base import BACK, SAVE, DeskScreenBase
+
+
+class FormRefused(Exception):
+    """The settings form holds wrong values: (field, [reasons]) for each, in the form's order."""
+
+    def __init__(self, problems: list[tuple[str, list[str]]]) -> None:
+        super().__init__("; ".join(m for _, messages in problems for m in messages))
+        self.problems = problems
+
 
 DAY_NAMES = dict(zip(WEEKDAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
                                 "Sunday"), strict=True))
@@ -81,56 +89,89 @@ class SettingsScreen(DeskScreenBase):
     def _value(self, name: str) -> str:
         return self.query_one(f"#{name}", Input).value.strip()
 
-    def _number(self, name: str, label: str) -> int:
-        try:
-            return int(self._value(name))
-        except ValueError:
-            raise DeskError(f"{label} must be a whole number of minutes", name) from None
-
     def read_form(self):
-        """The settings as typed, or DeskError naming the field and the reason."""
+        """The settings as typed, or FormRefused listing every field that is wrong and why, in
+        the order of the form (a bad field does not hide the ones after it)."""
+        problems: dict[str, list[str]] = {}
+
+        def refuse(field: str, message: str) -> None:
+            problems.setdefault(field, []).append(message)
+
         week = []
         for day in WEEKDAYS:
             try:
                 week.append(parse_day_spec(self._value(f"day_{day}")))
             except HoursError as exc:
-                raise DeskError(f"{DAY_NAMES[day]}: {exc}", f"day_{day}") from None
+                refuse(f"day_{day}", f"{DAY_NAMES[day]}: {exc}")
         holidays = []
         for part in filter(None, (p.strip() for p in self._value("holidays").split(","))):
             try:
                 holidays.append(date.fromisoformat(part))
             except ValueError:
-                raise DeskError(f"holiday '{part}' is not a date (YYYY-MM-DD)", "holidays") from None
-        try:
-            hours = BusinessHours(tz=self._value("tz"), week=tuple(week), holidays=frozenset(holidays))
-        except HoursError as exc:
-            field = "tz" if "timezone" in str(exc) else "day_mon"
-            raise DeskError(str(exc), field) from None
-        return replace(
-            self.desk.settings, hours=hours, desk_name=self._value("desk_name"),
-            region=self._value("region").upper(), lead_minutes=self._number("lead", "lead time"),
-            default_promise=self._value("promise"), nag_minutes=self._number("nag", "nag interval"),
-        )
+                refuse("holidays", f"holiday '{part}' is not a date (YYYY-MM-DD)")
+        current = self.desk.settings
+        hours = current.hours
+        if len(week) == len(WEEKDAYS):
+            try:
+                hours = BusinessHours(tz=self._value("tz"), week=tuple(week), holidays=frozenset(holidays))
+            except HoursError as exc:
+                refuse("tz" if "timezone" in str(exc) else "day_mon", str(exc))
+        else:  # the timezone is still checked while a day is wrong
+            try:
+                BusinessHours(tz=self._value("tz"), week=hours.week, holidays=frozenset())
+            except HoursError as exc:
+                if "timezone" in str(exc):
+                    refuse("tz", str(exc))
+        typed = {"desk_name": self._value("desk_name"), "region": self._value("region").upper(),
+                 "default_promise": self._value("promise")}
+        for name, key, label in (("lead", "lead_minutes", "lead time"), ("nag", "nag_minutes", "nag interval")):
+            try:
+                typed[key] = int(self._value(name))
+            except ValueError:
+                refuse(name, f"{label} must be a whole number of minutes")
+        # Each typed value is checked on its own against the stored settings, so that every
+        # refusal is found, not only the first validate() meets.
+        for key, value in typed.items():
+            try:
+                validate(replace(current, **{key: value}))
+            except SettingsError as exc:
+                refuse(exc.field, str(exc))
+        if problems:
+            order = [widget.id for widget in self.query(Input)]
+            raise FormRefused(sorted(problems.items(), key=lambda item: order.index(item[0])
+                                     if item[0] in order else len(order)))
+        return replace(current, hours=hours, **typed)
 
     def action_save(self) -> None:
         error = self.query_one("#settings-error", Static)
         for widget in self.query(Input):
             widget.remove_class("-invalid")
         try:
-            settings = self.read_form()
-            validate(settings)
-        except (DeskError, SettingsError) as exc:
-            error.update(Text(str(exc)))
-            field = exc.field
-            if field:
-                widget = self.query_one(f"#{field}", Input)
-                widget.add_class("-invalid")
-                widget.focus()
+            settings = validate(self.read_form())
+        except FormRefused as refused:
+            self._refused(refused.problems)
+            return
+        except SettingsError as exc:
+            self._refused([(exc.field, [str(exc)])])
             return
         error.update(Text("saving..."))
         self.run_service(lambda: self.desk.save_settings(settings), done=self._saved,
                          failed=lambda message: error.update(Text(f"Not saved: {message} "
                                                                   "What you typed is kept.")))
+
+    def _refused(self, problems: list[tuple[str, list[str]]]) -> None:
+        """Every refusal listed at once; each field at fault marked, the first one focused.
+        What was typed stays as it is."""
+        messages = [message for _field, reasons in problems for message in reasons]
+        text = Text(messages[0] if len(messages) == 1 else "Not saved:")
+        for message in messages if len(messages) > 1 else []:
+            text.append(f"\n  {message}")
+        self.query_one("#settings-error", Static).update(text)
+        fields = [self.query_one(f"#{field}", Input) for field, _ in problems if field and self.query(f"#{field}")]
+        for widget in fields:
+            widget.add_class("-invalid")
+        if fields:
+            fields[0].focus()
 
     def _saved(self, _settings) -> None:
         self.query_one("#settings-error", Static).update("")

@@ -1,5 +1,7 @@
 """The live queue of open callbacks, soonest first, with time left and a state mark that
-reads without colour: '!!' overdue, '! ' within the lead time, blank upcoming."""
+reads without colour: '!!' overdue, '! ' within the lead time, blank upcoming. An overdue
+callback someone acknowledged says who and when after its time left ('20 min overdue, ack Raj
+10:05'; cut to fit at 80 columns, whole in the cell's tooltip)."""
 
 from __future__ import annotations
 
@@ -19,6 +21,13 @@ from .safe import plain
 COLUMNS = ("mark", "due", "left", "caller", "topic", "for")
 MARKS = {"overdue": ("!!", "bold reverse"), "soon": ("! ", "bold"), "upcoming": ("  ", "")}
 PAGE = 50  # rows shown at first; moving past the last one shows the next 50 (no query: the app holds them)
+
+
+def acknowledged(cb: Callback, zone: ZoneInfo, now: datetime) -> str:
+    """'Raj 10:05': who said 'I have seen it' about an overdue callback, and when; '' if nobody."""
+    if cb.acknowledged_at is None:
+        return ""
+    return f"{cb.acknowledged_by} {short_when(cb.acknowledged_at, zone, now)}".strip()
 
 
 class CallbackQueue(RowTable):
@@ -82,15 +91,19 @@ class CallbackQueue(RowTable):
     def _look(self, cb: Callback, now: datetime, zone: ZoneInfo) -> tuple:
         """What a row shows, as plain values: cheap to compare on every tick."""
         return (self.states[cb.id], short_when(cb.due_at, zone, now), (time_left(cb.due_at, now),
-                self.states[cb.id]), cb.caller, cb.topic, cb.assignee)
+                self.states[cb.id], acknowledged(cb, zone, now)), cb.caller, cb.topic, cb.assignee)
 
     def _cells(self, look: tuple) -> list[Text]:
-        state, due, (left, _), caller, topic, assignee = look
+        state, due, (left, _, ack), caller, topic, assignee = look
         mark, style = MARKS[state]
+        left_cell = Text(left, style=style)
+        if ack:
+            left_cell.append(", ack ")
+            left_cell.append_text(plain(ack))
         return [
             Text(mark, style=style),
             Text(due),
-            Text(left, style=style),
+            left_cell,
             plain(caller),
             plain(topic),
             plain(assignee),

@@ -84,6 +84,8 @@ async def test_reschedule_reassign_and_cancel_from_the_queue(make_app, desk, clo
         await settle(pilot)
         await pilot.press("ctrl+u", *"raj", "enter")
         await settle(pilot)
+        await pilot.press("y")  # raj is new to the desk: asked first
+        await settle(pilot)
         assert desk.callbacks.callback(cb.id).assignee == "raj"
         await pilot.press("x")
         await settle(pilot)

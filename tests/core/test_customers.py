@@ -82,3 +82,13 @@ def test_merging_notes_only_what_differs(desk, keep, drop, notes):
     kept = desk.customers.merge_customers(a.id, b.id)
     assert kept.notes == notes
     assert kept.name == (keep[0] or drop[0]) and kept.company == (keep[1] or drop[1])
+
+
+def test_the_lines_a_merge_added_are_told_apart_from_the_notes(desk):
+    from frontdesk.customers import merged_names
+
+    maria = desk.customers.create_customer("Maria Lopez", "Acme", "VIP\nback door", numbers=("404 555 0134",))
+    old = desk.customers.create_customer("M. Lopez", "Lopez Ltd", numbers=("404 555 0199",))
+    kept = desk.customers.merge_customers(maria.id, old.id)
+    assert merged_names(kept.notes) == (["Also known as: M. Lopez, formerly of Lopez Ltd"], "VIP\nback door")
+    assert merged_names("") == ([], "")

@@ -248,3 +248,12 @@ def test_the_demo_desks_people_are_the_desks_spelling(open_desk):
     assert raj.operator == "raj"
     assert raj.callbacks.open_count(mine=True) == raj.store.one(
         "SELECT count(*) AS n FROM callbacks WHERE state = 'open' AND assignee = 'raj'")["n"] > 0
+
+
+def test_known_gives_the_desks_spelling_or_none_and_records_nobody(desk):
+    assert desk.operators.canonical("Raj") == "Raj"
+    assert desk.operators.known("  RAJ ") == "Raj"
+    assert desk.operators.known("ANN") == "ann"  # the operator at the keyboard is known
+    assert desk.operators.known("Raj Patel") is None
+    assert desk.operators.known("Raj Patel") is None  # asking did not record them
+    assert desk.operators.known("   ") is None
