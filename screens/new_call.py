@@ -381,6 +381,8 @@ class NewCallScreen(DeskScreenBase):
         except DeskError as exc:
             self.show_error(str(exc), exc.field)
             return
+        if self.value("outcome") == "callback" and not self.query_one(PromiseFields).assignee_confirmed(self.action_save):
+            return  # a name the desk does not know: asked first; the save runs again after "yes"
         self._saving = True
         self.show_error("saving...")
         self.save_call(request)
