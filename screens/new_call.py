@@ -28,8 +28,9 @@ from widgets.choice_field import ChoiceField
 from widgets.key_bar import KeyBar
 
 from .base import SAVE, DeskScreenBase, db_work
+from .caller_hints import CallerHints
 from .caller_lookup import CallerLookup
-from .messages import CallerRouted, CallSaved, CardLoaded, ReturningLoaded, SaveFailed
+from .messages import CallSaved, CardLoaded, ReturningLoaded, SaveFailed
 from .modals import Confirm
 from .promise_fields import PromiseFields
 
@@ -57,7 +58,6 @@ class NewCallScreen(DeskScreenBase):
     NewCallScreen #side { width: 34; }
     NewCallScreen #note { height: 4; width: 1fr; border: none; padding: 0 1; background: $boost; }
     NewCallScreen #note:focus { background: $accent 30%; }
-    NewCallScreen .hint-line { height: auto; margin: 0 0 0 10; display: none; }
     NewCallScreen #returning { height: auto; margin: 0 0 0 0; padding: 0 1; background: $warning 20%; }
     """
 
@@ -70,11 +70,9 @@ class NewCallScreen(DeskScreenBase):
         self.direction: str = draft.get("direction") or ("out" if self.callback_id else "in")
         self._saving = False
         self._dirty = False
+        self._draft_timer: Timer | None = None  # a draft is written half a second after a change
         # When the call happened: when the form opened (a restored draft keeps its own time),
         # unless the 'When' field says otherwise.
-        self._draft_timer: Timer | None = None
-        self.open_promises: tuple = ()  # the recognised caller's open callbacks
-        self.closing: bool = bool(draft.get("closes"))  # this call closes them (ctrl+r)  # a draft is written half a second after a change
         self.started = from_iso(draft["started"]) if draft.get("started") else self.desk.clock.now()
 
     def compose(self) -> ComposeResult:
@@ -89,8 +87,7 @@ class NewCallScreen(DeskScreenBase):
                 with Horizontal(classes="field"):
                     yield Label("Name")
                     yield Input(d.get("name", ""), placeholder="caller's name", id="name")
-                yield Static("", id="who", classes="hint-line")
-                yield Static("", id="who-promises", classes="hint-line")
+                yield CallerHints(closing=bool(d.get("closes")), id="hints")
                 with Horizontal(classes="field"):
                     yield Label("Topic")
                     yield Input(d.get("topic", ""), placeholder="what about", id="topic")
@@ -155,7 +152,7 @@ class NewCallScreen(DeskScreenBase):
 
     def collect(self) -> dict:
         data = {name: self.value(name) for name in FIELDS}
-        data.update(customer_id=self.customer_id, callback_id=self.callback_id, uid=self.uid, closes=self.closing,
+        data.update(customer_id=self.customer_id, callback_id=self.callback_id, uid=self.uid, closes=self.query_one(CallerHints).closing,
                     started=to_iso(self.started), saved_at=to_iso(self.desk.clock.now()))
         return data
 
@@ -174,44 +171,21 @@ class NewCallScreen(DeskScreenBase):
     @on(CallerLookup.Cleared)
     def _caller_cleared(self) -> None:
         self.customer_id = None
-        self.open_promises, self.closing = (), False
         self.query_one("#card", CallerCardView).show_card(None, self.desk.zone, self.desk.clock.now())
-        self._show_promises_offer()
-        self._hint("#who", "")
-
-    @on(Input.Changed, "#name")
-    def _name_changed(self) -> None:
+        self.query_one(CallerHints).offer(())
         self._route()
 
+    @on(Input.Changed, "#name")
     def _route(self) -> None:
         """Say before saving who gets the call, when that is not simply the caller recognised
         (a different name on their number is a new contact sharing it)."""
-        if self.customer_id is None:
-            self._hint("#who", "")
-            return
+        hints = self.query(CallerHints)
+        if not hints:
+            return  # the name's first value, set while the form is composed
         phone = self.value("phone")
         if phones.try_parse(phone, self.desk.region) is None:
             phone = ""
-        self.route(self.customer_id, phone, self.value("name"))
-
-    @db_work("route")
-    def route(self, customer_id: int, phone: str, name: str) -> None:
-        self.post_message(CallerRouted(self.desk.callers.who_gets_the_call(customer_id, phone, name), name))
-
-    @on(CallerRouted)
-    def _routed(self, message: CallerRouted) -> None:
-        if message.name != self.value("name"):
-            return  # typed on meanwhile
-        outcome = message.outcome
-        plain_case = outcome.customer_id == self.customer_id and not outcome.new_customer
-        self._hint("#who", "" if plain_case else Text(f"Saving logs this call for: {outcome.sentence}",
-                                                     style="bold"))
-
-    def _hint(self, selector: str, text: str | Text) -> None:
-        """A line under a field that is there only while it has something to say."""
-        line = self.query_one(selector, Static)
-        line.update(text)
-        line.display = bool(text)
+        hints.first().route(self.customer_id, phone, self.value("name"))
 
     @on(CallerLookup.Chosen)
     def _caller_chosen(self, event: CallerLookup.Chosen) -> None:
@@ -241,32 +215,19 @@ class NewCallScreen(DeskScreenBase):
         view.show_card(card, self.desk.zone, now, self.desk.national, their)
         self.query_one(CallerLookup).chosen = card.customer
         # A call-back form returns one promise already; the others are offered.
-        self.open_promises = tuple(cb for cb in card.open_callbacks if cb.id != self.callback_id)
-        self._show_promises_offer()
+        self.query_one(CallerHints).offer(tuple(cb for cb in card.open_callbacks if cb.id != self.callback_id))
         self.refresh_bindings()
 
-    def _show_promises_offer(self) -> None:
-        if not self.open_promises:
-            self._hint("#who-promises", "")
-            return
-        count = len(self.open_promises)
-        what = "open promise" if count == 1 else f"{count} open promises"
-        self._hint("#who-promises", Text(f"This call closes their {what} (ctrl+r: keep open)" if self.closing else
-                         f"{'One' if count == 1 else count} {what.removeprefix(f'{count} ')} to this caller: "
-                         f"ctrl+r closes {'it' if count == 1 else 'them'} with this call",
-                         style="bold" if self.closing else "italic"))
-
     def action_close_promises(self) -> None:
-        if self.open_promises:
-            self.closing = not self.closing
-            self._show_promises_offer()
+        if self.query_one(CallerHints).toggle():
             self.schedule_draft()
         else:
             self.app.bell()
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        if action == "close_promises":
-            return True if self.open_promises else None
+        if action == "close_promises":  # asked before the form is composed, too
+            hints = self.query(CallerHints)
+            return True if hints and hints.first().open_promises else None
         return True
 
     @db_work("returning", exclusive=False)
@@ -367,7 +328,7 @@ class NewCallScreen(DeskScreenBase):
             outcome=data["outcome"] or "resolved", direction=self.direction,
             customer_id=self.customer_id, callback_due=self.due_time(), at=at,
             assignee=data["assignee"], callback_id=self.callback_id, uid=self.uid,
-            closes=tuple(cb.id for cb in self.open_promises) if self.closing else (),
+            closes=self.query_one(CallerHints).closes,
         )
 
     def action_save(self) -> None:
