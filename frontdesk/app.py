@@ -151,7 +151,7 @@ class FrontDeskApp(App):
     def _offer_draft(self) -> None:
         """A call typed when the last session ended (a crash, a dropped link): offered back.
         Reminders wait while the question is open, so their toasts do not cover it."""
-        from screens.new_call import offer_draft
+        from screens.draft_offer import offer_draft
 
         try:
             draft = self.desk.draft()

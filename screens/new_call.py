@@ -19,7 +19,7 @@ from textual.widgets import Input, Label, Static, TextArea
 from frontdesk import phones
 from frontdesk.clock import from_iso, to_iso
 from frontdesk.errors import DeskError
-from frontdesk.formatting import clock_time, day_time, span, time_left
+from frontdesk.formatting import clock_time, day_time, time_left
 from frontdesk.models import OUTCOMES
 from frontdesk.services import NewCall
 from frontdesk.when import WhenError, examples
@@ -425,29 +425,3 @@ class NewCallScreen(DeskScreenBase):
         select = self.query_one("#direction", ChoiceField)
         select.value = "out" if self.direction == "in" else "in"
 
-
-def offer_draft(app, draft: dict | None, answered) -> bool:
-    """Ask whether to restore `draft` (saying what it was and how long ago it was typed);
-    True when the question was asked. `answered()` runs once it is answered."""
-    if not draft or not any(str(draft.get(k, "")).strip() for k in ("phone", "name", "topic", "note")):
-        return False
-    what = draft.get("phone") or draft.get("name") or draft.get("topic") or "a call"
-    saved = draft.get("saved_at")
-    if isinstance(saved, str):
-        try:
-            minutes = int((app.desk.clock.now() - from_iso(saved)).total_seconds() // 60)
-        except ValueError:
-            minutes = -1
-        if minutes >= 0:
-            what += f", typed {span(minutes)} ago" if minutes else ", typed just now"
-
-    def answer(restore: bool | None) -> None:
-        answered()
-        if restore:
-            app.open_new_call(draft)
-        else:
-            app.discard_draft()
-
-    app.push_screen(Confirm(f"Restore the call you were typing ({what})?", yes="Restore", no="Discard"),
-                    answer)
-    return True
