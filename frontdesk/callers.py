@@ -72,10 +72,6 @@ class CallerRouting:
         self.clock: Clock = desk.clock
         self.records = desk.customers
 
-    @property
-    def operator(self) -> str:
-        return self.desk.operator
-
     def who_gets_the_call(self, customer_id: int | None, phone_text: str, name: str = "", *,
                           anonymous: bool = False) -> CallerOutcome:
         """What log_call would do with this caller now; reads only. DeskError for a number
@@ -155,7 +151,7 @@ class CallerRouting:
             return route.customer_id, False
         if withheld and not name:
             new_id = self.records.new_customer(ANONYMOUS_NAME)
-            self.store.put_setting(ANONYMOUS_SETTING, new_id, self.clock.now(), self.operator)
+            self.store.put_setting(ANONYMOUS_SETTING, new_id, self.clock.now(), self.desk.operator)
             return new_id, True
         new_id = self.records.new_customer(name, company)
         if number is not None:

@@ -41,17 +41,6 @@ class CustomerRecords:
         self.store: Store = desk.store
         self.clock: Clock = desk.clock
 
-    @property
-    def operator(self) -> str:
-        return self.desk.operator
-
-    @property
-    def region(self) -> str:
-        return self.desk.region
-
-    def national(self, e164: str, ext: str = "") -> str:
-        return self.desk.national(e164, ext)
-
     def customer(self, customer_id: int) -> Customer:
         """The customer, following merges to the surviving record."""
         for _ in range(20):
@@ -66,20 +55,20 @@ class CustomerRecords:
     def note_change(self, customer_id: int | None, entity: str, entity_id: int | None, action: str,
                field: str = "", old: object = None, new: object = None) -> None:
         self.store.insert_audit({
-            "at": to_iso(self.clock.now()), "operator": self.operator, "customer_id": customer_id,
+            "at": to_iso(self.clock.now()), "operator": self.desk.operator, "customer_id": customer_id,
             "entity": entity, "entity_id": entity_id, "action": action, "field": field,
             "old": None if old is None else str(old), "new": None if new is None else str(new),
         })
 
     def parse_phone(self, text: str) -> phones.Phone:
         try:
-            return phones.parse(clean(text, multiline=False), self.region)
+            return phones.parse(clean(text, multiline=False), self.desk.region)
         except phones.PhoneError as exc:
             raise DeskError(str(exc), "phone") from None
 
     def new_customer(self, name: str, company: str = "", notes: str = "") -> int:
         customer_id = self.store.insert_customer(
-            name=name, company=company, notes=notes, at=self.clock.now(), by=self.operator
+            name=name, company=company, notes=notes, at=self.clock.now(), by=self.desk.operator
         )
         self.note_change(customer_id, "customer", customer_id, "created", "name", None, name)
         return customer_id
@@ -144,7 +133,7 @@ class CustomerRecords:
             old = present(self.store.get_phone(phone_id), "that number")
             others = self.store.phones_for([old.customer_id])[old.customer_id]
             if any((p.e164, p.ext) == (number.e164, number.ext) for p in others if p.id != phone_id):
-                raise DeskError(f"{self.national(number.e164, number.ext)} is already one of "
+                raise DeskError(f"{self.desk.national(number.e164, number.ext)} is already one of "
                                 "this customer's numbers", "phone")
             changed = (old.e164, old.ext) != (number.e164, number.ext)
             holders = self.holders(old.customer_id, number, shared) if changed else []
@@ -162,7 +151,7 @@ class CustomerRecords:
         holders = [c for c in self.store.customers_with_number(number.e164)
                    if c.id != customer_id and (number.e164, number.ext) in {(p.e164, p.ext) for p in c.phones}]
         if holders and not shared:
-            raise NumberTaken(self.national(number.e164, number.ext), holders)
+            raise NumberTaken(self.desk.national(number.e164, number.ext), holders)
         return holders
 
     def audit_shared(self, customer_id: int, phone_id: int, holders: list[Customer]) -> None:
