@@ -139,9 +139,15 @@ class DeskScreen(CallbackActions, DeskScreenBase):
             await self.app.run_action(active.binding.action, active.node)
         else:
             self.desk_app.bell()  # greyed in the key bar: it does nothing here now
-            self.notify(f"{active.binding.description}: first move to a callback in the queue "
-                        "(Tab, or the arrow keys)." if active.binding.action in CALLBACK_KEYS else
-                        f"{active.binding.description} does not apply here now.", timeout=4)
+            self.notify(self._why_not(active.binding), timeout=4)
+
+    def _why_not(self, binding) -> str:
+        """One line on why a greyed key did nothing here now."""
+        if binding.action in CALLBACK_KEYS or binding.action == "open_customer":
+            if not self.desk_app.queue and binding.action != "open_customer":
+                return f"{binding.description}: there are no open callbacks."
+            return f"{binding.description}: first move to a row (Tab between the lists, arrows within)."
+        return f"{binding.description} does not apply here now."
 
     # -- which callback ---------------------------------------------------------------------
     def current_callback(self):

@@ -266,3 +266,13 @@ async def test_the_custom_callback_time_reads_business_hours_like_the_command_li
         await settle(pilot)
         [cb] = desk.callbacks.open_callbacks()
         assert cb.due_at == clock.now() + timedelta(hours=2)
+
+
+async def test_a_callback_key_on_an_empty_queue_says_why_it_did_nothing(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, DeskScreen)
+        assert any("there are no open callbacks" in n for n in notifications(app))
