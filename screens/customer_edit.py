@@ -276,6 +276,6 @@ def ask_merge(screen, customer) -> None:
 
         screen.app.push_screen(Confirm(
             f"Merge #{other.id} {other.display_name} into #{customer.id} {customer.display_name}? "
-            "Its numbers, calls and promises move here.", yes="Merge", no="Cancel"), go)
+            "Its numbers, calls and promises move here.", yes="Merge", no="Cancel", focus_no=True), go)
 
     screen.app.push_screen(Prompt("Find the duplicate (name, company or number)"), search)

@@ -118,24 +118,25 @@ class DeskScreen(CallbackActions, DeskScreenBase):
         self.on_tick()  # the queue widget raised its limit; the app already holds the rows
 
     async def on_key(self, event) -> None:
-        """Every printable key reaching the desk is handled here, in the order it was typed, so
-        a whole burst (a name typed fast, keys from a slow SSH link) means what it would typed
-        slowly. A key bound to a desk action runs it now; a letter bound to nothing starts a
-        search with it. Keys that were already on their way when a dialog or the search opened
-        over the desk go on to that screen, which takes them as typing."""
-        if not (event.is_printable and event.character):
-            return
+        """Keys reaching the desk are handled here, in the order they were typed, so a whole
+        burst (a name typed fast, keys from a slow SSH link) means what it would typed slowly.
+        A key bound here (a desk action, or a list's cursor key) runs now; a letter bound to
+        nothing starts a search with it. Keys that were already on their way when a dialog,
+        the search or a form opened over the desk go on to that screen as typing."""
         top = self.app.screen
         if top is not self:
-            if isinstance(top, TypedThrough):
+            if isinstance(top, TypedThrough) and event.is_printable and event.character:
                 event.stop()
                 top.type_through(event.character)
             return
-        event.stop()
         active = self.active_bindings.get(event.key)
         if active is None:
-            self.desk_app.open_search(event.character)
-        elif active.enabled:
+            if event.is_printable and event.character:
+                event.stop()
+                self.desk_app.open_search(event.character)
+            return
+        event.stop()
+        if active.enabled:
             await self.app.run_action(active.binding.action, active.node)
         else:
             self.desk_app.bell()  # greyed in the key bar: it does nothing here now
@@ -146,7 +147,9 @@ class DeskScreen(CallbackActions, DeskScreenBase):
         if binding.action in CALLBACK_KEYS or binding.action == "open_customer":
             if not self.desk_app.queue and binding.action != "open_customer":
                 return f"{binding.description}: there are no open callbacks."
-            return f"{binding.description}: first move to a row (Tab between the lists, arrows within)."
+            return (f"{binding.description} acts on the callback queue: Tab to it, then the arrows."
+                    if binding.action != "open_customer" else
+                    f"{binding.description}: first move to a row (Tab between the lists, arrows within).")
         return f"{binding.description} does not apply here now."
 
     # -- which callback ---------------------------------------------------------------------

@@ -71,6 +71,7 @@ class NewCallScreen(DeskScreenBase):
         self._saving = False
         self._dirty = False
         self._draft_timer: Timer | None = None  # a draft is written half a second after a change
+        self.restored = bool(draft.get("saved_at"))  # opened from a draft the last session left
         # When the call happened: when the form opened (a restored draft keeps its own time),
         # unless the 'When' field says otherwise.
         self.started = from_iso(draft["started"]) if draft.get("started") else self.desk.clock.now()
@@ -118,6 +119,10 @@ class NewCallScreen(DeskScreenBase):
         self.set_focus(self.query_one("#note" if prefilled else "#phone"))
 
     def on_mount(self) -> None:
+        # Tab into a filled field and type: the text is added to, not replaced (a restored
+        # draft's name was lost to the first letter typed after Tab).
+        for field in self.query(Input):
+            field.select_on_focus = False
         self.focus_first_field()
         self.initial = {n: self.value(n) for n in ("phone", "name", "topic", "note")}
         self._sync_promise()
@@ -396,7 +401,8 @@ class NewCallScreen(DeskScreenBase):
         self.desk_app.desk_changed()
 
     def action_cancel(self) -> None:
-        if not self.typed_anything():
+        # A restored draft is what was typed before: leaving it asks too.
+        if not self.typed_anything() and not self.restored:
             self._discard()
             return
 
@@ -413,9 +419,22 @@ class NewCallScreen(DeskScreenBase):
         self.dismiss_form()
 
     def action_to_matches(self) -> None:
-        """Down from the phone field goes into the suggestions."""
-        if not (self.focused is self.query_one("#phone") and self.query_one(CallerLookup).enter_suggestions()):
+        """Down from the phone field goes into the suggestions. (A Down that arrived with the
+        key that opened the form can come before the form is composed: it does nothing.)"""
+        phone = self.query("#phone")
+        if not phone:
+            return
+        if not (self.focused is phone.first() and self.query_one(CallerLookup).enter_suggestions()):
             self.focus_next()
+
+    def type_through(self, text: str) -> None:
+        """Keys typed on the desk in the burst that opened this form: they go to the field that
+        has (or is about to get) focus."""
+        target = self.focused or (self.query("#phone").first() if self.query("#phone") else None)
+        if isinstance(target, Input):
+            target.insert_text_at_cursor(text)
+        elif isinstance(target, TextArea):
+            target.insert(text)
 
     def action_promise(self) -> None:
         """The outcome becomes 'callback promised' (the promise's fields appear); focus stays."""

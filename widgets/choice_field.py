@@ -6,10 +6,11 @@ slow SSH link, or quickly) went to the wrong widget and a "callback promised" be
 "resolved". Here every key is handled by the field itself, in the order it arrives:
 
     Up / Left    the previous choice          Down / Right   the next one
-    Home / End   the first / the last         a letter       the next choice starting with it
-    a click      the next choice
+    Home / End   the first / the last         a click        the next choice
 
-The choices wrap around. Enter does nothing, so Tab is the way on, as in every other field."""
+The choices wrap around. Enter does nothing, so Tab is the way on, as in every other field.
+Letters do not pick a choice: words typed here by mistake (thinking this was the note) used
+to walk the choice to something else; now each rings the bell and nothing changes."""
 
 from __future__ import annotations
 
@@ -106,19 +107,12 @@ class ChoiceField(Widget, can_focus=True):
         return character is not None and character.isprintable() and not character.isspace()
 
     def on_key(self, event: events.Key) -> None:
-        """A letter or digit: the next choice whose label starts with it."""
+        """Typing here changes nothing: the bell says this is not a text field."""
         character = event.character
-        if not (character and character.isprintable() and not character.isspace()):
-            return
-        event.stop()
-        event.prevent_default()
-        count = len(self.choices)
-        for step in range(1, count + 1):
-            index = (self._index + step) % count
-            if self.choices[index][0].lower().startswith(character.lower()):
-                self._choose(index)
-                return
-        self.app.bell()  # no choice starts with it: say so, change nothing
+        if character and character.isprintable() and not character.isspace():
+            event.stop()
+            event.prevent_default()
+            self.app.bell()
 
     def on_click(self, event: events.Click) -> None:
         event.stop()

@@ -276,3 +276,37 @@ async def test_a_callback_key_on_an_empty_queue_says_why_it_did_nothing(make_app
         await settle(pilot)
         assert isinstance(app.screen, DeskScreen)
         assert any("there are no open callbacks" in n for n in notifications(app))
+
+
+async def test_down_then_c_in_one_burst_moves_then_calls_back(make_app, desk, clock):
+    """'Down c' in one burst closed the app (the Down reached the new form before it existed)."""
+    from pilot_helpers import burst
+
+    first = desk.log_call(NewCall(phone="4045550134", name="Ann First", outcome="callback"))
+    second = desk.log_call(NewCall(phone="4045550177", name="Bo Second", outcome="callback",
+                                   at=clock.now() + timedelta(seconds=30)))
+    assert first.callback.due_at < second.callback.due_at
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        burst(app, "down", "c")
+        await settle(pilot, rounds=6)
+        assert app.is_running
+        form = app.screen
+        assert isinstance(form, NewCallScreen) and form.callback_id == second.callback.id
+
+
+async def test_letters_typed_on_the_outcome_change_nothing(make_app, desk, clock):
+    """A call-back form opens in the note; Tab then a sentence used to walk the outcome to
+    'transferred' by type-ahead and save that, with an empty note."""
+    desk.log_call(NewCall(phone="4045550134", name="Bo", outcome="callback"))
+    app = make_app()
+    rings = spy_bell(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        form = app.screen
+        await pilot.press("tab", *"Called back, sorted.")
+        await settle(pilot)
+        assert form.value("outcome") == "resolved" and rings  # unchanged, and the bell said so

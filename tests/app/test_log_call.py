@@ -276,3 +276,26 @@ async def test_reminders_wait_while_the_draft_question_is_open(desk, clock):
         await pilot.press("n")
         await settle(pilot)
         assert any("Overdue One is OVERDUE" in n for n in notifications(app))
+
+
+async def test_escape_on_a_restored_draft_asks_before_throwing_it_away(desk, clock):
+    from frontdesk.app import FrontDeskApp
+    from frontdesk.clock import to_iso
+    from screens.modals import Confirm
+
+    desk.save_draft({"phone": "4045550134", "name": "Quentin", "saved_at": to_iso(clock.now())})
+    app = FrontDeskApp(desk, freeze_gc=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("y")  # restore
+        await settle(pilot)
+        assert isinstance(app.screen, NewCallScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, Confirm)  # asked, not thrown away
+        await pilot.press("n")  # keep typing
+        await settle(pilot)
+        await pilot.press("tab", *" Jones")
+        await settle(pilot)
+        assert app.screen.query_one("#name", Input).value == "Quentin Jones"  # added to, not replaced
+    assert desk.draft()["name"].startswith("Quentin")
