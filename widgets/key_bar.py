@@ -5,13 +5,19 @@ What users of Footer rely on is kept: the keys that apply here, greyed while the
 apply; a click on a key does what the key does, and a click on a greyed key rings the bell;
 hovering a key highlights it and shows its tooltip (the binding's tooltip, else its
 description); bindings in one `Binding.Group` share one entry ("<- -> Day"). Widths are
-terminal cells (cell_len), so wide characters in a description do not push keys off the line."""
+terminal cells (cell_len), so wide characters in a description do not push keys off the line.
+
+Every key a screen shows fits on 80 columns: when the line is too long it is made shorter, in
+this order, until it fits: the palette entry becomes its key alone ("^p"), the gaps between keys
+go, the app's own keys (q, /, n: the desk and the help screen list them) leave from the right,
+the longest descriptions shrink to their first word ("x Cancel"). Only then is the line cut."""
 
 from __future__ import annotations
 
 from itertools import groupby
 from typing import NamedTuple
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -24,6 +30,7 @@ class Key(NamedTuple):
     description: str
     enabled: bool
     tooltip: str
+    spare: bool = False  # an app key another screen lists too: left out when the line is short
 
 
 class KeyBar(Widget):
@@ -48,6 +55,7 @@ class KeyBar(Widget):
     }
     """
     COMPONENT_CLASSES = {"key-bar--key", "key-bar--disabled", "key-bar--hover"}
+    KEPT = frozenset({"help"})  # the app's keys that stay however short the line: the one listing all
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -70,22 +78,23 @@ class KeyBar(Widget):
     def _active_keys(self) -> tuple[Key, ...]:
         active = self.screen.active_bindings
         shown, actions = [], set()
-        for _node, binding, enabled, tooltip in active.values():
+        for node, binding, enabled, tooltip in active.values():
             if binding.show and binding.action not in actions:
                 actions.add(binding.action)
-                shown.append((binding, enabled, tooltip))
+                shown.append((node, binding, enabled, tooltip))
         keys: list[Key] = []
-        for group, members in groupby(shown, key=lambda item: item[0].group):
+        for group, members in groupby(shown, key=lambda item: item[1].group):
             items = list(members)
             if group is not None and len(items) > 1:
                 joiner = "" if group.compact else " "
-                display = joiner.join(self.app.get_key_display(b) for b, _e, _t in items)
-                enabled = any(e for _b, e, _t in items)
-                keys.append(Key(items[0][0].key, display, group.description, enabled, group.description))
+                display = joiner.join(self.app.get_key_display(b) for _n, b, _e, _t in items)
+                enabled = any(e for _n, _b, e, _t in items)
+                keys.append(Key(items[0][1].key, display, group.description, enabled, group.description))
                 continue
-            for binding, enabled, tooltip in items:
+            for node, binding, enabled, tooltip in items:
                 keys.append(Key(binding.key, self.app.get_key_display(binding), binding.description,
-                                enabled, tooltip or binding.tooltip or binding.description))
+                                enabled, tooltip or binding.tooltip or binding.description,
+                                spare=node is self.app and binding.action not in self.KEPT))
         palette = active.get(self.app.COMMAND_PALETTE_BINDING) if self.app.ENABLE_COMMAND_PALETTE else None
         if palette is not None:
             _node, binding, enabled, tooltip = palette
@@ -96,20 +105,48 @@ class KeyBar(Widget):
     def render(self) -> Text:
         keys = list(self.keys)
         palette = keys.pop() if keys and keys[-1].key == self.app.COMMAND_PALETTE_BINDING else None
-        text, spans = self._line(keys, gap=" ")
-        if text.cell_len > self.size.width:  # 80 columns and many keys: closer together, all shown
-            text, spans = self._line(keys, gap="")
-        if palette is not None:
-            right = Text(no_wrap=True, end="")
-            right.append(f" {palette.display}", style=self._key_style(palette))
-            right.append(f" {palette.description} ", style=self._hover_style(palette))
-            gap = self.size.width - text.cell_len - right.cell_len
-            if gap >= 1:
-                text.append(" " * gap)
-                spans.append((text.cell_len, text.cell_len + right.cell_len, palette))
-                text.append_text(right)
-        self._spans = spans
+        width = self.size.width
+        text, spans = Text(no_wrap=True, overflow="crop", end=""), []
+        for shown in self._shorter(keys):
+            for gap in (" ", ""):
+                text, spans = self._line(shown, gap)
+                if text.cell_len > width:
+                    continue
+                if palette is None:
+                    self._spans = spans
+                    return text
+                for label in (palette.description, ""):
+                    right = self._palette(palette, label)
+                    if text.cell_len + 1 + right.cell_len <= width:  # at least one cell apart
+                        spans.append((width - right.cell_len, width, palette))
+                        text.append(" " * (width - text.cell_len - right.cell_len))
+                        text.append_text(right)
+                        self._spans = spans
+                        return text
+        self._spans = spans  # the shortest line, without the palette, cut at the edge
         return text
+
+    def _shorter(self, keys: list[Key]):
+        """The keys to show, from all of them to the fewest and shortest (see the module)."""
+        yield keys
+        for key in reversed(list(keys)):
+            if key.spare:
+                keys = [k for k in keys if k is not key]
+                yield keys
+        while True:
+            long = [k for k in keys if " " in k.description]
+            if not long:
+                return
+            longest = max(long, key=lambda k: cell_len(k.description))
+            short = longest._replace(description=longest.description.split(" ")[0])
+            keys = [short if k is longest else k for k in keys]
+            yield keys
+
+    def _palette(self, palette: Key, label: str) -> Text:
+        right = Text(no_wrap=True, end="")
+        right.append(f" {palette.display}", style=self._key_style(palette))
+        right.append(f" {label} " if label else " ", style=self._hover_style(palette))
+        return right
 
     def _key_style(self, key: Key):
         style = self.get_component_rich_style("key-bar--key" if key.enabled else "key-bar--disabled")

@@ -1,0 +1,66 @@
+"""The app on the terminal it is given: every key bar whole at 80 columns."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from pilot_helpers import settle
+
+from frontdesk.services import NewCall
+from screens.callback import CallbackScreen
+from widgets.callback_queue import CallbackQueue
+from widgets.key_bar import KeyBar
+
+LONG_TOPIC = "Spare parts for the espresso machine"  # cut at 80 columns
+
+
+def promise(desk, clock) -> None:
+    now = clock.now()
+    desk.log_call(NewCall(phone="+44 20 7946 0958", name="Oliver Smith-Featherstonehaugh",
+                          company="Featherstonehaugh Catering & Events", topic=LONG_TOPIC,
+                          at=now - timedelta(minutes=40), callback_due=now + timedelta(minutes=30)))
+
+
+def bar(app) -> tuple[str, KeyBar]:
+    key_bar = app.screen.query_one(KeyBar)
+    return key_bar.render().plain, key_bar
+
+
+@pytest.mark.parametrize("keys, screen", [
+    ((), "desk"), (("n",), "new call"), (("r",), "reports"), (("s",), "settings"), (("/",), "search"),
+    (("enter",), "callback"), (("o",), "customer"),
+])
+async def test_every_screen_shows_its_keys_whole_on_80_columns(make_app, desk, clock, keys, screen):
+    promise(desk, clock)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#queue", CallbackQueue).focus()  # the callback keys apply
+        await settle(pilot)
+        await pilot.press(*keys)
+        await settle(pilot)
+        assert app.screen.TITLE_TEXT == screen
+        line, key_bar = bar(app)
+        assert len(line) <= 80
+        for key in key_bar.keys:  # the screen's own keys and "? Keys" at least, none cut
+            if not key.spare and key.key != app.COMMAND_PALETTE_BINDING:
+                assert f"{key.display} {key.description.split(' ')[0]}" in line, (screen, key, line)
+        assert line.rstrip().endswith(("palette", "^p"))
+
+
+async def test_the_callback_page_keeps_its_own_keys_and_gives_up_the_app_keys_first(make_app, desk, clock):
+    promise(desk, clock)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(CallbackScreen(1))
+        await settle(pilot)
+        line, _ = bar(app)
+        for words in ("esc Back", "c Call back", "t Reschedule", "a Reassign", "x Cancel", "o Customer", "? Keys"):
+            assert words in line
+        assert "q Quit" not in line  # the desk and the help list it
+        await pilot.resize_terminal(160, 50)
+        await settle(pilot)
+        line, _ = bar(app)
+        assert "x Cancel callback" in line and "q Quit" in line and "^p palette" in line
