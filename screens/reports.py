@@ -26,6 +26,20 @@ from .modals import Prompt
 DAYS = Binding.Group("Day")
 
 
+class ReportView(VerticalScroll, inherit_bindings=False):
+    """The report, scrolled up and down. Left, right and Home are the screen's (the day): a
+    scroll view's own would take them first, and the key bar would show "," and "." for the
+    day in place of the arrows."""
+
+    BINDINGS = [
+        Binding("up", "scroll_up", "Scroll Up", show=False),
+        Binding("down", "scroll_down", "Scroll Down", show=False),
+        Binding("end", "scroll_end", "Scroll End", show=False),
+        Binding("pageup", "page_up", "Page Up", show=False),
+        Binding("pagedown", "page_down", "Page Down", show=False),
+    ]
+
+
 class ReportsScreen(DeskScreenBase):
     TITLE_TEXT = "reports"
     BINDINGS = [
@@ -35,6 +49,9 @@ class ReportsScreen(DeskScreenBase):
         Binding("home", "today", "Today", id="today", show=False),
         Binding("e", "export", "Export day", id="export"),
     ]
+    DEFAULT_CSS = """
+    ReportsScreen #report { padding: 0 1; }
+    """
 
     def __init__(self) -> None:
         super().__init__()
@@ -43,7 +60,7 @@ class ReportsScreen(DeskScreenBase):
 
     def compose(self) -> ComposeResult:
         yield self.status_bar()
-        with VerticalScroll(id="report"):
+        with ReportView(id="report"):
             yield Static("", id="report-text")
         yield KeyBar()
 
