@@ -13,7 +13,7 @@ import signal
 from datetime import timedelta
 from pathlib import Path
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.worker import Worker, WorkerState
@@ -33,6 +33,7 @@ POLL_SECONDS = 1.0  # PRAGMA data_version: other desks' commits show within 2 s
 TICK_SECONDS = 5.0  # time left, counters and reminders are derived from the clock this often
 QUEUE_LIMIT = 500  # open callbacks held for the queue and reminders
 REPEAT_FAILURE_SECONDS = 60.0  # the same failure (a tick every 5 s on a broken file) toasts once a minute
+WIDE_COLUMNS = 120  # from this width on the app has the class -wide: side panels (the caller card) widen
 
 __all__ = ["DeskChanged", "FrontDeskApp", "run_app"]
 
@@ -112,6 +113,7 @@ class FrontDeskApp(App):
         return DeskScreen()
 
     def on_mount(self) -> None:
+        self._fit_terminal(self.size)
         self.call_after_refresh(self._warm_up)
         # Everything made to reach the first frame (modules, styles, the desk) lives as long as
         # the app: frozen out of the collector, a full collection later has far less to walk.
@@ -126,6 +128,20 @@ class FrontDeskApp(App):
             loop = asyncio.get_running_loop()
             loop.add_signal_handler(signal.SIGHUP, self.hang_up)
             loop.add_signal_handler(signal.SIGTERM, self.terminate)
+
+    # -- the terminal's size ----------------------------------------------------------------
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_terminal(event.size)
+
+    def _fit_terminal(self, size) -> None:
+        """At 120 columns and more the app has the class -wide, which frontdesk.tcss widens side
+        panels by. Every screen of the stack is restyled, not only the ones on view, so the one under
+        a dialog has the right width when the dialog closes."""
+        wide = size.width >= WIDE_COLUMNS
+        if self.has_class("-wide") != wide:
+            self.set_class(wide, "-wide", update=False)
+            for screen in self.screen_stack:
+                screen.update_node_styles(animate=False)
 
     def hang_up(self) -> None:
         """The terminal went away (SIGHUP: the SSH link dropped): what the form holds is written

@@ -1,4 +1,8 @@
-"""Who is calling: name, numbers, notes, last calls and open promises, at a glance."""
+"""Who is calling: name, numbers, notes, last calls and open promises, at a glance.
+
+The card is as wide as the screen gives it (34 columns at 80, wider from 120 columns on: see
+frontdesk.tcss); topics are cut only where the card's line ends, and it is drawn again when
+its width changes."""
 
 from __future__ import annotations
 
@@ -13,6 +17,9 @@ from frontdesk.models import CallerCard, Customer
 
 from .safe import plain
 
+# The shortest a topic is cut to, however narrow the card: a longer one wraps onto the next line.
+PROMISE_TOPIC, CALL_TOPIC = 24, 30
+
 
 class CallerCardView(Static):
     DEFAULT_CSS = """
@@ -20,14 +27,27 @@ class CallerCardView(Static):
     """
 
     customer: Customer | None = None  # whose card is shown (None: a new caller)
+    _shown: tuple | None = None  # what show_card was last given, drawn again on a new width
+    _drawn_width = -1
 
     def show_card(self, card: CallerCard | None, zone: ZoneInfo, now: datetime,
                   national=lambda e164, ext="": e164, caller_time: str = "") -> None:
         self.customer = card.customer if card is not None else None
+        self._shown = (card, zone, now, national, caller_time)
+        self._draw()
+
+    def on_resize(self) -> None:
+        if self._shown is not None and self.content_size.width != self._drawn_width:
+            self._draw()  # a new width (a new height, from the last drawing, needs none)
+
+    def _draw(self) -> None:
+        assert self._shown is not None
+        card, zone, now, national, caller_time = self._shown
         if card is None:
             self.border_title = "New caller"
             self.update(Text("No customer chosen: a new one is made on save.", style="italic"))
             return
+        line = self._drawn_width = self.content_size.width  # 0 before the first layout: the shortest cuts
         customer = card.customer
         self.border_title = f"Customer #{customer.id}"
         text = Text()
@@ -45,15 +65,17 @@ class CallerCardView(Static):
             text.append(f"\ntheir time: {caller_time}", style="italic")
         if customer.notes:
             text.append("\n")
-            text.append_text(plain(customer.notes, 120, style="italic"))
+            text.append_text(plain(customer.notes, max(120, 3 * line), style="italic"))
         if card.open_callbacks:
             text.append("\nOpen promises:", style="bold")
             for cb in card.open_callbacks[:3]:
                 mark = "!!" if cb.due_at <= now else " -"
-                text.append(f"\n{mark} {time_left(cb.due_at, now)} ", style="bold" if mark == "!!" else "")
-                text.append_text(plain(cb.topic, 24))
+                head = f"\n{mark} {time_left(cb.due_at, now)} "
+                text.append(head, style="bold" if mark == "!!" else "")
+                text.append_text(plain(cb.topic, max(PROMISE_TOPIC, line - len(head) + 1)))
         text.append(f"\n{card.call_count} call{'s' if card.call_count != 1 else ''}", style="bold")
         for call in card.recent_calls:
-            text.append(f"\n {day_time(call.at, zone, now)} {call.outcome_label}: ")
-            text.append_text(plain(call.topic or call.note, 30))
+            head = f"\n {day_time(call.at, zone, now)} {call.outcome_label}: "
+            text.append(head)
+            text.append_text(plain(call.topic or call.note, max(CALL_TOPIC, line - len(head) + 1)))
         self.update(text)

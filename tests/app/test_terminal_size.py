@@ -1,4 +1,5 @@
-"""The app on the terminal it is given: every key bar whole at 80 columns."""
+"""The app on the terminal it is given: every key bar whole at 80 columns, the caller card wider
+from 120 columns."""
 
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ from pilot_helpers import settle
 
 from frontdesk.services import NewCall
 from screens.callback import CallbackScreen
+from screens.help import HelpScreen
+from screens.new_call import NewCallScreen
 from widgets.callback_queue import CallbackQueue
+from widgets.caller_card import CallerCardView
 from widgets.key_bar import KeyBar
 
 LONG_TOPIC = "Spare parts for the espresso machine"  # cut at 80 columns
@@ -64,3 +68,31 @@ async def test_the_callback_page_keeps_its_own_keys_and_gives_up_the_app_keys_fi
         await settle(pilot)
         line, _ = bar(app)
         assert "x Cancel callback" in line and "q Quit" in line and "^p palette" in line
+
+
+async def test_the_caller_card_widens_from_120_columns_and_shows_whole_topics(make_app, desk, clock):
+    promise(desk, clock)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n", "plus", *"442079460958")
+        await settle(pilot)
+        card = app.screen.query_one(CallerCardView)
+        assert card.outer_size.width == 34
+        assert LONG_TOPIC not in str(card.render())
+        # Wider while a dialog is open over the form: the form is restyled too.
+        app.action_help()  # (the key ? would be typed into the phone field)
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.resize_terminal(160, 50)
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, NewCallScreen)
+        card = app.screen.query_one(CallerCardView)
+        assert card.outer_size.width > 60
+        shown = str(card.render())
+        assert "Oliver Smith-Featherstonehaugh" in shown and LONG_TOPIC in shown
+        await pilot.resize_terminal(119, 40)
+        await settle(pilot)
+        assert app.screen.query_one(CallerCardView).outer_size.width == 34
