@@ -20,6 +20,7 @@ from textual.worker import Worker, WorkerState
 
 from screens.base import DeskScreenBase
 from screens.messages import DeskChanged, QueueLoaded
+from screens.too_small import TooSmall, too_small
 
 from .clock import Clock, SystemClock
 from .db import DatabaseMoved
@@ -134,14 +135,22 @@ class FrontDeskApp(App):
         self._fit_terminal(event.size)
 
     def _fit_terminal(self, size) -> None:
-        """At 120 columns and more the app has the class -wide, which frontdesk.tcss widens side
-        panels by. Every screen of the stack is restyled, not only the ones on view, so the one under
+        """Below 80x24 a sentence says so over whatever is open (closing nothing); at 120
+        columns and more the app has the class -wide, which frontdesk.tcss widens side panels
+        by. Every screen of the stack is restyled, not only the ones on view, so the one under
         a dialog has the right width when the dialog closes."""
         wide = size.width >= WIDE_COLUMNS
         if self.has_class("-wide") != wide:
             self.set_class(wide, "-wide", update=False)
             for screen in self.screen_stack:
                 screen.update_node_styles(animate=False)
+        if not self.screen_stack:
+            return
+        if too_small(size.width, size.height):
+            if not any(isinstance(screen, TooSmall) for screen in self.screen_stack):
+                self.push_screen(TooSmall())
+        elif isinstance(self.screen, TooSmall):
+            self.pop_screen()
 
     def hang_up(self) -> None:
         """The terminal went away (SIGHUP: the SSH link dropped): what the form holds is written
@@ -342,6 +351,8 @@ class FrontDeskApp(App):
     LEAVING_ACTIONS = frozenset({"new_call", "search", "reports", "settings", "quit"})
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if isinstance(self.screen, TooSmall):  # nothing on view to act on; ctrl+q still quits
+            return action == "quit_now"
         if action in self.LEAVING_ACTIONS and not self._from_palette:
             from textual.command import CommandPalette
             from textual.screen import ModalScreen

@@ -1,5 +1,5 @@
 """The app on the terminal it is given: every key bar whole at 80 columns, the caller card wider
-from 120 columns."""
+from 120 columns, and below 80x24 a sentence saying so, over a screen that keeps what it holds."""
 
 from __future__ import annotations
 
@@ -7,11 +7,14 @@ from datetime import timedelta
 
 import pytest
 from pilot_helpers import settle
+from textual.widgets import Input
 
 from frontdesk.services import NewCall
 from screens.callback import CallbackScreen
+from screens.desk import DeskScreen
 from screens.help import HelpScreen
 from screens.new_call import NewCallScreen
+from screens.too_small import TooSmall
 from widgets.callback_queue import CallbackQueue
 from widgets.caller_card import CallerCardView
 from widgets.key_bar import KeyBar
@@ -96,3 +99,42 @@ async def test_the_caller_card_widens_from_120_columns_and_shows_whole_topics(ma
         await pilot.resize_terminal(119, 40)
         await settle(pilot)
         assert app.screen.query_one(CallerCardView).outer_size.width == 34
+
+
+async def test_below_80x24_the_app_says_so_and_keeps_the_form(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n", *"4045550199", "tab", *"Kate")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, NewCallScreen)
+        await pilot.resize_terminal(70, 20)
+        await settle(pilot)
+        assert isinstance(app.screen, TooSmall)
+        assert "needs a terminal of at least 80x24; this one is 70x20" in str(app.screen.query_one("#too-small-text").render())
+        await pilot.press("q", "n", "escape", "x")  # nothing happens behind the sentence
+        await settle(pilot)
+        assert isinstance(app.screen, TooSmall) and app.screen_stack[-2] is form
+        await pilot.resize_terminal(80, 23)
+        await settle(pilot)
+        assert isinstance(app.screen, TooSmall)
+        assert "this one is 80x23" in str(app.screen.query_one("#too-small-text").render())
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        assert app.screen is form
+        assert form.query_one("#phone", Input).value == "4045550199"
+        assert form.query_one("#name", Input).value == "Kate"
+        await pilot.press(*"y")  # the form takes keys again, in the field that had focus
+        assert form.query_one("#name", Input).value == "Katey"
+
+
+async def test_starting_in_a_small_terminal_says_so_until_it_is_large_enough(make_app):
+    app = make_app()
+    async with app.run_test(size=(60, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, TooSmall)
+        assert len(app.screen_stack) == 2
+        await pilot.resize_terminal(100, 30)
+        await settle(pilot)
+        assert isinstance(app.screen, DeskScreen)
