@@ -8,9 +8,10 @@ description); bindings in one `Binding.Group` share one entry ("<- -> Day"). Wid
 terminal cells (cell_len), so wide characters in a description do not push keys off the line.
 
 Every key a screen shows fits on 80 columns: when the line is too long it is made shorter, in
-this order, until it fits: the palette entry becomes its key alone ("^p"), the gaps between keys
-go, the app's own keys (q, /, n: the desk and the help screen list them) leave from the right,
-the longest descriptions shrink to their first word ("x Cancel"). Only then is the line cut."""
+this order, until it fits: the gaps between keys go and the palette entry becomes its key alone
+("^p"), then goes; the app's own keys (q, /, n: the desk and the help screen list them) leave
+from the right; the longest descriptions shrink to their first word ("x Cancel"). Only then is
+the line cut."""
 
 from __future__ import annotations
 
@@ -106,24 +107,27 @@ class KeyBar(Widget):
         keys = list(self.keys)
         palette = keys.pop() if keys and keys[-1].key == self.app.COMMAND_PALETTE_BINDING else None
         width = self.size.width
+        # The palette entry whole, as its key alone, or not at all (None).
+        labels: tuple[str | None, ...] = (palette.description, "", None) if palette else (None,)
         text, spans = Text(no_wrap=True, overflow="crop", end=""), []
         for shown in self._shorter(keys):
-            for gap in (" ", ""):
-                text, spans = self._line(shown, gap)
-                if text.cell_len > width:
-                    continue
-                if palette is None:
-                    self._spans = spans
-                    return text
-                for label in (palette.description, ""):
+            for label in labels:
+                for gap in (" ", ""):
+                    text, spans = self._line(shown, gap)
+                    if label is None or palette is None:
+                        if text.cell_len <= width:
+                            self._spans = spans
+                            return text
+                        continue
                     right = self._palette(palette, label)
-                    if text.cell_len + 1 + right.cell_len <= width:  # at least one cell apart
-                        spans.append((width - right.cell_len, width, palette))
-                        text.append(" " * (width - text.cell_len - right.cell_len))
+                    room = width - text.cell_len - right.cell_len
+                    if room >= 1:  # at the right edge, at least one cell apart
+                        text.append(" " * room)
+                        spans.append((text.cell_len, width, palette))
                         text.append_text(right)
                         self._spans = spans
                         return text
-        self._spans = spans  # the shortest line, without the palette, cut at the edge
+        self._spans = spans  # the shortest line, cut at the edge
         return text
 
     def _shorter(self, keys: list[Key]):
