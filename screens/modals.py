@@ -44,6 +44,9 @@ class Confirm(ModalScreen[bool]):
         super().__init__()
         self.question, self.yes, self.no, self.focus_no = question, yes, no, focus_no
         self.typed_on, self.opened_by = typed_on, opened_by
+        # Once closed by typing: where the rest of the word goes. Keys of the same burst were
+        # already sent to this question (the terminal delivered them while it was on top).
+        self._word_goes_to: Callable[[str], None] | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -62,18 +65,25 @@ class Confirm(ModalScreen[bool]):
         self.dismiss(value)
 
     def on_key(self, event) -> None:
-        if event.is_printable and event.character and event.character.lower() not in "yn":
-            if self.typed_on is not None:
-                event.stop()
-                self.type_through(event.character)
+        if not (event.is_printable and event.character):
+            return
+        if self._word_goes_to is not None or (self.typed_on is not None and event.character.lower() not in "yn"):
+            event.stop()  # (a y or n after the word began is a letter of it, not an answer)
+            event.prevent_default()
+            self.type_through(event.character)
 
     def type_through(self, text: str) -> None:
         """A letter that is no answer: the user was typing a word that began with the key that
-        opened this question. It closes unanswered; the word so far goes on (to a search)."""
+        opened this question. It closes unanswered; the word so far goes on (to a search), and
+        so does every later letter that still reaches it."""
+        if self._word_goes_to is not None:
+            self._word_goes_to(text)
+            return
         if self.typed_on is None:
             return
         typed_on, word = self.typed_on, self.opened_by + text
         self.typed_on = None
+        self._word_goes_to = typed_on
         self.dismiss(None)
         typed_on(word)
 

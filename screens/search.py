@@ -35,8 +35,9 @@ class SearchScreen(DeskScreenBase):
 
     def compose(self) -> ComposeResult:
         yield self.status_bar()
+        # Not selected on focus: the next key typed goes after what was typed on the desk.
         yield Input(self.typed, placeholder="name, company, digits of a number, or words of a note",
-                    id="query")
+                    id="query", select_on_focus=False)
         yield Label("Customers", classes="section-title", id="customers-title")
         yield OptionList(id="customers")
         yield Label("Calls whose notes match", classes="section-title", id="calls-title")
@@ -67,8 +68,9 @@ class SearchScreen(DeskScreenBase):
 
     def on_key(self, event) -> None:
         """Keys typed in the same burst as the first letter can arrive before the query field
-        has focus: they belong to the query."""
-        if self.focused is None and event.is_printable and event.character:
+        has focus: they were sent to the screen itself, and belong to the query (even when
+        it has focus by the time they are read)."""
+        if self.focused in (None, *self.query("#query")) and event.is_printable and event.character:
             event.stop()
             self.type(event.character)
 
