@@ -35,6 +35,7 @@ TICK_SECONDS = 5.0  # time left, counters and reminders are derived from the clo
 QUEUE_LIMIT = 500  # open callbacks held for the queue and reminders
 REPEAT_FAILURE_SECONDS = 60.0  # the same failure (a tick every 5 s on a broken file) toasts once a minute
 WIDE_COLUMNS = 120  # from this width on the app has the class -wide: side panels (the caller card) widen
+TOO_SMALL_GRACE_SECONDS = 0.2  # keys typed as the window shrank are read before the 'needs 80x24' sentence
 
 __all__ = ["DeskChanged", "FrontDeskApp", "run_app"]
 
@@ -132,13 +133,16 @@ class FrontDeskApp(App):
 
     # -- the terminal's size ----------------------------------------------------------------
     def on_resize(self, event: events.Resize) -> None:
-        self._fit_terminal(event.size)
+        self._fit_terminal(event.size, grace=TOO_SMALL_GRACE_SECONDS)
 
-    def _fit_terminal(self, size) -> None:
+    def _fit_terminal(self, size, grace: float = 0.0) -> None:
         """Below 80x24 a sentence says so over whatever is open (closing nothing); at 120
         columns and more the app has the class -wide, which frontdesk.tcss widens side panels
         by. Every screen of the stack is restyled, not only the ones on view, so the one under
-        a dialog has the right width when the dialog closes."""
+        a dialog has the right width when the dialog closes.
+
+        The sentence comes after a moment's `grace`: keys typed just before the window shrank
+        may be read after the signal that it did, and they go to the form, not to the sentence."""
         wide = size.width >= WIDE_COLUMNS
         if self.has_class("-wide") != wide:
             self.set_class(wide, "-wide", update=False)
@@ -147,7 +151,9 @@ class FrontDeskApp(App):
         if not self.screen_stack:
             return
         if too_small(size.width, size.height):
-            if not any(isinstance(screen, TooSmall) for screen in self.screen_stack):
+            if grace:
+                self.set_timer(grace, lambda: self._fit_terminal(self.size), name="too-small")
+            elif not any(isinstance(screen, TooSmall) for screen in self.screen_stack):
                 self.push_screen(TooSmall())
         elif isinstance(self.screen, TooSmall):
             self.pop_screen()

@@ -111,6 +111,7 @@ keys -l "Tmux Tester"
 keys Tab
 keys -l "Checked by tmux"
 # Too small a terminal: a sentence says so; large enough again, the form is back as it was.
+wait_for "Checked by tmux"
 tmux resize-window -t "$session" -x 70 -y 20
 wait_for "FrontDesk needs a terminal of at least 80x24; this one is 70x20"
 tmux resize-window -t "$session" -x 80 -y 24
