@@ -98,12 +98,7 @@ class ReportsScreen(DeskScreenBase):
                 t.append(" " * max(1, 12 - len(o.operator[:12])))
                 t.append(f"{o.calls_in:>4} {o.calls_out:>4} {o.promised:>9} {o.kept:>4} {o.late:>4}"
                          f" {o.still_open:>4} {o.overdue:>7}\n")
-        if s.top_topics:
-            t.append("\nTop topics\n", style="bold")
-            for topic, count in s.top_topics:
-                t.append(f"{count:>5}  ")
-                t.append_text(plain(topic or "(none)", 60))
-                t.append("\n")
+        # What still needs doing before what was talked about: on 80x24 it is above the fold.
         if s.overdue_promises:
             t.append("\nOverdue promises\n", style="bold")
             for p in s.overdue_promises:
@@ -112,7 +107,12 @@ class ReportsScreen(DeskScreenBase):
                 t.append(f"  {p.phone_national}  [")
                 t.append_text(plain(p.assignee, 10))
                 t.append("]\n")
-        t.append("\n<- / -> previous / next day, e exports this day", style="dim")
+        if s.top_topics:
+            t.append("\nTop topics\n", style="bold")
+            for topic, count in s.top_topics:
+                t.append(f"{count:>5}  ")
+                t.append_text(plain(topic or "(none)", 60))
+                t.append("\n")
         self.query_one("#report-text", Static).update(t)
 
     def action_day(self, step: int) -> None:
