@@ -18,12 +18,12 @@ from textual.app import App
 from textual.binding import Binding
 from textual.worker import Worker, WorkerState
 
+from screens.app_questions import FailureReports
 from screens.base import DeskScreenBase
 from screens.messages import DeskChanged, QueueLoaded
-from screens.too_small import TooSmall, too_small
+from screens.too_small import TooSmall, fit_terminal
 
 from .clock import Clock, SystemClock
-from .db import DatabaseMoved
 from .formatting import clock_time
 from .models import Callback
 from .reminders import ReminderTracker, queue_counts
@@ -33,8 +33,6 @@ from .text import clean
 POLL_SECONDS = 1.0  # PRAGMA data_version: other desks' commits show within 2 s
 TICK_SECONDS = 5.0  # time left, counters and reminders are derived from the clock this often
 QUEUE_LIMIT = 500  # open callbacks held for the queue and reminders
-REPEAT_FAILURE_SECONDS = 60.0  # the same failure (a tick every 5 s on a broken file) toasts once a minute
-WIDE_COLUMNS = 120  # from this width on the app has the class -wide: side panels (the caller card) widen
 TOO_SMALL_GRACE_SECONDS = 0.2  # keys typed as the window shrank are read before the 'needs 80x24' sentence
 
 __all__ = ["DeskChanged", "FrontDeskApp", "run_app"]
@@ -90,10 +88,8 @@ class FrontDeskApp(App):
         self.counts = (0, 0)
         self._data_version = desk.store.data_version()
         self.bells = 0
-        self._last_failure: tuple[str, float] = ("", 0.0)
-        self._offering_reopen = False
+        self.failures = FailureReports(self)  # toasts, once a minute each; the reopen question
         self._offering_draft = False
-        self._reopen_quiet_until = 0.0
         self._from_palette = False  # an action chosen in the command palette is meant
 
     def _new_tracker(self) -> ReminderTracker:
@@ -115,7 +111,7 @@ class FrontDeskApp(App):
         return DeskScreen()
 
     def on_mount(self) -> None:
-        self._fit_terminal(self.size)
+        fit_terminal(self, self.size)
         self.call_after_refresh(self._warm_up)
         # Everything made to reach the first frame (modules, styles, the desk) lives as long as
         # the app: frozen out of the collector, a full collection later has far less to walk.
@@ -133,30 +129,7 @@ class FrontDeskApp(App):
 
     # -- the terminal's size ----------------------------------------------------------------
     def on_resize(self, event: events.Resize) -> None:
-        self._fit_terminal(event.size, grace=TOO_SMALL_GRACE_SECONDS)
-
-    def _fit_terminal(self, size, grace: float = 0.0) -> None:
-        """Below 80x24 a sentence says so over whatever is open (closing nothing); at 120
-        columns and more the app has the class -wide, which frontdesk.tcss widens side panels
-        by. Every screen of the stack is restyled, not only the ones on view, so the one under
-        a dialog has the right width when the dialog closes.
-
-        The sentence comes after a moment's `grace`: keys typed just before the window shrank
-        may be read after the signal that it did, and they go to the form, not to the sentence."""
-        wide = size.width >= WIDE_COLUMNS
-        if self.has_class("-wide") != wide:
-            self.set_class(wide, "-wide", update=False)
-            for screen in self.screen_stack:
-                screen.update_node_styles(animate=False)
-        if not self.screen_stack:
-            return
-        if too_small(size.width, size.height):
-            if grace:
-                self.set_timer(grace, lambda: self._fit_terminal(self.size), name="too-small")
-            elif not any(isinstance(screen, TooSmall) for screen in self.screen_stack):
-                self.push_screen(TooSmall())
-        elif isinstance(self.screen, TooSmall):
-            self.pop_screen()
+        fit_terminal(self, event.size, grace=TOO_SMALL_GRACE_SECONDS)
 
     def hang_up(self) -> None:
         """The terminal went away (SIGHUP: the SSH link dropped): what the form holds is written
@@ -207,46 +180,12 @@ class FrontDeskApp(App):
             self.report_failure(event.worker.error)
 
     def report_failure(self, error: BaseException, *, shown: bool = False) -> None:
-        """Any failure of a worker or a use case: a toast (unless the screen already shows it),
-        the same one at most once a minute; a replaced database file offers to reopen it.
-        Nothing here closes the app."""
-        if isinstance(error, DatabaseMoved):
-            self.offer_reopen()
-            return
-        if shown:
-            return
-        message = self.desk.describe(error)
-        now = asyncio.get_running_loop().time()
-        last, when = self._last_failure
-        if message == last and now - when < REPEAT_FAILURE_SECONDS:
-            return
-        self._last_failure = (message, now)
-        self.notify(message, title="Not done", severity="error", timeout=10)
+        """Any failure of a worker or a use case: a toast, or the question to reopen a replaced
+        database file (screens/app_questions.py). Nothing here closes the app."""
+        self.failures.report(error, shown=shown)
 
     def offer_reopen(self, asked_by_poll: bool = False) -> None:
-        """The file at the database's path is not the one this desk opened (deleted, or
-        replaced by a restored backup). Saving is refused until it is reopened; whatever a form
-        holds stays there. After "Not now" the poll asks again only after a while; a refused
-        save asks at once."""
-        now = asyncio.get_running_loop().time()
-        if self._offering_reopen or (asked_by_poll and now < self._reopen_quiet_until):
-            return
-        from screens.modals import Confirm
-
-        self._offering_reopen = True
-        path = self.desk.store.path
-
-        def answer(reopen: bool | None) -> None:
-            self._offering_reopen = False
-            if reopen:
-                self.reopen_database()
-            else:
-                self._reopen_quiet_until = asyncio.get_running_loop().time() + REPEAT_FAILURE_SECONDS
-
-        self.push_screen(Confirm(
-            f"The database file {path} was deleted or replaced while this desk had it open. "
-            "Nothing more can be saved to the old file. Open the file now at that path? "
-            "(What you typed stays in the form.)", yes="Reopen", no="Not now"), answer)
+        self.failures.offer_reopen(asked_by_poll)
 
     def reopen_database(self) -> None:
         try:
@@ -397,21 +336,13 @@ class FrontDeskApp(App):
     async def action_quit(self) -> None:
         """q asks first while a form holds what was typed (the help screen may be over it);
         ctrl+q quits at once. Either way a half-typed call is kept as a draft."""
-        from screens.modals import Confirm
+        from screens.app_questions import ask_quit
 
         unsaved = [s for s in self.screen_stack if isinstance(s, DeskScreenBase) and s.holds_unsaved()]
-        if not unsaved:
+        if unsaved:
+            ask_quit(self, unsaved[0].TITLE_TEXT, self.action_quit_now)
+        else:
             self.exit()
-            return
-
-        def answer(quit_now: bool | None) -> None:
-            if quit_now:
-                self._save_drafts()
-                self.exit()
-
-        self.push_screen(Confirm(f"Quit FrontDesk? The {unsaved[0].TITLE_TEXT} form holds what you typed "
-                                 "(a call is kept as a draft and offered next time).", yes="Quit",
-                                 no="Stay", focus_no=True), answer)
 
     def action_quit_now(self) -> None:
         self._save_drafts()

@@ -12,7 +12,7 @@ from . import phones
 from .callers import CallerOutcome, CallerRouting, is_withheld
 from .clock import Clock, to_iso
 from .customers import CustomerRecords, NumberTaken
-from .db import describe_storage_error
+from .db import DatabaseMoved, describe_storage_error
 from .errors import DeskError, describe_failure, present
 from .hours import HoursError, preset_due
 from .limits import check_call_time, check_promise, long_text, short_text
@@ -37,7 +37,7 @@ from .settings import load as load_settings
 from .store import PAGE, ConflictError, Store
 from .text import clean
 
-__all__ = ["Desk", "DeskError", "ConflictError", "StorageError", "describe_storage_error", "NewCall",
+__all__ = ["DatabaseMoved", "Desk", "DeskError", "ConflictError", "StorageError", "describe_storage_error", "NewCall",
            "Logged", "PAGE", "CallerOutcome", "NumberTaken"]
 
 # What the database layer raises when the file itself fails (locked too long, disk full, ...):

@@ -4,12 +4,43 @@ of a screen with its keys and columns cut off. It covers whatever is open withou
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.geometry import Size
+
 MIN_WIDTH, MIN_HEIGHT = 80, 24
+WIDE_COLUMNS = 120  # from this width on the app has the class -wide: side panels (the caller card) widen
+
+
+def fit_terminal(app: App, size: Size, grace: float = 0.0) -> None:
+    """Below 80x24 a sentence says so over whatever is open (closing nothing); at 120 columns
+    and more the app has the class -wide, which frontdesk.tcss widens side panels by. Every
+    screen of the stack is restyled, not only the ones on view, so the one under a dialog has
+    the right width when the dialog closes.
+
+    The sentence comes after a moment's `grace`: keys typed just before the window shrank may
+    be read after the signal that it did, and they go to the form, not to the sentence."""
+    wide = size.width >= WIDE_COLUMNS
+    if app.has_class("-wide") != wide:
+        app.set_class(wide, "-wide", update=False)
+        for screen in app.screen_stack:
+            screen.update_node_styles(animate=False)
+    if not app.screen_stack:
+        return
+    if too_small(size.width, size.height):
+        if grace:
+            app.set_timer(grace, lambda: fit_terminal(app, app.size), name="too-small")
+        elif not any(isinstance(screen, TooSmall) for screen in app.screen_stack):
+            app.push_screen(TooSmall())
+    elif isinstance(app.screen, TooSmall):
+        app.pop_screen()
 
 
 def too_small(width: int, height: int) -> bool:
