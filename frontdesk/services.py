@@ -14,6 +14,7 @@ from .clock import Clock, to_iso
 from .customers import CustomerRecords, NumberTaken
 from .db import DatabaseMoved, describe_storage_error
 from .errors import DeskError, describe_failure, present
+from .formatting import clock_time, time_left
 from .hours import HoursError, preset_due
 from .limits import check_call_time, check_promise, long_text, short_text
 from .models import (
@@ -89,6 +90,16 @@ class Logged:
     duplicate: bool = False
     closed: tuple[Callback, ...] = ()  # promises of NewCall.closes done by this call
     already_closed: tuple[Callback, ...] = ()  # of NewCall.closes, those someone else closed first
+
+    def words(self, now: datetime, zone: ZoneInfo) -> str:
+        """'Logged call with Maria Lopez; callback in 1 h (11:00); promise kept': the toast."""
+        text = f"Logged call with {self.customer.display_name}"
+        if self.callback:
+            text += f"; callback {time_left(self.callback.due_at, now)} ({clock_time(self.callback.due_at, zone)})"
+        if self.completed:
+            done, kept = self.completed.state == "done", self.completed.kept_on_time
+            text += "; promise kept" if done and kept else "; promise done, late" if done else "; attempt counted"
+        return text
 
 
 class Desk:

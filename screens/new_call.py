@@ -241,12 +241,11 @@ class NewCallScreen(DeskScreenBase):
 
     @on(ReturningLoaded)
     def _show_returning(self, message: ReturningLoaded) -> None:
-        cb = message.callback
-        now = self.desk.clock.now()
-        text = Text("Returning the promise made ", style="bold")
-        text.append(f"{day_time(cb.promised_at, self.desk.zone, now)}, due {time_left(cb.due_at, now)}. ")
-        text.append("Saving with a reached outcome completes it; no answer / busy / voicemail counts an attempt.")
-        self.query_one("#returning", Static).update(text)
+        cb, now = message.callback, self.desk.clock.now()
+        self.query_one("#returning", Static).update(Text(
+            f"Returning the promise made {day_time(cb.promised_at, self.desk.zone, now)}, due "
+            f"{time_left(cb.due_at, now)}. Saving with a reached outcome completes it; no answer / "
+            "busy / voicemail counts an attempt.", style="bold"))
 
     # -- promise ----------------------------------------------------------------------------
     @on(ChoiceField.Changed)
@@ -380,18 +379,7 @@ class NewCallScreen(DeskScreenBase):
 
     @on(CallSaved)
     def _saved(self, saved: CallSaved) -> None:
-        logged = saved.logged
-        who = logged.customer.display_name
-        message = Text(f"Logged call with {who}")
-        if logged.callback:
-            message.append(f"; callback {time_left(logged.callback.due_at, self.desk.clock.now())} "
-                           f"({clock_time(logged.callback.due_at, self.desk.zone)})")
-        if logged.completed:
-            state = logged.completed.state
-            kept = logged.completed.kept_on_time
-            message.append("; promise kept" if state == "done" and kept else
-                           "; promise done, late" if state == "done" else "; attempt counted")
-        self.app.notify(message, timeout=5)
+        self.app.notify(saved.logged.words(self.desk.clock.now(), self.desk.zone), timeout=5)
         self.dismiss_form()
 
     def dismiss_form(self) -> None:

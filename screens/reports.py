@@ -31,13 +31,10 @@ class ReportView(VerticalScroll, inherit_bindings=False):
     scroll view's own would take them first, and the key bar would show "," and "." for the
     day in place of the arrows."""
 
-    BINDINGS = [
-        Binding("up", "scroll_up", "Scroll Up", show=False),
-        Binding("down", "scroll_down", "Scroll Down", show=False),
-        Binding("end", "scroll_end", "Scroll End", show=False),
-        Binding("pageup", "page_up", "Page Up", show=False),
-        Binding("pagedown", "page_down", "Page Down", show=False),
-    ]
+    BINDINGS = [Binding(key, action, description, show=False) for key, action, description in (
+        ("up", "scroll_up", "Scroll up"), ("down", "scroll_down", "Scroll down"),
+        ("end", "scroll_end", "Scroll to the end"), ("pageup", "page_up", "Page up"),
+        ("pagedown", "page_down", "Page down"))]
 
 
 class ReportsScreen(DeskScreenBase):
