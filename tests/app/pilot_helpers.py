@@ -53,3 +53,13 @@ def burst(app, *keys: str) -> None:
         else:
             event = events.Key(key, named.get(key))
         app._driver.send_message(event)
+
+
+async def type_into(pilot, field_id: str, text: str) -> None:
+    """Focus a field and replace its text (keys are typed elsewhere; a test about checks)."""
+    from textual.widgets import Input
+
+    field = pilot.app.screen.query_one(f"#{field_id}", Input)
+    field.focus()
+    field.value = text
+    await pilot.pause()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from pilot_helpers import notifications, screen_text, settle
+from pilot_helpers import notifications, screen_text, settle, type_into
 from textual.widgets import Input, OptionList, Static
 
 from frontdesk.services import NewCall
@@ -16,13 +16,6 @@ from screens.new_call import NewCallScreen
 from screens.promise_fields import PromiseFields
 from screens.settings import SettingsScreen
 from widgets.callback_queue import CallbackQueue
-
-
-async def type_into(pilot, field_id: str, text: str) -> None:
-    field = pilot.app.screen.query_one(f"#{field_id}", Input)
-    field.focus()
-    field.value = text
-    await pilot.pause()
 
 
 async def test_a_refused_settings_save_lists_every_bad_field_at_once(make_app, desk):

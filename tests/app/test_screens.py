@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from pilot_helpers import notifications, screen_text, settle
+from pilot_helpers import notifications, screen_text, settle, type_into
 from textual.widgets import Input
 
 from frontdesk.services import NewCall
@@ -13,14 +13,6 @@ from screens.desk import DeskScreen
 from screens.search import SearchScreen
 from screens.settings import SettingsScreen
 from widgets.callback_queue import CallbackQueue
-
-
-async def type_into(pilot, field_id: str, text: str) -> None:
-    """Focus a field and replace its text (keys are typed elsewhere; this test is about checks)."""
-    field = pilot.app.screen.query_one(f"#{field_id}", Input)
-    field.focus()
-    field.value = text
-    await pilot.pause()
 
 
 async def test_settings_refuse_bad_values_and_keep_what_was_typed(make_app, desk):
