@@ -211,13 +211,16 @@ class FrontDeskApp(App):
             self.report_failure(exc)
             return
         if version != self._data_version:
-            self._data_version = version
             self.desk_changed()
 
     def desk_changed(self) -> None:
-        """Reload settings (another desk may have saved them), the queue, and the visible screen."""
+        """Reload settings (another desk may have saved them), the queue, and the visible screen.
+        The reload covers every commit so far, this desk's own included: the poll does not
+        reload again for the save that called this."""
         if not self.screen_stack:  # closing: a late result has nothing left to show on
             return
+        with contextlib.suppress(Exception):  # a failing read is reported by the reload itself
+            self._data_version = self.desk.store.data_version()
         self._adopt_settings(self.desk.reload_settings())
         self.tick()
         self.screen.post_message(DeskChanged())

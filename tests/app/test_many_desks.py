@@ -236,3 +236,17 @@ async def test_calls_arriving_from_another_desk_keep_the_cursor_on_its_call_and_
         await wait_for(pilot, lambda: calls.row_count == 32)
         assert calls.selected_id == chosen
         raj.store.close()
+
+
+async def test_a_save_of_this_desk_is_reloaded_once_not_again_by_the_poll(desk, db_path, clock):
+    """The reader sees this desk's own commits as changes too: the reload after a save takes
+    them in, so the next poll finds nothing new."""
+    app = FrontDeskApp(desk, offer_draft=False, poll_seconds=3600)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n", *"4045550134", "tab", *"Once Only", "ctrl+s")
+        await settle(pilot, rounds=6)
+        reloads: list[int] = []
+        app.desk_changed = lambda: reloads.append(1)  # what the poll would call
+        app.poll_database()
+        assert reloads == []
