@@ -20,6 +20,7 @@ from textual.worker import Worker, WorkerState
 
 from screens.app_questions import FailureReports
 from screens.base import DeskScreenBase
+from screens.key_order import OrderedKeys
 from screens.messages import DeskChanged, QueueLoaded
 from screens.too_small import TooSmall, fit_terminal
 
@@ -53,7 +54,7 @@ else:
     linux_driver.getincrementaldecoder = _tolerant_utf8  # the driver looks the decoder up by this name
 
 
-class FrontDeskApp(App):
+class FrontDeskApp(OrderedKeys, App):
     CSS_PATH = "frontdesk.tcss"
     TITLE = "FrontDesk"
     ENABLE_COMMAND_PALETTE = True
@@ -396,9 +397,9 @@ class FrontDeskApp(App):
 
     def get_system_commands(self, screen):
         """Every action with a key is also in the palette: the app's and the current screen's."""
-        from screens.palette import keyed_commands
+        from screens.palette import framework_commands, keyed_commands
 
-        yield from super().get_system_commands(screen)
+        yield from framework_commands(super().get_system_commands(screen))
         yield from keyed_commands(self, screen)
 
     async def run_from_palette(self, action: str, node) -> None:
