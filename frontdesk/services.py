@@ -77,6 +77,9 @@ class NewCall:
     uid: str = ""
     anonymous: bool = False  # the caller withheld their number (as phone text 'anonymous' does)
     closes: tuple[int, ...] = ()  # the caller's open callbacks this call satisfies (they rang again)
+    # The number is new to the chosen customer and another customer has it: the user confirmed
+    # it is shared (a household, a switchboard). Without it, log_call raises NumberTaken.
+    share_number: bool = False
 
 
 @dataclass(frozen=True)
@@ -340,7 +343,8 @@ class Desk:
                 return Logged(call, self.customers.customer(call.customer_id), duplicate=True)
             if request.callback_id is not None:
                 self.callbacks.callback(request.callback_id)  # a clear DeskError, not a foreign-key failure
-            customer_id, created = self.callers.caller_for(request.customer_id, number, name, company, withheld)
+            customer_id, created = self.callers.caller_for(request.customer_id, number, name, company, withheld,
+                                                           share_number=request.share_number)
             if due is not None and number is None and not self.customers.customer(customer_id).phones:
                 raise DeskError(NO_NUMBER_TO_CALL if withheld else "a callback needs a number to call, and "
                                 f"{self.customers.customer(customer_id).display_name} has none: add one first", "outcome")
