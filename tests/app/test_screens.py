@@ -207,6 +207,9 @@ async def test_every_action_with_a_key_is_in_the_command_palette(make_app, desk)
         for title in ("New call", "Search", "Reports", "Settings", "Keys", "Call back",
                       "Reschedule", "Ack", "Snooze", "Reassign", "Cancel callback", "Mine/all"):
             assert title in titles
+        # moving within a list is not a command, and Textual's own key panel is not the desk's
+        assert not titles & {"Cursor up", "Page down", "Scroll Left", "Maximize"}
+        assert [c.help for c in app.get_system_commands(app.screen) if c.title == "Keys"] == ["key: question_mark"]
         await pilot.press("ctrl+p", *"Settings")
         for _ in range(40):  # the palette searches its providers in the background
             await pilot.pause(0.05)
