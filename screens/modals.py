@@ -114,16 +114,20 @@ class Prompt(ModalScreen[str | None]):
         suggester: Suggester
 
     def __init__(self, question: str, value: str = "", placeholder: str = "", check=None,
-                 suggest: Callable[[], Suggester] | None = None) -> None:
-        """suggest: read in a worker thread once the dialog is open; completes what is typed."""
+                 suggest: Callable[[], Suggester] | None = None,
+                 preview: Callable[[str], str] | None = None) -> None:
+        """suggest: read in a worker thread once the dialog is open; completes what is typed.
+        preview: what the text typed so far means, shown under it as it is typed (a time)."""
         super().__init__()
         self.question, self.value, self.placeholder, self.check = question, value, placeholder, check
-        self.suggest = suggest
+        self.suggest, self.preview = suggest, preview
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text(self.question))
             yield Input(self.value, placeholder=self.placeholder, id="answer")
+            if self.preview is not None:
+                yield Label("", id="prompt-preview", markup=False)
             yield Label("", classes="error", id="prompt-error", markup=False)
             yield Static(Text("Enter to confirm, Escape to cancel", style="dim"))
 
@@ -139,6 +143,13 @@ class Prompt(ModalScreen[str | None]):
     @on(Suggestions)
     def _suggestions(self, message: Suggestions) -> None:
         self.query_one(Input).suggester = message.suggester
+
+    @on(Input.Changed, "#answer")
+    def _changed(self, event: Input.Changed) -> None:
+        if self.preview is not None:
+            self.query_one("#prompt-preview", Label).update(
+                Text(self.preview(event.value.strip()) if event.value.strip() else ""))
+            self.query_one("#prompt-error", Label).update("")
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
