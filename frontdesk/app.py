@@ -190,8 +190,7 @@ class FrontDeskApp(OrderedKeys, App):
 
     def reopen_database(self) -> None:
         try:
-            self.desk.store.reopen()
-            self._adopt_settings(self.desk.reload_settings())
+            self._adopt_settings(self.desk.reopen())
             self._data_version = self.desk.store.data_version()
         except Exception as exc:  # noqa: BLE001 - shown to the user, who may try again
             self.notify(f"Could not reopen: {self.desk.describe(exc)}", severity="error", timeout=10)

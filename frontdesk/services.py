@@ -133,6 +133,13 @@ class Desk:
         """Any failure of a use case as one sentence for the user (the command line's words)."""
         return describe_failure(exc, self.store.path)
 
+    def reopen(self) -> DeskSettings:
+        """Open the file now at the path (replaced, or restored from a backup): what was read
+        from the old one (people's spellings, the settings) is read again from the new one."""
+        self.store.reopen()
+        self.operators.forget()
+        return self.reload_settings()
+
     # -- settings ---------------------------------------------------------------------------
     def reload_settings(self) -> DeskSettings:
         self.settings = load_settings(self.store, self.clock.now(), self.operator, self._env)
