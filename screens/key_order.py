@@ -9,7 +9,8 @@ from the queue before the queue had handled `c`, and the `n` of "note" opened a 
 `OrderedKeys` (mixed into the app) holds the keys read from the terminal in a backlog and lets
 the next one go only when the one before has been handled all the way: by the widget it was
 sent to and every parent it bubbled through up to the app's own bindings, and, when it opened
-a screen, once that screen is mounted and has put the focus where it wants it. How it knows: a
+a screen, once that screen is mounted and has put the focus where it wants it (a focus() is carried out by the app itself,
+later: a marker through the app's own queue waits for it). How it knows: a
 marker message sent to the same widget right behind the key travels the same way up (each
 widget handles its messages in order, so the marker reaches the app after the key did). It goes
 round twice: what the key made a widget post to itself (an Input's Changed) is queued behind
@@ -33,7 +34,11 @@ from collections import deque
 from textual import events
 from textual.message import Message
 
-KEY_WAIT_SECONDS = 0.5  # the most a key waits for the one before it to be handled
+# The most a key waits for the one before it to be handled (or the screen it opened to be
+# mounted): long enough for a machine under load, short enough that a handler stuck on
+# something never stalls the keys behind it for long.
+KEY_WAIT_SECONDS = 2.0
+HOLD_SECONDS = 0.5  # the most keys wait for an answer held for (a lookup: milliseconds)
 _STEP = 0.002  # how often the wait looks at a screen that is still being mounted
 
 
@@ -85,9 +90,9 @@ class OrderedKeys:
                 return
 
     def hold_keys(self, name: str) -> None:
-        """The next key waits (at most KEY_WAIT_SECONDS) until `release_keys(name)`."""
+        """The next key waits (at most HOLD_SECONDS) until `release_keys(name)`."""
         loop = asyncio.get_running_loop()
-        self.__dict__.setdefault("_key_holds", {})[name] = loop.time() + KEY_WAIT_SECONDS
+        self.__dict__.setdefault("_key_holds", {})[name] = loop.time() + HOLD_SECONDS
 
     def release_keys(self, name: str, via=None) -> None:
         """The answer is in. With `via` (the widget that got it), the keys go on once what that
@@ -125,6 +130,9 @@ class OrderedKeys:
             await self._until_handled(target, laps=2)
         if app.screen is not screen:  # type: ignore[attr-defined]
             await self._until_ready(app.screen)  # type: ignore[attr-defined]
+        # What the key left for the app to do next (Widget.focus() is carried out by the app,
+        # later): done before the next key is routed by the focus.
+        await self._until_handled(app)
 
     async def _until_handled(self, target, laps: int = 1) -> None:
         loop = asyncio.get_running_loop()
