@@ -81,7 +81,8 @@ class OrderedKeys:
         app = self
         while backlog:
             event = backlog.popleft()
-            if not app.is_running:  # type: ignore[attr-defined]
+            if self._app_closing():
+                backlog.clear()
                 return
             try:
                 await self._handle_one(event)
@@ -93,6 +94,12 @@ class OrderedKeys:
         """The next key waits (at most HOLD_SECONDS) until `release_keys(name)`."""
         loop = asyncio.get_running_loop()
         self.__dict__.setdefault("_key_holds", {})[name] = loop.time() + HOLD_SECONDS
+
+    def release_all_keys(self) -> None:
+        """An answer keys were held for will not come (its worker failed)."""
+        holds = self.__dict__.get("_key_holds")
+        if holds:
+            holds.clear()
 
     def release_keys(self, name: str, via=None) -> None:
         """The answer is in. With `via` (the widget that got it), the keys go on once what that
@@ -120,9 +127,14 @@ class OrderedKeys:
             if holds:
                 await asyncio.sleep(_STEP)
 
+    def _app_closing(self) -> bool:
+        return bool(getattr(self, "_exit", False)) or not self.is_running  # type: ignore[attr-defined]
+
     async def _handle_one(self, event: events.Event) -> None:
         app = self
         await self._until_released()
+        if self._app_closing():  # keys still on their way when the app closes are not acted on
+            return
         screen = app.screen  # type: ignore[attr-defined]
         target = app.focused or screen  # type: ignore[attr-defined]
         await super().on_event(event)  # type: ignore[misc]  # priority bindings, or sent to `target`
