@@ -11,5 +11,5 @@
 
 The readers keep only what FrontDesk keeps (names, company, numbers with labels, emails,
 notes); a maintained parser (vobject 0.9.9) fails on six of the real files in
-../shared/samples/contacts/, hence the reader of our own (vcard.py says which and why).
+tests/samples/contacts/, hence the reader of our own (vcard.py says which and why).
 """

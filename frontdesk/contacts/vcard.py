@@ -1,8 +1,8 @@
 """A small tolerant vCard reader (2.1, 3.0, 4.0) for what FrontDesk keeps: names, company,
 numbers with their labels, email addresses and notes. Streams card by card.
 
-Why our own: vobject 0.9.9, the maintained parser, refuses six of the eighteen real files in
-../shared/samples/contacts/: quoted-printable soft line breaks (Android, Outlook 2003 and 2007,
+Why our own: vobject 0.9.9, the maintained parser, refuses six of the seventeen real files in
+tests/samples/contacts/: quoted-printable soft line breaks (Android, Outlook 2003 and 2007,
 Outlook's vCard export: "Failed to parse line"), the iPhone's `\\r\\r\\n` line ends around an
 embedded photo, and Lotus Notes' PROFILE property ("This component already has a PROFILE").
 Everything else a real program writes is read here:
