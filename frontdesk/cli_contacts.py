@@ -94,7 +94,7 @@ def contacts_command(ctx: Any, fmt: str, output: Path | None, force: bool, follo
     desk = ctx.desk()
     count = export_contacts(desk, fmt, output, force=force, follow_symlinks=follow_symlinks)
     if output:
-        click.echo(f"wrote {count:,} customers to {output}", err=True)
+        click.echo(f"wrote {count:,} customer{'s' if count != 1 else ''} to {output}", err=True)
 
 
 COMMANDS = (import_command, contacts_command)
