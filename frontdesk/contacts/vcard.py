@@ -43,6 +43,8 @@ class VCardError(ContactFileError):
 
 
 def _split_outside_quotes(text: str, separator: str, limit: int = -1) -> list[str]:
+    if '"' not in text:  # nearly every line: no quoted parameter value
+        return text.split(separator, limit)
     parts: list[str] = []
     current: list[str] = []
     quoted = False
