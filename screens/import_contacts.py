@@ -176,7 +176,7 @@ class ImportContactsScreen(DeskScreenBase):
             rest = [line for line in after if not line.startswith("    ")]
             more = len(summary.problems) - SHOWN_PROBLEMS
             lines = lines[:problems_at + 1] + problems[:SHOWN_PROBLEMS] + (
-                [f"    ...and more: `frontdesk import --dry-run --report FILE` lists every contact"]
+                ["    ...and more: `frontdesk import --dry-run --report FILE` lists every contact"]
                 if more > 0 else []) + rest
         text = Text("\n".join(lines))
         if summary.dry_run:
