@@ -40,6 +40,10 @@ class ContactQueries:
         return {r["email"].casefold() for r in self.store.rows(
             "SELECT email FROM customer_emails WHERE customer_id = ?", [customer_id])}
 
+    def emails_list(self, customer_id: int) -> tuple[str, ...]:
+        return tuple(r["email"] for r in self.store.rows(
+            "SELECT email FROM customer_emails WHERE customer_id = ? ORDER BY id LIMIT 20", [customer_id]))
+
     def customer_for_key(self, key: str) -> int | None:
         row = self.store.one("SELECT customer_id FROM contact_keys WHERE key = ?", [key])
         return row["customer_id"] if row else None

@@ -110,3 +110,21 @@ async def test_from_the_settings_and_a_bad_file_imports_nothing(make_app, desk, 
         await pilot.press("ctrl+s")  # no preview that worked: ctrl+s previews again, imports nothing
         await settle(pilot)
         assert desk.store.contacts.imports() == []
+
+
+async def test_the_customer_page_shows_imported_emails(make_app, desk, tmp_path):
+    from frontdesk.contacts.importer import import_contacts
+    from screens.customer import CustomerScreen
+
+    path = tmp_path / "one.vcf"
+    path.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann Example\r\nTEL:404 555 0701\r\n"
+                    "EMAIL:ann@example.test\r\nEND:VCARD\r\n")
+    import_contacts(desk, [path])
+    [ann] = desk.store.customers_with_number("+14045550701")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_customer(ann.id)
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerScreen)
+        assert "ann@example.test" in screen_text(app)
