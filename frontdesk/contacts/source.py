@@ -58,6 +58,9 @@ def inspect(path: Path, wanted: str = "auto") -> Opened:
     """Look at the start of `path`: its encoding and format, or ContactFileError."""
     if wanted not in FORMATS:
         raise ContactFileError(f"unknown format '{wanted}' (one of: {', '.join(FORMATS)})")
+    if path.exists() and not path.is_dir() and not path.is_file():
+        raise ContactFileError(f"{path} is not a regular file (a pipe or a device): save the contacts "
+                               "to a file first; the import reads it twice")
     try:
         with path.open("rb") as file:
             head = file.read(HEAD)

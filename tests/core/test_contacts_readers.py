@@ -199,6 +199,14 @@ def test_missing_file_and_directory(tmp_path):
         inspect(tmp_path)
 
 
+def test_a_pipe_is_refused(tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / "pipe")
+    with pytest.raises(ContactFileError, match="not a regular file"):
+        inspect(tmp_path / "pipe")
+
+
 def test_forced_format_that_does_not_fit(tmp_path):
     path = write(tmp_path, "c.vcf", CARD.encode())
     with pytest.raises(ContactFileError, match="not CSV"):
