@@ -305,3 +305,21 @@ def test_emails_are_on_the_customer_record(desk, tmp_path):
     import_contacts(desk, [vcf(tmp_path, card("Ann Example", "404 555 0701", email="ann@example.test"))])
     [ann] = desk.store.customers_with_number("+14045550701")
     assert desk.customers.emails(ann.id) == ("ann@example.test",)
+
+
+@pytest.mark.parametrize("text", [
+    "\ufeffFirst Name;Last Name;Organization Name;Notes;Phone 1 - Label;Phone 1 - Value\r\n"
+    'Maria;López;Acme;"Line 1\r\nLine 2";Mobile;+1 404-555-0901 ::: +1 404-555-0902\r\n',
+    "First Name,Last Name,Company,Business Phone,Mobile Phone,E-mail Address,Notes\r\n"
+    "Maria,López,Acme,(404) 555-0901,404.555.0902,maria@acme.test,\"Line 1\nLine 2\"\r\n",
+], ids=["google-semicolons-bom", "outlook"])
+def test_csv_sheets_import_once(desk, tmp_path, text):
+    path = tmp_path / "sheet.csv"
+    path.write_bytes(text.encode("utf-8"))
+    first = import_contacts(desk, [path])
+    assert first.created == 1
+    maria = customers(desk)["Maria López"]
+    assert maria["company"] == "Acme" and maria["notes"] in ("Line 1\nLine 2",)
+    assert [e for e, _, _ in maria["numbers"]] == ["+14045550901", "+14045550902"]
+    again = import_contacts(desk, [path])
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
