@@ -389,6 +389,12 @@ class FrontDeskApp(OrderedKeys, App):
         if not isinstance(self.screen, SettingsScreen):
             self.push_screen(SettingsScreen())
 
+    def action_import_contacts(self) -> None:
+        from screens.import_contacts import ImportContactsScreen
+
+        if not isinstance(self.screen, ImportContactsScreen):
+            self.push_screen(ImportContactsScreen())
+
     def open_customer(self, customer_id: int) -> None:
         from screens.customer import CustomerScreen
 
@@ -396,10 +402,11 @@ class FrontDeskApp(OrderedKeys, App):
 
     def get_system_commands(self, screen):
         """Every action with a key is also in the palette: the app's and the current screen's."""
-        from screens.palette import framework_commands, keyed_commands
+        from screens.palette import framework_commands, keyed_commands, named_commands
 
         yield from framework_commands(super().get_system_commands(screen))
         yield from keyed_commands(self, screen)
+        yield from named_commands(self)
 
     async def run_from_palette(self, action: str, node) -> None:
         """A command chosen by name is meant: the letter-key guards below do not apply."""

@@ -238,6 +238,12 @@ def backup(ctx: Context, target: Path, force: bool, follow_symlinks: bool) -> No
     click.echo(result)
 
 
+from .cli_contacts import COMMANDS as _CONTACT_COMMANDS  # noqa: E402 - import, contacts
+
+for _command in _CONTACT_COMMANDS:
+    cli.add_command(_command)
+
+
 def main(argv: list[str] | None = None, clock: Clock | None = None) -> int:
     """Entry point: every failure is one line on stderr and exit status 2 (130 when interrupted),
     never a traceback; `due` alone exits 1, for "something is overdue". `clock` is for tests (a

@@ -53,6 +53,10 @@ class CustomerRecords:
             customer_id = found.merged_into
         raise DeskError(f"customer #{customer_id} has a merge loop")
 
+    def emails(self, customer_id: int) -> tuple[str, ...]:
+        """The customer's email addresses (contacts imports bring them in), oldest first."""
+        return self.store.contacts.emails_list(customer_id)
+
     def note_change(self, customer_id: int | None, entity: str, entity_id: int | None, action: str,
                field: str = "", old: object = None, new: object = None) -> None:
         self.store.insert_audit({

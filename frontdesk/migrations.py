@@ -282,6 +282,38 @@ CREATE TABLE operators (
             db.execute("UPDATE drafts SET operator = ? WHERE operator = ?", [name, keep])
 
 
+@migrations()
+def m007_contacts(db: Database) -> None:
+    """Contacts brought in from address books (`frontdesk import`): a customer's email
+    addresses; one row per import (who brought which file in, when, and what it did); and the
+    key of every contact an import created or updated, so that importing the same file again
+    finds the same customers (also those kept without a number) and changes nothing."""
+    _script(db, """
+CREATE TABLE customer_emails (
+    id INTEGER PRIMARY KEY,
+    customer_id INTEGER NOT NULL REFERENCES customers(id),
+    email TEXT NOT NULL,
+    label TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    UNIQUE (customer_id, email COLLATE NOCASE)
+);
+CREATE TABLE contact_imports (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    operator TEXT NOT NULL,
+    file TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    format TEXT NOT NULL,
+    summary TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE contact_keys (
+    key TEXT PRIMARY KEY,
+    customer_id INTEGER NOT NULL REFERENCES customers(id),
+    import_id INTEGER NOT NULL REFERENCES contact_imports(id)
+) WITHOUT ROWID;
+""")
+
+
 SCHEMA_STEPS = tuple(m.name for m in migrations._migrations)
 # db.py names the same steps (so an up-to-date file opens without importing this module and
 # sqlite-utils); tests/core/test_migrations.py keeps the two lists equal.

@@ -77,13 +77,14 @@ class CustomerScreen(DeskScreenBase):
 
     @on(CustomerLoaded)
     def _loaded(self, message: CustomerLoaded) -> None:
-        self._show(message.customer, message.history, message.promises)
+        self._show(message.customer, message.history, message.promises, message.emails)
 
     def _fetch(self, customer_id: int, limit: int = FIRST_PAGE) -> tuple:
         customer = self.desk.customers.customer(customer_id)
-        return customer, self.desk.history_page(customer.id, limit), self.desk.promises(customer.id, limit=20)
+        return (customer, self.desk.history_page(customer.id, limit), self.desk.promises(customer.id, limit=20),
+                self.desk.customers.emails(customer.id))
 
-    def _show(self, customer, history: Page, promises) -> None:
+    def _show(self, customer, history: Page, promises, emails: tuple = ()) -> None:
         self.customer, self.customer_id = customer, customer.id
         now, zone = self.desk.clock.now(), self.desk.zone
         profile = Text()
@@ -101,6 +102,9 @@ class CustomerScreen(DeskScreenBase):
             if phone.label:
                 profile.append("  ")
                 profile.append_text(plain(phone.label, 16, style="dim"))
+        for email in emails:  # brought in by a contacts import
+            profile.append("\n")
+            profile.append_text(plain(email, 60))
         if notes:
             profile.append("\n")
             profile.append_text(plain(notes, 200, style="italic"))

@@ -69,6 +69,7 @@ class CustomerLoaded(Message):
     customer: Any
     history: Page
     promises: list
+    emails: tuple = ()
 
 
 @dataclass

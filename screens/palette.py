@@ -1,6 +1,7 @@
 """The command palette lists every action that has a key, by its name: the app's own
-(new call, search, reports, settings, help) and those of the screen in front. Moving within a
-list (cursor, page and scroll keys) is not a command: those stay in the help screen."""
+(new call, search, reports, settings, help) and those of the screen in front; and the app's
+commands that have no key of their own (import contacts). Moving within a list (cursor, page
+and scroll keys) is not a command: those stay in the help screen."""
 
 from __future__ import annotations
 
@@ -46,3 +47,9 @@ def keyed_commands(app: FrontDeskApp, screen: Screen) -> Iterator[SystemCommand]
         if binding.action.split(".")[-1].startswith(MOVING):
             continue
         yield command(binding, key, active.node)
+
+
+def named_commands(app: FrontDeskApp) -> Iterator[SystemCommand]:
+    """Commands reached by name only (also from the settings screen)."""
+    yield SystemCommand("Import contacts...", "vCard or CSV from a phone, Google, Outlook or a sheet",
+                        partial(app.call_later, app.run_from_palette, "import_contacts", app))

@@ -6,9 +6,11 @@ from dataclasses import replace
 from datetime import date
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from frontdesk.hours import WEEKDAYS, BusinessHours, HoursError, parse_day_spec
 from frontdesk.settings import SettingsError, validate
@@ -34,6 +36,7 @@ class SettingsScreen(DeskScreenBase):
     FORM = True
     BINDINGS = [
         SAVE,
+        Binding("ctrl+o", "import_contacts", "Import contacts", id="import_contacts"),
         BACK,
     ]
 
@@ -56,7 +59,16 @@ class SettingsScreen(DeskScreenBase):
             yield Static("", classes="error", id="settings-error")
             yield Static(Text("ctrl+s saves for every desk on this database; Escape leaves unsaved.",
                               style="dim"))
+            yield Button("Import contacts...", id="import-contacts", compact=True)
         yield KeyBar()
+
+    def action_import_contacts(self) -> None:
+        """The contacts import, over the settings (what was typed here stays as it is)."""
+        self.desk_app.action_import_contacts()
+
+    @on(Button.Pressed, "#import-contacts")
+    def _import_pressed(self) -> None:
+        self.action_import_contacts()
 
     def _field(self, label: str, name: str, value: str, placeholder: str = "") -> Horizontal:
         return Horizontal(Label(label), Input(value, placeholder=placeholder, id=name), classes="field")
