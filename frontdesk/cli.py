@@ -281,5 +281,9 @@ def _undecodable_argument(args: list[str]) -> str:
     return ""
 
 
+from .cli_replica import register as _register_replica  # noqa: E402 - commands of their own module
+
+_register_replica(cli)
+
 if __name__ == "__main__":
     sys.exit(main())

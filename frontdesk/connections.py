@@ -39,7 +39,8 @@ class Connections:
             return
         with self._read_lock:
             if self._reader is None:
-                self._reader = open_reader(self.path) if self.path else self.db.conn
+                self._reader = (open_reader(self.path, getattr(self.db, "read_only", False))
+                                if self.path else self.db.conn)
             yield self._reader
 
     def rows(self, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
