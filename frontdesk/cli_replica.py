@@ -153,8 +153,14 @@ def replicate(ctx: Context, targets, sync_interval, retention, snapshot_interval
         raise DeskError("Litestream 0.5 keeps one replica per database (several replicators on one file keep "
                         "its WAL from ever being reset): give one --to, and copy that replica onward "
                         "(bucket replication, or rsync of a file replica)")
+    from .replica import DEFAULT_MONITOR, interval_seconds
+
+    sync = _interval(sync_interval, "--sync-interval")
+    # Litestream looks at the WAL this often: at most the sync interval, so a short one is kept.
+    monitor = sync if interval_seconds(sync, "--sync-interval") < interval_seconds(DEFAULT_MONITOR, "") \
+        else DEFAULT_MONITOR
     plan = Plan(database=database, replica=parse_replica(targets[0], ssh_key=ssh_key),
-                sync_interval=_interval(sync_interval, "--sync-interval"),
+                sync_interval=sync, monitor_interval=monitor,
                 retention=_interval(retention, "--retention") if retention else "",
                 snapshot_interval=_interval(snapshot_interval, "--snapshot-interval") if snapshot_interval else "")
     if print_config:

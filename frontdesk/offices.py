@@ -4,8 +4,9 @@
 current by `frontdesk restore --follow`, or the office machine's file itself. Each is opened
 read-only (an SQLite URI with mode=ro, for the store's reader too): no schema step runs, no
 setting or operator is stored, and closing the last connection cannot fold the WAL into the
-file. SQLite's readers of a WAL file share its -shm index, which a reader may create; the
-database file and its -wal are never written (tests/core/test_offices.py compares their bytes).
+file. SQLite's readers of a WAL file share its -shm index, and one that finds no -wal (the last
+desk closed) creates an empty one, as every reader does; the database file and the log it holds
+are never written (tests/core/test_offices.py compares their bytes and times).
 
 An office's file at an older schema (its FrontDesk not upgraded yet, or a copy restored from an
 older replica) is read through a private upgraded copy: SQLite's backup API copies it, read-only,
