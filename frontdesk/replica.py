@@ -468,8 +468,13 @@ def replica_status(binary: Path, config: Path, database: Path, url: str, running
         pending = min(newer) if newer else (replica_at or now)
     if not running:
         written = _last_write(database)
-        seen = max((t for t in (replica_at, stopped_at) if t), default=None)
-        if written and (seen is None or written > seen + SLACK):
+        # A clean stop touches the lock after Litestream's last writes (its final checkpoint);
+        # otherwise (killed) the replica's newest file, stamped to the second, is the mark.
+        if stopped_at and (replica_at is None or stopped_at >= replica_at):
+            seen: datetime | None = stopped_at
+        else:
+            seen = replica_at + SLACK if replica_at else stopped_at
+        if written and (seen is None or written > seen):
             # Changed since the replicator stopped: the first such change is at most this old.
             candidate = seen or written
             pending = min(pending, candidate) if pending else candidate
