@@ -294,3 +294,24 @@ def test_replica_urls_and_configuration(tmp_path):
                         ("file://relative/x", "local directory"), ("s3:///x", "bucket")):
         with pytest.raises(replica.DeskError, match=reason):
             replica.parse_replica(bad, ssh_key=str(key))
+
+
+def test_desks_leave_checkpoints_to_litestream_on_a_replicated_file(tmp_path):
+    from frontdesk.db import REPLICATED_AUTOCHECKPOINT, connect
+
+    plain, replicated = tmp_path / "plain.db", tmp_path / "replicated.db"
+    replica.state_dir(replicated).mkdir()  # what Litestream leaves beside a file it replicates
+    for path, expected in ((plain, 1000), (replicated, REPLICATED_AUTOCHECKPOINT)):
+        db = connect(path)
+        try:
+            assert db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == expected
+        finally:
+            db.close()
+
+
+def test_a_new_file_litestream_touched_first_is_still_a_new_desk(tmp_path):
+    path = tmp_path / "desk.db"
+    with contextlib.closing(sqlite3.connect(path)) as conn:  # Litestream started before any desk
+        conn.execute("CREATE TABLE _litestream_seq (id INTEGER PRIMARY KEY, seq INTEGER)")
+        conn.execute("CREATE TABLE _litestream_lock (id INTEGER)")
+    open_database(path).close()
