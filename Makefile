@@ -29,6 +29,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python tests/bench/bench.py
+	$(BIN)/python tests/bench/replica.py
 	$(BIN)/python tests/bench/load.py
 	$(BIN)/python tests/bench/handoff.py
 
