@@ -211,7 +211,12 @@ def _status(ctx: Context, max_lag: str, fmt: str) -> int:
     if fmt == "json":
         click.echo(json.dumps({"database": str(database), "replicas": [state.as_json(limit)]}, indent=2))
     else:
-        reached = (f"{state.replica_at.astimezone():%Y-%m-%d %H:%M:%S} ({_ago(now - state.replica_at)} ago)"
+        from zoneinfo import ZoneInfo
+
+        from .replica import desk_timezone
+
+        zone = ZoneInfo(desk_timezone(database) or "UTC")  # the desk's own, never $TZ
+        reached = (f"{state.replica_at.astimezone(zone):%Y-%m-%d %H:%M:%S %Z} ({_ago(now - state.replica_at)} ago)"
                    if state.replica_at else "never")
         running = "replicating" if state.running else "NOT RUNNING"
         mark = "BEHIND" if state.behind(limit) else ("behind" if state.pending_since else "up to date")
@@ -301,15 +306,12 @@ def _restore_time(ctx: Context, text: str) -> datetime:
     machine's."""
     from zoneinfo import ZoneInfo
 
-    from .replica import inspect_copy
+    from .replica import desk_timezone
     from .settings import local_timezone_name
     from .when import parse_when
 
-    zone_name = local_timezone_name()
     database = ctx.database()
-    if database.is_file():
-        with contextlib.suppress(DeskError):
-            zone_name = inspect_copy(database).timezone
+    zone_name = (desk_timezone(database) if database.is_file() else None) or local_timezone_name()
     now = ctx.clock.now()
     at = parse_when(text, now, ZoneInfo(zone_name), past=True, purpose="call")
     if at > now:

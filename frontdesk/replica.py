@@ -527,19 +527,38 @@ def inspect_copy(path: Path) -> RestoredDesk:
         raise DeskError(f"the restored copy cannot be read: {exc}") from None
     finally:
         conn.close()
-    timezone = "UTC"
-    if tz_row:
-        with contextlib.suppress(ValueError, TypeError, AttributeError, KeyError):
-            value = json.loads(tz_row[0]).get("tz")
-            if isinstance(value, str):
-                from zoneinfo import ZoneInfo
-
-                ZoneInfo(value)
-                timezone = value
+    timezone = _zone_name(tz_row[0] if tz_row else None)
     last_call = None
     with contextlib.suppress(ValueError, TypeError):
         last_call = from_iso(last) if last else None
     return RestoredDesk("ok", customers, calls, promises, last_call, timezone)
+
+
+def _zone_name(hours_json: str | None) -> str:
+    """The timezone in a desk's stored hours setting (UTC when missing or unreadable)."""
+    from zoneinfo import ZoneInfo
+
+    with contextlib.suppress(ValueError, TypeError, AttributeError, KeyError):
+        value = json.loads(hours_json or "{}").get("tz")
+        if isinstance(value, str):
+            ZoneInfo(value)
+            return value
+    return "UTC"
+
+
+def desk_timezone(path: Path) -> str | None:
+    """The desk's stored timezone, read read-only (None when the file cannot tell)."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        row = conn.execute("SELECT value FROM settings WHERE key = 'hours'").fetchone()
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+    return _zone_name(row[0]) if row else None
 
 
 def refuse_existing(output: Path) -> None:
