@@ -174,6 +174,8 @@ def parse_replica(url: str, *, ssh_key: str = "", env: Mapping[str, str] | None 
         if env.get(var):
             extra[key_name] = env[var]
     bucket = parts.netloc
+    if not path.strip("/"):
+        raise DeskError(f"an S3 replica needs a path in the bucket: s3://{bucket}/frontdesk/desk, not {text!r}")
     return Replica(url=f"s3://{bucket}{path}", scheme="s3", path=path.strip("/"), bucket=bucket, extra=extra)
 
 

@@ -291,7 +291,8 @@ def test_replica_urls_and_configuration(tmp_path):
     s3_text = replica.config_text(replica.Plan(database=tmp_path / "d.db", replica=s3))
     assert not {"access-key-id:", "secret-access-key:", "password:"} & set(s3_text.split())
     for bad, reason in (("ftp://host/x", "give file:///"), ("sftp://u:pw@h/x", "password"),
-                        ("file://relative/x", "local directory"), ("s3:///x", "bucket")):
+                        ("file://relative/x", "local directory"), ("s3:///x", "bucket"),
+                        ("s3://bucket", "path in the bucket")):
         with pytest.raises(replica.DeskError, match=reason):
             replica.parse_replica(bad, ssh_key=str(key))
 
