@@ -5,7 +5,6 @@ read-only; the figures are each office's and, combined, their sums."""
 from __future__ import annotations
 
 import json
-import sys
 from dataclasses import asdict
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -13,12 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .errors import DeskError
 from .formatting import day_time, time_left
-from .offices import OfficeDesk, combine_summaries, day_range, open_offices, parse_offices
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # offices.py is imported when an --office is given: `log` and `due` start without it
     from .cli import Context
+    from .offices import OfficeDesk
     from .report import Summary
 
 OK, OVERDUE = 0, 1
@@ -39,6 +37,7 @@ def due_across(ctx: Context, offices: tuple[str, ...], window: timedelta | None,
     """`frontdesk due --office ...`: every office's open callbacks overdue or due soon, oldest
     due first, each named by its office; exit status 1 when any office has one overdue."""
     from .cli import _callback_json
+    from .offices import open_offices, parse_offices
 
     chosen = parse_offices(offices)
     now = ctx.clock.now()
@@ -71,6 +70,7 @@ def export_across(ctx: Context, offices: tuple[str, ...], day: str | None, first
                   fmt: str, output: Path | None, force: bool, follow_symlinks: bool) -> None:
     """`frontdesk export --office ...`: the offices' call logs, an "office" column last."""
     from .export import export_offices
+    from .offices import day_range, open_offices, parse_offices
 
     chosen = parse_offices(offices)
     with open_offices(chosen, ctx.clock) as desks:
@@ -113,6 +113,7 @@ def report(ctx: Context, day, first, last, fmt, output, force, offices) -> None:
     """The day's (or a range's) figures: calls, callbacks kept, late and open; with --office,
     each office's and all together."""
     from .export import markdown_lines
+    from .offices import combine_summaries, day_range, open_offices, parse_offices
     from .report import day_summary
 
     if day and (first or last):
@@ -155,8 +156,4 @@ def register(group: click.Group) -> None:
     group.add_command(report)
 
 
-def exit_with(status: int) -> None:
-    sys.exit(status)
-
-
-__all__ = ["DeskError", "due_across", "export_across", "office_option", "register", "report"]
+__all__ = ["due_across", "export_across", "office_option", "register", "report"]

@@ -4,14 +4,9 @@ replica.py holds what these commands configure, run and check)."""
 from __future__ import annotations
 
 import contextlib
-import json
 import os
-import shutil
 import signal
-import subprocess
 import sys
-import tempfile
-import threading
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -50,6 +45,9 @@ def foreground(args: list[str], *, keep_fds: tuple[int, ...] = (),
     """Run Litestream until it exits; SIGTERM, SIGINT and SIGHUP sent to FrontDesk are passed
     on to it (it makes a last sync before it exits). Returns (exit status, whether we were
     asked to stop)."""
+    import subprocess
+    import threading
+
     stopping = threading.Event()
     try:
         child = subprocess.Popen(args, process_group=0, pass_fds=keep_fds, preexec_fn=_die_with_parent)
@@ -169,6 +167,8 @@ def replicate(ctx: Context, targets, sync_interval, retention, snapshot_interval
         click.echo(config_text(plan), nl=False)
         return
     if unit:
+        import shutil
+
         from .paths import login_user
         from .replica import systemd_unit
 
@@ -197,6 +197,8 @@ def replicate(ctx: Context, targets, sync_interval, retention, snapshot_interval
 
 
 def _status(ctx: Context, max_lag: str, fmt: str) -> int:
+    import json
+
     from .replica import interval_seconds, read_config, replica_status
 
     limit = timedelta(seconds=interval_seconds(max_lag, "--max-lag"))
@@ -255,6 +257,10 @@ def _ago(delta: timedelta) -> str:
 @click.pass_obj
 def restore(ctx: Context, source, output, at_text, follow, ssh_key) -> None:
     """Restore the desk from its replica into a new file, check it and say what it holds."""
+    import shutil
+    import subprocess
+    import tempfile
+
     from .replica import (
         inspect_copy,
         litestream,
@@ -324,6 +330,8 @@ def _follow(binary: Path, config: Path, output: Path) -> None:
 
     click.echo(f"frontdesk: following the replica into {output} (open it read-only, e.g. "
                f"--office NAME={output}); stop with SIGTERM or Ctrl-C", err=True)
+
+    import threading
 
     def report(child) -> None:
         def watch() -> None:
