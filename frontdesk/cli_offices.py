@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from .errors import DeskError
 from .formatting import day_time, time_left
 
 if TYPE_CHECKING:  # offices.py is imported when an --office is given: `log` and `due` start without it
@@ -120,8 +121,11 @@ def report(ctx: Context, day, first, last, fmt, output, force, offices) -> None:
         raise click.UsageError("give --date or --from/--to, not both")
     if bool(first) != bool(last):
         raise click.UsageError("--from and --to go together")
+    protected = [str(ctx.database())]
     if offices:
-        with open_offices(parse_offices(offices), ctx.clock) as desks:
+        chosen = parse_offices(offices)
+        protected += [str(office.path) for office in chosen]
+        with open_offices(chosen, ctx.clock) as desks:
             _note_copies(desks)
             summaries = [(o.name, day_summary(o.desk, *day_range(o.desk, first, last, day))) for o in desks]
         combined = combine_summaries(summaries)
@@ -139,16 +143,20 @@ def report(ctx: Context, day, first, last, fmt, output, force, offices) -> None:
         desk = ctx.desk()
         summary = day_summary(desk, *day_range(desk, first, last, day))
         text = json.dumps(summary_json(summary), indent=2) if fmt == "json" else "\n".join(markdown_lines(summary))
-    _emit(text + "\n", output, force, ctx)
+    _emit(text + "\n", output, force, protected)
 
 
-def _emit(text: str, output: Path | None, force: bool, ctx: Context) -> None:
+def _emit(text: str, output: Path | None, force: bool, databases: list[str]) -> None:
     if output is None:
         click.echo(text, nl=False)
         return
     from .export import _to_file
+    from .files import is_live_database
 
-    _to_file(output, lambda out: out.write(text), str(ctx.database()), force=force)
+    for database in databases[1:]:
+        if is_live_database(output, database):
+            raise DeskError(f"refusing to overwrite an office's database with a report: {output}")
+    _to_file(output, lambda out: out.write(text), databases[0], force=force)
     click.echo(f"wrote {output}", err=True)
 
 

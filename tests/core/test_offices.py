@@ -200,3 +200,13 @@ def test_office_options_are_checked(tmp_path):
         parse_offices([f"north={tmp_path}"])
 
 
+
+
+def test_an_office_file_is_never_the_output(offices, clock, capsys):
+    north, south = offices
+    before = fingerprint(north)
+    for command in ("export", "report"):
+        code, _, err = run([command, "--office", f"north={north}", "--office", f"south={south}",
+                            "--output", str(north), "--force"], clock, capsys)
+        assert code == 2 and "refusing to overwrite an office's database" in err, err
+    assert fingerprint(north) == before
