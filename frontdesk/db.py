@@ -33,7 +33,7 @@ SCHEMA_STEPS = ("m001_desk", "m002_search_and_drafts", "m003_acknowledge", "m004
 MIGRATION_SET = "frontdesk"
 MIGRATIONS_TABLE = "_sqlite_migrations"  # sqlite-utils' record of the steps applied
 NETWORK_FILESYSTEMS = {"nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "9p", "afs", "ncpfs"}
-MOUNTS = Path("/proc/mounts")
+MOUNTS = Path("/proc/mounts")  # where filesystem_type looks; tests point it at a fake table
 # While Litestream replicates the file (`frontdesk replicate`), checkpoints are its own: it
 # checkpoints at 1,000 WAL pages and holds a read lock in between; a desk's automatic checkpoint
 # at SQLite's default 1,000 pages could run in the moment Litestream lets go and restart the WAL
@@ -43,7 +43,7 @@ MOUNTS = Path("/proc/mounts")
 # it) a desk checkpoints only past this many pages (~40 MB), which Litestream never lets the WAL
 # reach while it runs.
 REPLICATED_AUTOCHECKPOINT = 10000
-LITESTREAM_TABLES = frozenset({"_litestream_seq", "_litestream_lock"})  # Litestream adds these  # where filesystem_type looks; tests point it at a fake table
+LITESTREAM_TABLES = frozenset({"_litestream_seq", "_litestream_lock"})  # Litestream adds these
 
 
 class DatabaseError(Exception):
