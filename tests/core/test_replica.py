@@ -316,3 +316,36 @@ def test_a_new_file_litestream_touched_first_is_still_a_new_desk(tmp_path):
         conn.execute("CREATE TABLE _litestream_seq (id INTEGER PRIMARY KEY, seq INTEGER)")
         conn.execute("CREATE TABLE _litestream_lock (id INTEGER)")
     open_database(path).close()
+
+
+def test_systemd_unit_and_configuration_are_printed_without_running(tmp_path, capsys):
+    db = tmp_path / "desk.db"
+    new_desk(db)
+    url = f"file://{tmp_path}/replica"
+    assert main(["--db", str(db), "replicate", "--to", url, "--systemd-unit"]) == 0
+    unit = capsys.readouterr().out
+    assert "[Service]" in unit and "Restart=always" in unit and "KillSignal=SIGTERM" in unit
+    exec_line = next(line for line in unit.splitlines() if line.startswith("ExecStart="))
+    assert f"--db {db} replicate --to {url}" in exec_line
+    assert main(["--db", str(db), "replicate", "--to", url, "--sync-interval", "2s", "--print-config"]) == 0
+    config = capsys.readouterr().out
+    assert f'  - path: "{db}"' in config and "sync-interval: 2s" in config and f"# replica-url: {url}" in config
+    assert not (tmp_path / "replica").exists()  # printing starts nothing
+    assert main(["--db", str(db), "replicate", "--to", url, "--to", f"file://{tmp_path}/second"]) == 2
+    assert "one replica per database" in capsys.readouterr().err
+
+
+def test_a_second_replicator_on_one_database_is_refused(tmp_path, monkeypatch):
+    from frontdesk import cli_replica
+
+    monkeypatch.setattr(cli_replica, "LOCK_WAIT", 0.2)
+    lock = tmp_path / "desk.yml.lock"
+    first = cli_replica._lock(lock)
+    try:
+        assert cli_replica.replicating(lock)
+        with pytest.raises(replica.DeskError, match="already being replicated"):
+            cli_replica._lock(lock)
+    finally:
+        os.close(first)
+    assert not cli_replica.replicating(lock)
+    os.close(cli_replica._lock(lock))
