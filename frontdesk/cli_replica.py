@@ -30,9 +30,17 @@ def _config_path(ctx: Context) -> Path:
     return replica_config_path(ctx.database())
 
 
+def _private() -> None:
+    """In the child, before exec: what Litestream writes (replica files, restored copies) holds
+    the customer list, so it is readable by its owner only, as the database is."""
+    os.umask(0o077)
+
+
 def _die_with_parent() -> None:
-    """In the child, before exec: SIGTERM when the parent dies (even by SIGKILL), so Litestream
-    never outlives the `frontdesk replicate` that holds the replication lock."""
+    """In the child, before exec: files private (_private), and SIGTERM when the parent dies
+    (even by SIGKILL), so Litestream never outlives the `frontdesk replicate` that holds the
+    replication lock."""
+    _private()
     with contextlib.suppress(Exception):
         import ctypes
 
@@ -287,7 +295,7 @@ def restore(ctx: Context, source, output, at_text, follow, ssh_key) -> None:
             return
         target = work / "desk.db"
         result = subprocess.run(restore_args(binary, config, target, output, at, follow=False),
-                                capture_output=True, text=True)
+                                capture_output=True, text=True, preexec_fn=_private)
         if result.returncode != 0 or not target.is_file():
             lines = (result.stderr or result.stdout).strip().splitlines()
             why = lines[-1] if lines else f"exit status {result.returncode}"

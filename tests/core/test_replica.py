@@ -205,6 +205,7 @@ def test_point_in_time_restore_follow_mode_and_status(tmp_path, capsys):
         code, out, err = restore(["--from", url, "--output", str(tmp_path / "now.db")], capsys)
         assert code == 0, err
         assert call_ids(tmp_path / "now.db") == {before, after}
+        assert (tmp_path / "now.db").stat().st_mode & 0o077 == 0  # the customer list: private
         assert "calls 2, open promises 0" in out
         code, _, err = restore(["--from", url, "--output", str(tmp_path / "now.db")], capsys)
         assert code == 2 and "already exists" in err
@@ -221,6 +222,7 @@ def test_point_in_time_restore_follow_mode_and_status(tmp_path, capsys):
         _, follow_err = follower.communicate(timeout=30)
         assert follower.returncode == 0, follow_err
         assert "stopped following" in follow_err and "Traceback" not in follow_err
+        assert follow.stat().st_mode & 0o077 == 0
 
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=30) == 0
