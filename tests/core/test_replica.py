@@ -48,7 +48,7 @@ WRITER = textwrap.dedent("""
     path, worker, go, stop = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
     desk = Desk(Store(open_database(path)), SystemClock(), f"desk{worker}")
     print("ready", flush=True)
-    while not os.path.exists(go):
+    while not os.path.exists(go) and not os.path.exists(stop):
         time.sleep(0.005)
     n = 0
     while not os.path.exists(stop):
@@ -80,7 +80,10 @@ def start_replicator(db: Path, url: str, log) -> subprocess.Popen:
     deadline = time.monotonic() + 20
     while not children(proc.pid) and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.02)
-    assert proc.poll() is None, "the replicator did not start"
+    if proc.poll() is not None or not children(proc.pid):
+        proc.kill()
+        proc.wait()
+        raise AssertionError("the replicator did not start")
     return proc
 
 
@@ -133,6 +136,7 @@ def test_every_acknowledged_call_survives_killed_replicators(tmp_path, capsys):
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for w in range(4)]
     log = (tmp_path / "replicate.log").open("w")
     rng = random.Random(1717)
+    proc = None
     try:
         for w in writers:
             assert w.stdout is not None and w.stdout.readline().strip() == "ready"
@@ -149,7 +153,15 @@ def test_every_acknowledged_call_survives_killed_replicators(tmp_path, capsys):
         kill_replicator(proc, whole=True)
     finally:
         stop.touch()
-        outputs = [w.communicate(timeout=60) for w in writers]
+        if proc is not None and proc.poll() is None:  # the test failed before the last kill
+            kill_replicator(proc, whole=True)
+        outputs = []
+        for w in writers:
+            try:
+                outputs.append(w.communicate(timeout=60))
+            except subprocess.TimeoutExpired:
+                w.kill()
+                outputs.append(w.communicate())
         log.close()
     assert all(w.returncode == 0 for w in writers), [o[1][-500:] for o in outputs]
     acknowledged = [(int(line.split()[0]), float(line.split()[1]))
