@@ -11,7 +11,7 @@ $(STAMP): pyproject.toml
 	@if ! $(BIN)/python -c "import sys" >/dev/null 2>&1; then \
 		rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); fi
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,lint]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,lint,replica]'
 	@touch $(STAMP)
 
 # Byte-compiled once, as a pip install does: where PYTHONDONTWRITEBYTECODE is set, every start
@@ -29,6 +29,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python tests/bench/bench.py
+	$(BIN)/python tests/bench/replica.py
 	$(BIN)/python tests/bench/load.py
 	$(BIN)/python tests/bench/handoff.py
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import click
 
 from . import __version__
+from .cli_offices import due_across, export_across, office_option
 from .clock import Clock, SystemClock
 from .db import open_database
 from .errors import DeskError, describe_failure
@@ -151,16 +152,19 @@ def _callback_json(desk, cb, now) -> dict:
 @cli.command()
 @click.option("--within", default=None, help="Window ahead of now (default: the lead time), e.g. 30m, 2h.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@office_option
 @click.pass_obj
-def due(ctx: Context, within: str | None, fmt: str) -> None:
+def due(ctx: Context, within: str | None, fmt: str, offices: tuple[str, ...]) -> None:
     """Open callbacks overdue or due soon; exit status 1 when any is overdue."""
-    desk = ctx.desk()
     window = None
     if within:
         duration = parse_duration(within)
         if duration.business:
             raise click.UsageError("--within takes wall-clock time (30m, 2h), not business hours")
         window = timedelta(minutes=duration.minutes)
+    if offices:
+        sys.exit(due_across(ctx, offices, window, fmt))
+    desk = ctx.desk()
     now = ctx.clock.now()
     items = desk.callbacks.due(window)
     if fmt == "json":
@@ -186,8 +190,9 @@ def due(ctx: Context, within: str | None, fmt: str) -> None:
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @click.option("--follow-symlinks", is_flag=True,
               help="If the output is a symbolic link, replace the file it names.")
+@office_option
 @click.pass_obj
-def export(ctx: Context, day, first, last, fmt, output, force, follow_symlinks) -> None:
+def export(ctx: Context, day, first, last, fmt, output, force, follow_symlinks, offices) -> None:
     """Write the call log of a day or a range as CSV, JSON or a Markdown summary."""
     from .export import export_calls
 
@@ -195,6 +200,9 @@ def export(ctx: Context, day, first, last, fmt, output, force, follow_symlinks) 
         raise click.UsageError("give --date or --from/--to, not both")
     if bool(first) != bool(last):
         raise click.UsageError("--from and --to go together")
+    if offices:
+        export_across(ctx, offices, day, first, last, fmt, output, force, follow_symlinks)
+        return
     desk = ctx.desk()
     now = ctx.clock.now()
     start = parse_day(first or day or "today", now, desk.zone)
@@ -286,6 +294,12 @@ def _undecodable_argument(args: list[str]) -> str:
             return f"{named} is not valid UTF-8 text"
     return ""
 
+
+from .cli_offices import register as _register_offices  # noqa: E402 - commands of their own modules
+from .cli_replica import register as _register_replica  # noqa: E402
+
+_register_replica(cli)
+_register_offices(cli)
 
 if __name__ == "__main__":
     sys.exit(main())

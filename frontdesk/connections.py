@@ -16,6 +16,14 @@ from typing import Any
 from .db import Connection, DatabaseMoved, database_path, file_identity, open_reader, transaction
 
 
+def _read_only_error() -> sqlite3.OperationalError:
+    """What SQLite says to a write on a read-only connection (db.is_read_only knows it)."""
+    exc = sqlite3.OperationalError("attempt to write a readonly database")
+    exc.sqlite_errorcode = sqlite3.SQLITE_READONLY
+    exc.sqlite_errorname = "SQLITE_READONLY"
+    return exc
+
+
 class Connections:
     """Two connections to one file. The writer (`db`) takes every write, one at a time under
     `lock`. Reads use a second connection of their own: in WAL mode a reader never waits for a
@@ -44,7 +52,8 @@ class Connections:
             return
         with self._read_lock:
             if self._reader is None:
-                self._reader = open_reader(self.path) if self.path else self.db.conn
+                self._reader = (open_reader(self.path, getattr(self.db, "read_only", False))
+                                if self.path else self.db.conn)
             yield self._reader
 
     def rows(self, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
@@ -98,6 +107,8 @@ class Connections:
 
         class _Write:
             def __enter__(self_inner):
+                if getattr(store.db, "read_only", False):  # an office's file: not even its write lock
+                    raise _read_only_error()
                 store.lock.acquire()
                 try:
                     if not getattr(store._writing, "depth", 0):

@@ -47,6 +47,7 @@ import stat
 import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TextIO
@@ -186,12 +187,13 @@ def csv_cell(value: Any) -> str:
     return neutralise(str(value))
 
 
-def write_csv(rows: Iterable[dict[str, Any]], out: TextIO) -> int:
+def write_csv(rows: Iterable[dict[str, Any]], out: TextIO,
+              columns: tuple[tuple[str, str], ...] = COLUMNS) -> int:
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(HEADERS)
+    writer.writerow(header for _, header in columns)
     counted = [0]
-    cells, safe, cell = operator.itemgetter(*FIELDS), _SAFE_FIRST, csv_cell
+    cells, safe, cell = operator.itemgetter(*(key for key, _ in columns)), _SAFE_FIRST, csv_cell
 
     def lines():
         for count, row in enumerate(rows, 1):
@@ -371,6 +373,53 @@ def _to_file(path: Path, write: Callable[[TextIO], int], database: str = "", *,
         raise
     fsync_directory(final.parent)
     return count
+
+
+# With --office, each row also names its office, in a column after all the others: the columns
+# of a one-desk export keep their places (and a one-desk export has no office column at all).
+OFFICE_COLUMN = ("office", "Office")
+OFFICE_COLUMNS = (*COLUMNS, OFFICE_COLUMN)
+
+
+def export_offices(offices: list[tuple[str, Any, date, date]], fmt: str, output: Path | None, *,
+                   batch: int = BATCH, force: bool = False, follow_symlinks: bool = False) -> int:
+    """The call log of several offices, `(name, desk, first_day, last_day)` each (days in that
+    office's own timezone), one office after another, every row with an "office" column at the
+    end; `md` gives the combined summary first, then each office's."""
+    if fmt not in FORMATS:
+        raise DeskError(f"unknown format '{fmt}' (one of: {', '.join(FORMATS)})")
+    if output is not None:
+        for _, desk, _, _ in offices:
+            if is_live_database(output, desk.store.path):
+                raise DeskError(f"refusing to overwrite an office's database with an export: {output}")
+
+    def rows() -> Iterator[dict[str, Any]]:
+        for name, desk, first, last in offices:
+            for row in iter_rows(desk, first, last, batch):
+                row["office"] = name
+                yield row
+
+    def write(out: TextIO) -> int:
+        if fmt == "md":
+            from .offices import combine_summaries
+
+            summaries = [(name, day_summary(desk, first, last)) for name, desk, first, last in offices]
+            lines = markdown_lines(combine_summaries(summaries))
+            for name, summary in summaries:
+                lines += ["", *markdown_lines(replace(summary, desk_name=f"{name}: {summary.desk_name}"))]
+            out.write("\n".join(lines) + "\n")
+            return sum(s.calls for _, s in summaries)
+        if fmt == "csv":
+            return write_csv(rows(), out, OFFICE_COLUMNS)
+        if fmt == "ndjson":
+            return write_ndjson(rows(), out)
+        head = {"offices": [{"office": name, "from": first.isoformat(), "to": last.isoformat(),
+                             "timezone": desk.settings.tz} for name, desk, first, last in offices]}
+        return write_json(rows(), out, head)
+
+    if output is None:
+        return _to_stdout(write)
+    return _to_file(Path(output), write, "", force=force, follow_symlinks=follow_symlinks)
 
 
 def export_calls(desk, first_day: date, last_day: date, fmt: str, output: Path | None, *,

@@ -37,3 +37,15 @@ def login_user() -> str:
 def operator_name(option: str | None = None) -> str:
     """--operator, else FRONTDESK_OPERATOR, else the login user."""
     return (option or os.environ.get("FRONTDESK_OPERATOR") or login_user()).strip() or "desk"
+
+
+def replica_config_path(database: Path) -> Path:
+    """Where `frontdesk replicate` keeps Litestream's configuration for `database`: the user's
+    data directory, one file per database (named after it and a digest of its full path)."""
+    import hashlib
+
+    import platformdirs
+
+    real = os.path.realpath(database)
+    tag = hashlib.sha256(real.encode("utf-8", "surrogateescape")).hexdigest()[:10]
+    return platformdirs.user_data_path(APP) / "replica" / f"{Path(real).stem}-{tag}.yml"
