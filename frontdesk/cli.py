@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import click
 
 from . import __version__
+from .cli_phone import listen, ring
 from .clock import Clock, SystemClock
 from .db import open_database
 from .errors import DeskError, describe_failure
@@ -236,6 +237,10 @@ def backup(ctx: Context, target: Path, force: bool, follow_symlinks: bool) -> No
         raise DeskError(f"no database at {source}")
     result = backup_database(source, target, force=force, follow_symlinks=follow_symlinks)
     click.echo(result)
+
+
+cli.add_command(ring)  # frontdesk/cli_phone.py: phone events from scripts and phone systems
+cli.add_command(listen)
 
 
 def main(argv: list[str] | None = None, clock: Clock | None = None) -> int:

@@ -52,6 +52,25 @@ class PhoneQueries:
         sets = ", ".join(f"{column} = ?" for column in changes)
         self.store.db.execute(f"UPDATE phone_calls SET {sets} WHERE id = ?", [*changes.values(), phone_call_id])
 
+    def open_by_number(self, source: str, e164: str, raw: str, states: tuple[str, ...],
+                       since: datetime) -> PhoneCall | None:
+        """The source's latest call in one of `states` with this number, rung after `since`."""
+        marks = ",".join("?" * len(states))
+        column, value = ("e164", e164) if e164 else ("number_raw", raw)
+        found = self._many(
+            f"""SELECT * FROM phone_calls WHERE {column} = ? AND source = ? AND state IN ({marks})
+                AND rang_at > ? ORDER BY rang_at DESC, id DESC LIMIT 1""",
+            [value, source, *states, to_iso(since)])
+        return found[0] if found else None
+
+    def end_siblings(self, answered: PhoneCall, at: datetime, since: datetime) -> int:
+        """End the other inbound calls from the same number still ringing (on other phones)
+        since `since`: answered elsewhere, not missed."""
+        return self.store.db.execute(
+            """UPDATE phone_calls SET state = 'ended', ended_at = ?, cause = 'answeredElsewhere', updated_at = ?
+               WHERE e164 = ? AND id != ? AND state = 'ringing' AND direction = 'in' AND rang_at >= ?""",
+            [to_iso(at), to_iso(at), answered.e164, answered.id, to_iso(since)]).rowcount
+
     def ringing(self, since: datetime, limit: int) -> list[PhoneCall]:
         """Inbound calls ringing now that rang after `since`, oldest first."""
         return self._many(

@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 UTC = ZoneInfo("UTC")
 TEXT_LIMIT = 200  # characters kept of a name, line, user or cause a phone system sends
 MISSED_TOPIC = "missed call"
+TOKEN_SETTING = "phone_token"
+REUSED_AFTER = timedelta(hours=1)  # a ring naming a call id this old is a new call with a reused id
 
 
 def _text(value: str | None) -> str:
@@ -71,7 +73,6 @@ class PhoneCalls:
         ext_id = one_line(event.call_id)
         if len(ext_id) > ID_LIMIT:
             raise DeskError(f"the call id is too long: {len(ext_id)} characters, the limit is {ID_LIMIT}", "call_id")
-        ext_id = ext_id or _new_id()
         now = self.clock.now()
         at = (event.at or now).astimezone(UTC).replace(microsecond=0)
         heard = understand(event.number, self.desk.region) if event.number.strip() else None
@@ -79,10 +80,31 @@ class PhoneCalls:
                         by=_text(event.by), cause=_text(event.cause), at=at)
         with self.store.write():
             self._sweep(now)
-            current = self.store.phone.by_ext(event.source, ext_id)
+            current = self.store.phone.by_ext(event.source, ext_id) if ext_id else self._by_number(clean, heard, now)
+            if current is not None and event.kind == "ring" and now - current.rang_at > REUSED_AFTER:
+                self._retire(current, now)  # a desk phone counts its call ids from 1 again
+                current = None
             if current is None:
-                return self._first(clean, heard, now)
-            return self._next(current, clean, heard, now)
+                return self._first(replace(clean, call_id=ext_id or _new_id()), heard, now)
+            return self._next(current, replace(clean, call_id=current.ext_id), heard, now)
+
+    def _by_number(self, event: PhoneEvent, heard: Heard | None, now: datetime) -> PhoneCall | None:
+        """An event without a call id (a desk phone that has no call-id variable, a script):
+        the same source's latest call with that number still ringing (for a ring: the same
+        ring told twice, or by a second phone) or not yet ended (for an answer, hang-up or
+        miss); None makes a new call."""
+        if heard is None or not (heard.e164 or heard.raw):
+            return None
+        states = ("ringing",) if event.kind == "ring" else ("ringing", "answered")
+        return self.store.phone.open_by_number(event.source, heard.e164, heard.raw, states, now - LOST_AFTER
+                                               if event.kind == "ring" else now - REUSED_AFTER)
+
+    def _retire(self, current: PhoneCall, now: datetime) -> None:
+        """Keep an old call whose id a phone system uses again under a changed id, closed."""
+        changes: dict = {"ext_id": f"{current.ext_id}~{current.id}", "updated_at": to_iso(now)}
+        if current.state != "ended":
+            changes.update(state="ended", ended_at=to_iso(now), cause=current.cause or "lost")
+        self.store.phone.update(current.id, changes)
 
     def _recognise(self, e164: str) -> int | None:
         if not e164:
@@ -159,6 +181,8 @@ class PhoneCalls:
 
     def _answered(self, record: PhoneCall, at: datetime) -> EventResult:
         closed: tuple[Callback, ...] = ()
+        if record.e164 and record.direction == "in":  # the other phones that rang for it stop ringing
+            self.store.phone.end_siblings(record, at, record.rang_at - ANSWERED_ELSEWHERE)
         if record.e164:
             who = record.answered_by or "the desk"
             reason = (f"the caller rang again and {who} answered" if record.direction == "in"
@@ -302,7 +326,14 @@ class PhoneCalls:
         now = self.clock.now()
         with self.store.read():
             calls = self.store.phone.ringing(now - LOST_AFTER, limit)
-            return [self._ringing(record) for record in calls]
+            seen: set[str] = set()
+            shown = []
+            for record in calls:  # two desk phones ringing for one caller: one strip
+                if record.e164 and record.e164 in seen:
+                    continue
+                seen.add(record.e164)
+                shown.append(self._ringing(record))
+            return shown
 
     def _ringing(self, record: PhoneCall) -> RingingCall:
         customer = None
@@ -357,6 +388,18 @@ class PhoneCalls:
         """Every missed call marked seen; returns how many were not."""
         with self.store.write():
             return self.store.phone.mark_missed_seen()
+
+    def token(self, renew: bool = False) -> str:
+        """The secret in the listener's URLs: random (192 bits), made on first use and kept in
+        the database's settings; `renew` replaces it (the old URLs stop working)."""
+        import secrets
+
+        with self.store.write():
+            current = self.store.settings().get(TOKEN_SETTING)
+            if renew or not isinstance(current, str) or len(current) < 22:
+                current = secrets.token_urlsafe(24)
+                self.store.put_setting(TOKEN_SETTING, current, self.clock.now(), self.desk.operator)
+        return current
 
     def talk_time(self, record: PhoneCall) -> timedelta | None:
         seconds = record.talk_seconds

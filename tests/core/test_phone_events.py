@@ -151,10 +151,31 @@ def test_ids_are_unique_per_source(desk):
     assert a.record.id != b.record.id and count(desk, "phone_calls") == 2
 
 
-def test_a_call_id_is_made_when_none_is_given(desk):
+def test_a_call_id_is_made_when_none_is_given(desk, clock):
     one = desk.phone.event(PhoneEvent(number="+1 404 555 0134"))
-    two = desk.phone.event(PhoneEvent(number="+1 404 555 0134"))
-    assert one.record.ext_id and two.record.ext_id and one.record.ext_id != two.record.ext_id
+    other = desk.phone.event(PhoneEvent(number="+1 404 555 0199"))
+    assert one.record.ext_id and other.record.ext_id and one.record.ext_id != other.record.ext_id
+    # Without an id, events find the call by its number: the same ring told twice (or by a
+    # second phone), then its answer and hang-up.
+    assert desk.phone.event(PhoneEvent(number="(404) 555-0134")).effect == "unchanged"
+    assert desk.phone.event(PhoneEvent("answer", number="4045550134", by="Raj")).record.id == one.record.id
+    ended = desk.phone.event(PhoneEvent("hangup", number="+14045550134")).record
+    assert (ended.id, ended.state, ended.missed) == (one.record.id, "ended", False)
+    clock.advance(minutes=1)
+    again = desk.phone.event(PhoneEvent(number="+1 404 555 0134"))  # they ring again: a new call
+    assert again.effect == "new" and again.record.id != one.record.id
+
+
+def test_a_reused_call_id_is_a_new_call(desk, clock):
+    """Desk phones count call ids from 1 again after a restart: a ring naming an id last
+    heard over an hour ago is a new call, and the old one is kept."""
+    first = desk.phone.event(ev("ring", "1", number="+1 404 555 0134", source="phone")).record
+    desk.phone.event(ev("hangup", "1", source="phone"))
+    clock.advance(hours=3)
+    second = desk.phone.event(ev("ring", "1", number="+1 404 555 0199", source="phone"))
+    assert second.effect == "new" and second.record.id != first.id and second.record.ext_id == "1"
+    assert desk.phone.phone_call(first.id).e164 == "+14045550134"
+    assert [r.e164 for r in desk.phone.ringing()] == ["+14045550199"]
 
 
 @pytest.mark.parametrize("change, field", [
@@ -305,10 +326,21 @@ def test_a_call_answered_on_another_phone_is_not_missed(desk, clock):
     desk.phone.event(ev("ring", "yealink-1", number="+1 404 555 0134", source="phone"))
     desk.phone.event(ev("ring", "snom-7", number="+1 404 555 0134", source="phone"))
     clock.advance(seconds=6)
+    assert len(desk.phone.ringing()) == 1  # two phones ring for one caller: one strip
     desk.phone.event(ev("answer", "snom-7", source="phone"))
+    assert desk.phone.ringing() == []  # the other phone's ring ends with the answer
     result = desk.phone.event(ev("missed", "yealink-1", source="phone"))
-    assert result.effect == "ended" and not result.record.missed
+    assert not result.record.missed and result.record.state == "ended"
     assert result.record.cause == "answeredElsewhere" and count(desk, "callbacks") == 0
+
+
+def test_a_lost_ring_of_a_caller_answered_meanwhile_is_not_missed(desk, clock):
+    desk.phone.event(ev("answer", "b", number="+1 404 555 0134"))  # its ring was not heard
+    clock.advance(seconds=3)
+    desk.phone.event(ev("ring", "a", number="+1 404 555 0134"))  # another phone's ring, late
+    clock.advance(minutes=11)
+    [swept] = desk.phone.sweep()
+    assert not swept.record.missed and swept.record.cause == "lost" and count(desk, "callbacks") == 0
 
 
 def test_one_promise_per_caller_counting_their_tries(desk, clock):
