@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hmac
 import ipaddress
 import json
@@ -37,7 +38,7 @@ from multidict import MultiDict
 from ..errors import DeskError, describe_failure
 from ..text import one_line
 from .formats import FormatError, cti_event, describe, desk_phone_event
-from .models import PhoneEvent
+from .models import EventResult, PhoneEvent
 
 if TYPE_CHECKING:
     from ..services import Desk
@@ -123,6 +124,9 @@ class Listener:
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="frontdesk-db")
         self._desk: Desk | None = None
         self._sweeper: asyncio.Task | None = None
+        self._writer: asyncio.Task | None = None
+        self._pending: list[tuple[PhoneEvent, asyncio.Future]] = []
+        self._wake: asyncio.Event | None = None
 
     # -- the database thread --------------------------------------------------------------
     def _in_thread(self, work: Callable[[Desk], T]) -> T:
@@ -133,6 +137,38 @@ class Listener:
     async def db(self, work: Callable[[Desk], T]) -> T:
         """Run `work(desk)` on the database thread; the event loop goes on meanwhile."""
         return await asyncio.get_running_loop().run_in_executor(self.executor, self._in_thread, work)
+
+    async def apply(self, event: PhoneEvent) -> EventResult:
+        """Apply one event; returns once it is committed. Events that arrive while a write is
+        under way go together in the next transaction, each in a savepoint of its own (one
+        refused event leaves the others), so a burst costs one disk sync, not one each."""
+        future: asyncio.Future = asyncio.get_running_loop().create_future()
+        self._pending.append((event, future))
+        if self._wake is None or self._writer is None:
+            raise RuntimeError("the listener's writer is not running")
+        self._wake.set()
+        return await future
+
+    async def _write_forever(self) -> None:
+        assert self._wake is not None
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            batch, self._pending = self._pending, []
+            if not batch:
+                continue
+            events = [event for event, _ in batch]
+            try:
+                outcomes = await self.db(functools.partial(_apply_all, events=events))
+            except Exception as exc:  # noqa: BLE001 - the commit failed: none of them is stored
+                outcomes = [exc] * len(batch)
+            for (_, future), outcome in zip(batch, outcomes, strict=True):
+                if future.done():
+                    continue
+                if isinstance(outcome, BaseException):
+                    future.set_exception(outcome)
+                else:
+                    future.set_result(outcome)
 
     def close(self) -> None:
         def close_desk(_: Any = None) -> None:
@@ -149,8 +185,8 @@ class Listener:
         app = web.Application(client_max_size=BODY_LIMIT, middlewares=[self._guard])
         app.router.add_post("/api/v1/cti/{token}", self._cti)
         app.router.add_get("/phone/{token}/{event}", self._desk_phone)
-        app.on_startup.append(self._start_sweeping)
-        app.on_cleanup.append(self._stop_sweeping)
+        app.on_startup.append(self._start_tasks)
+        app.on_cleanup.append(self._stop_tasks)
         return app
 
     def _line(self, request: web.Request, status: int, what: str) -> None:
@@ -224,7 +260,7 @@ class Listener:
 
     async def _apply(self, request: web.Request, event: PhoneEvent) -> web.StreamResponse:
         try:
-            result = await self.db(lambda desk: desk.phone.event(event))
+            result = await self.apply(event)
         except DeskError as exc:
             return self._refuse(request, 400, str(exc))
         except Exception as exc:  # noqa: BLE001 - storage and anything else: the sender may retry
@@ -238,14 +274,18 @@ class Listener:
         return web.json_response({})
 
     # -- the lost hang-up rule ------------------------------------------------------------
-    async def _start_sweeping(self, app: web.Application) -> None:
+    async def _start_tasks(self, app: web.Application) -> None:
+        self._wake = asyncio.Event()
+        self._writer = asyncio.create_task(self._write_forever())
         self._sweeper = asyncio.create_task(self._sweep_forever())
 
-    async def _stop_sweeping(self, app: web.Application) -> None:
-        if self._sweeper is not None:
-            self._sweeper.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._sweeper
+    async def _stop_tasks(self, app: web.Application) -> None:
+        """After the last request has its answer (aiohttp runs cleanup after the handlers)."""
+        for task in (self._sweeper, self._writer):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
 
     async def _sweep_forever(self) -> None:
         while True:
@@ -256,6 +296,19 @@ class Listener:
                              f"rang 10 min unanswered -> {result.effect}")
             except Exception as exc:  # noqa: BLE001 - the next run tries again
                 self.log(f"{datetime.now(UTC):%Y-%m-%dT%H:%M:%SZ} - sweep failed: {describe_failure(exc)}")
+
+
+def _apply_all(desk: Desk, events: list[PhoneEvent]) -> list[EventResult | Exception]:
+    """Each event in a savepoint of one write transaction: a refused one (DeskError) or a
+    failed one rolls back alone; the commit at the end makes them all durable at once."""
+    outcomes: list[EventResult | Exception] = []
+    with desk.store.write():
+        for event in events:
+            try:
+                outcomes.append(desk.phone.event(event))
+            except Exception as exc:  # noqa: BLE001 - this event's answer: 400 or 503
+                outcomes.append(exc)
+    return outcomes
 
 
 async def serve(listener: Listener, host: str, port: int, ready: Callable[[str, int], None]) -> None:

@@ -266,3 +266,17 @@ def test_the_listener_refuses_to_start_open_to_everyone(tmp_path):
     assert result.returncode == 2 and "needs --allow" in result.stderr
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     assert time.monotonic() - started < 30
+
+
+def test_a_burst_of_events_at_once_is_all_stored(listening):
+    """Events arriving together are committed together; each still gets its own answer."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def send(i: int) -> int:
+        return listening.cti({"event": "newCall", "from": f"+1404555{i:04d}", "direction": "in",
+                              "callId": f"burst-{i}"})[0]
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        statuses = list(pool.map(send, range(80)))
+    assert statuses == [200] * 80
+    assert listening.rows("SELECT count(*) FROM phone_calls WHERE ext_id LIKE 'burst-%'") == [(80,)]

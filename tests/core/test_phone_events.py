@@ -517,3 +517,14 @@ def test_an_older_database_upgrades_in_place_and_hears_the_phone(db_path, clock)
     ann.phone.event(ev("ring", number="+14045550134"))
     assert [r.customer_id for r in ann.phone.ringing()] == [maria.id]
     ann.store.close()
+
+
+def test_the_listeners_batch_keeps_each_event_apart(desk):
+    """The listener writes a burst of events in one transaction, each in a savepoint: a
+    refused one is refused alone, the others are stored."""
+    from frontdesk.phone.server import _apply_all
+
+    outcomes = _apply_all(desk, [ev("ring", "a", number="+14045550134"), ev("ringing", "b"),
+                                 ev("ring", "c", number="+14045550199")])
+    assert [type(o).__name__ for o in outcomes] == ["EventResult", "DeskError", "EventResult"]
+    assert [r[0] for r in desk.store.db.execute("SELECT ext_id FROM phone_calls ORDER BY id")] == ["a", "c"]
