@@ -290,9 +290,13 @@ class PhoneCalls:
     # -- the lost hang-up rule ------------------------------------------------------------
     def sweep(self, now: datetime | None = None) -> list[EventResult]:
         """Close as missed every call left ringing for LOST_AFTER with no further event
-        (PBXs lose hang-ups). `now`: the desk's clock by default. Returns what it closed."""
+        (PBXs lose hang-ups). `now`: the desk's clock by default. Returns what it closed. Reads
+        first: the write lock is taken only when there is something to close."""
+        now = now or self.clock.now()
+        if not self.store.phone.stale(now - LOST_AFTER, 1):
+            return []
         with self.store.write():
-            return self._sweep(now or self.clock.now())
+            return self._sweep(now)
 
     def _sweep(self, now: datetime) -> list[EventResult]:
         results = []

@@ -95,3 +95,20 @@ def test_listen_urls_and_a_new_token(capsys, db):
     assert run(capsys, "listen", "--urls")[1].splitlines()[1].endswith(token)  # kept in the database
     code, out, err = run(capsys, "listen", "--urls", "--new-token")
     assert code == 0 and "new token" in err and token not in out
+
+
+def test_due_closes_calls_whose_hangup_was_lost(capsys, db):
+    """Without a listener running, `due` (run by cron) applies the 10-minute rule itself."""
+    from datetime import UTC, datetime, timedelta
+
+    from frontdesk.clock import FixedClock
+
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=30)
+    assert main(["ring", "--phone", "+1 404 555 0134", "--call-id", "lost"], clock=FixedClock(start)) == 0
+    assert main(["due", "--within", "100h"], clock=FixedClock(start + timedelta(minutes=9))) == 0
+    assert rows(db, "SELECT state FROM phone_calls") == [("ringing",)]
+    capsys.readouterr()
+    main(["due", "--within", "100h", "--format", "json"], clock=FixedClock(start + timedelta(minutes=10)))
+    [promise] = json.loads(capsys.readouterr().out)["callbacks"]
+    assert promise["topic"] == "missed call"
+    assert rows(db, "SELECT state, cause, missed FROM phone_calls") == [("ended", "lost", 1)]
