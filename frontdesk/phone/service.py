@@ -116,7 +116,9 @@ class PhoneCalls:
         """The first event heard of a call (usually a ring; an answer or hang-up whose ring
         was lost starts the record too)."""
         at = event.at or now
-        heard = heard or Heard("", withheld=event.direction == "in")
+        # A ring without a number is a withheld caller; an answer or hang-up without one (its
+        # ring was lost) only has not said it yet.
+        heard = heard or Heard("", withheld=event.kind == "ring" and event.direction == "in")
         row = {
             "source": event.source, "ext_id": event.call_id, "direction": event.direction,
             "number_raw": heard.raw, "e164": heard.e164, "withheld": int(heard.withheld), "name": event.name,

@@ -137,6 +137,8 @@ def test_an_answer_for_an_ended_call_does_not_reopen_or_overwrite_it(desk, clock
 def test_a_ring_after_its_hangup_fills_in_the_number_without_reopening(desk, clock):
     first = desk.phone.event(ev("hangup", cause="cancel"))
     assert first.record.state == "ended" and first.record.missed and first.callback is None
+    assert not first.record.withheld  # not said yet, which is not withheld
+    assert desk.phone.missed()[0].caller == "unknown number"
     clock.advance(seconds=1)
     late = desk.phone.event(ev("ring", number="+1 404 555 0134"))
     assert late.effect == "updated"
