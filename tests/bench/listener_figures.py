@@ -164,6 +164,12 @@ def _start_listener(db: Path) -> tuple[subprocess.Popen, str]:
     return proc, f"http://127.0.0.1:{port}/api/v1/cti/{token}"
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used so far (/proc/PID/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _stop(proc: subprocess.Popen) -> None:
     proc.terminate()
     try:
@@ -210,23 +216,31 @@ def bench_listener(db: Path, results: Results, seconds: float) -> None:
         try:
             time.sleep(1.5)
             with _Writers(copy) as writers:
+                cpu = _cpu_seconds(bare.pid)
                 base, base_status = asyncio.run(_send(f"http://127.0.0.1:{port}/api/v1/cti/x", plan))
+                base_cpu = _cpu_seconds(bare.pid) - cpu
             base_writes = (writers.ok, writers.failed)
         finally:
             _stop(bare)
         listener, url = _start_listener(copy)
         try:
             with _Writers(copy) as writers:
+                cpu = _cpu_seconds(listener.pid)
                 ours, statuses = asyncio.run(_send(url, plan))
+                our_cpu = _cpu_seconds(listener.pid) - cpu
         finally:
             _stop(listener)
         lost = _lost(copy, plan) + sum(1 for s in statuses if s != 200)
+        load = os.getloadavg()[0]
         print(f"  listener: {len(plan)} events in {seconds:.0f} s, {lost} lost; {writers.ok} `frontdesk log` "
-              f"beside it ({writers.failed} failed); bare: {sum(1 for s in base_status if s != 200)} not 200, "
-              f"{base_writes[0]} logs beside it", file=sys.stderr)
+              f"beside it ({writers.failed} failed); CPU {our_cpu / len(plan) * 1000:.2f} ms an event "
+              f"(bare {base_cpu / len(plan) * 1000:.2f} ms); bare: {sum(1 for s in base_status if s != 200)} "
+              f"not 200, {base_writes[0]} logs beside it; load average {load:.2f}", file=sys.stderr)
         results.add(
             "listener", f"phone event answered, {RATE}/s with {WRITERS} writers", "ms", ours, base,
             "bare aiohttp answering {}", "p99 < 50 ms, none lost",
             lambda row: row["p99"] < 50 and row["lost"] == 0 and row["writer_failures"] == 0,
             lost=lost, events=len(plan), writer_logs=writers.ok, writer_failures=writers.failed,
+            cpu_ms_per_event=round(our_cpu / len(plan) * 1000, 3),
+            bare_cpu_ms_per_event=round(base_cpu / len(plan) * 1000, 3), load_average=round(load, 2),
         )
