@@ -313,10 +313,10 @@ def _apply_all(desk: Desk, events: list[PhoneEvent]) -> list[EventResult | Excep
 
 async def serve(listener: Listener, host: str, port: int, ready: Callable[[str, int], None]) -> None:
     """Listen until SIGTERM or SIGINT; `ready(host, port)` once the socket is bound."""
-    runner = web.AppRunner(listener.app(), access_log=None, handle_signals=False)
+    runner = web.AppRunner(listener.app(), access_log=None, handle_signals=False, shutdown_timeout=5.0)
     await runner.setup()
     try:
-        site = web.TCPSite(runner, host, port, shutdown_timeout=5.0)
+        site = web.TCPSite(runner, host, port)
         await site.start()
         bound = port
         server = getattr(site, "_server", None)
