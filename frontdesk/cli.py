@@ -96,9 +96,10 @@ def _operator(ctx: Context, value: str | None) -> None:
 @click.option("--assignee", default="", help="Who calls back (default: the operator).")
 @click.option("--operator", "op", default=None, help="Who took the call.")
 @click.option("--uid", default="", help="A unique key: retrying with the same key never logs twice.")
+@click.option("--complaint", is_flag=True, help="The call is a complaint: open until resolved, then followed up.")
 @click.pass_obj
 def log(ctx: Context, phone, anonymous, name, company, note, topic, direction, outcome, at_text,
-        callback_in, callback_at, assignee, op, uid) -> None:
+        callback_in, callback_at, assignee, op, uid, complaint) -> None:
     """Log a call from a script; prints the new call's id."""
     from .services import NewCall
 
@@ -123,7 +124,7 @@ def log(ctx: Context, phone, anonymous, name, company, note, topic, direction, o
     request = NewCall(
         phone=phone or "", anonymous=anonymous, name=name, company=company, note=note, topic=topic, direction=direction,
         outcome=outcome or ("callback" if due else "resolved"), at=at, callback_due=due,
-        assignee=assignee, uid=uid,
+        assignee=assignee, uid=uid, complaint=complaint,
     )
     logged = desk.log_call(request)
     for option, value in (("--name", name), ("--company", company), ("--note", note), ("--topic", topic),
@@ -236,6 +237,9 @@ def backup(ctx: Context, target: Path, force: bool, follow_symlinks: bool) -> No
         raise DeskError(f"no database at {source}")
     result = backup_database(source, target, force=force, follow_symlinks=follow_symlinks)
     click.echo(result)
+
+
+from . import cli_week  # noqa: E402, F401, I001 - registers `complaints` and `report` on the group
 
 
 def main(argv: list[str] | None = None, clock: Clock | None = None) -> int:
