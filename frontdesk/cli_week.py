@@ -1,9 +1,11 @@
-"""Commands for the owner's view of the customer: `complaints` (list, resolve, follow up).
+"""Commands for the owner's view of the customer: `complaints` (list, resolve, follow up) and
+`report --week`.
 Registered on the `frontdesk` group by cli.py."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 
@@ -78,3 +80,29 @@ def follow_up(ctx: Context, complaint_id: int, feeling: str, note: str) -> None:
                                    callback_id=complaint.followup_callback_id, feeling=feeling, note=note,
                                    topic=complaint.topic))
     click.echo(logged.call.id)
+
+
+@cli.command()
+@click.option("--week", "week_day", is_flag=False, flag_value="last", default=None, metavar="[DAY]",
+              help="The week holding DAY (YYYY-MM-DD, today, yesterday); alone: the last full week.")
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "json"]), default="md")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File to write (default: standard output).")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@click.option("--follow-symlinks", is_flag=True, help="If the output is a symbolic link, replace the file it names.")
+@click.pass_obj
+def report(ctx: Context, week_day: str | None, fmt: str, output: Path | None, force: bool,
+           follow_symlinks: bool) -> None:
+    """The owner's week: calls by day and hour, promises, complaints, topics, repeat callers and
+    staffing, beside the four weeks before (Markdown, one HTML file, or JSON)."""
+    from .week import week_report
+    from .week_render import write_week
+    from .when import parse_day
+
+    if week_day is None:
+        raise click.UsageError("say which report: --week [DAY]")
+    desk = ctx.desk()
+    day = None if week_day == "last" else parse_day(week_day, ctx.clock.now(), desk.zone)
+    write_week(desk, week_report(desk, day), fmt, output, force=force, follow_symlinks=follow_symlinks)
+    if output:
+        click.echo(f"wrote {output}", err=True)

@@ -29,6 +29,7 @@ from .store_bulk import BulkWriter
 from .store_complaints import ComplaintQueries
 from .store_operators import OperatorQueries
 from .store_reports import ReportQueries
+from .store_week import WeekQueries
 
 __all__ = ["PAGE", "ConflictError", "Store"]
 
@@ -54,6 +55,7 @@ class Store(Connections):
         self.bulk = BulkWriter(self)  # the demo desk at a benchmark's size
         self.operators = OperatorQueries(self)  # the desk's people: one spelling each
         self.complaints = ComplaintQueries(self)  # complaints and their follow-ups
+        self.week = WeekQueries(self)  # the owner's week (week.py)
 
     # -- customers --------------------------------------------------------------------------
     def phones_for(self, customer_ids: Iterable[int]) -> dict[int, tuple[PhoneNumber, ...]]:
