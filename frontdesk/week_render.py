@@ -150,9 +150,9 @@ def markdown(r: dict[str, Any]) -> str:
     lines += ["", "## Staffing by hour", "",
               f"People needed to answer {s['target_percent']}% of calls within {s['target_seconds']} s "
               f"(Erlang C; handle time {_num(s['handle_seconds'] / 60)} min from the {s['handle_from']}; "
-              f"calls on an average of the week's {s['open_days']} open days, and on the busiest).", ""]
+              f"calls on an average of the week's {s['open_days']} open days, and at the peak: the busiest day).", ""]
     if s["by_hour"]:
-        lines += _md_table(("Hour", "Calls (avg)", "People", "Calls (busiest)", "People (busiest)", "Missed"),
+        lines += _md_table(("Hour", "Calls avg", "People", "Calls peak", "People peak", "Missed"),
                            "lrrrrr",
                            [[f"{h['hour']:02d}:00", _num(h["calls_average"]), h["people"], h["calls_busiest"],
                              h["people_busiest"], "n/a" if h["missed"] is None else h["missed"]]
@@ -179,31 +179,43 @@ dl.summary dt { color: var(--dim); } dl.summary dd { margin: 0; font-weight: 600
 .scroll { overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
 th, td { padding: 3px 6px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
-td.n, th.n { text-align: right; white-space: nowrap; }
-svg { width: 100%; height: auto; display: block; }
-svg text { font: 10px system-ui, sans-serif; fill: var(--ink); }
+th.n { text-align: right; } td.n { text-align: right; white-space: nowrap; }
+svg { width: 100%; max-width: 640px; height: auto; display: block; }
+svg text { font: 11px system-ui, sans-serif; fill: var(--ink); }
+td.p { white-space: nowrap; }
 .legend { color: var(--dim); font-size: .85em; }
 .key-in { color: var(--in); } .key-out { color: #5b86bd; }
+@media (max-width: 520px) { body { font-size: 14px; padding: 8px; } th, td { padding: 2px 4px; }
+                            dl.summary { grid-template-columns: 1fr; } dl.summary dd { margin-bottom: 4px; } }
 @page { size: A4; margin: 14mm; }
 @media print { body { max-width: none; padding: 0; font-size: 10.5pt; } section { break-inside: avoid; }
                .scroll { overflow: visible; } }
 """
 
 
+def _hour_span(r: dict[str, Any]) -> range:
+    """The hours the charts show: from the first to the last hour with any call (09-17 when
+    there is none), so the bars are wide enough to read on a phone."""
+    busy = [h["hour"] for h in r["calls"]["by_hour"] if h["in"] or h["out"] or h.get("missed")]
+    return range(min(busy), max(busy) + 1) if busy else range(9, 18)
+
+
 def _bar_chart(r: dict[str, Any]) -> str:
-    hours = r["calls"]["by_hour"]
+    span_ = _hour_span(r)
+    hours = [r["calls"]["by_hour"][h] for h in span_]
     top = max([h["in"] + h["out"] for h in hours] + [1])
-    w, h0, left, bottom = 480, 190, 28, 22
-    bar = (w - left - 4) / 24
-    plot = h0 - bottom - 14
+    w, h0, left, bottom = 400, 180, 24, 20
+    bar = (w - left - 4) / len(hours)
+    plot = h0 - bottom - 16
+    every = 1 if len(hours) <= 12 else 2 if len(hours) <= 18 else 3
     parts = [f'<svg viewBox="0 0 {w} {h0}" role="img" aria-labelledby="bars-t"><title id="bars-t">Calls by hour of '
              f'day, in and out</title>']
-    for tick in (0, top // 2, top):
+    for tick in sorted({0, top // 2, top}):
         y = h0 - bottom - plot * tick / top
         parts.append(f'<line x1="{left}" x2="{w - 2}" y1="{y:.1f}" y2="{y:.1f}" stroke="#d0d7de" stroke-width=".5"/>'
                      f'<text x="{left - 3}" y="{y + 3:.1f}" text-anchor="end">{tick}</text>')
-    for item in hours:
-        x = left + item["hour"] * bar + 1
+    for i, item in enumerate(hours):
+        x = left + i * bar + 1
         total = item["in"] + item["out"]
         hin = plot * item["in"] / top
         hout = plot * item["out"] / top
@@ -214,47 +226,52 @@ def _bar_chart(r: dict[str, Any]) -> str:
             parts.append(f'<rect x="{x:.1f}" y="{y_in - hout:.1f}" width="{bar - 2:.1f}" height="{hout:.1f}" '
                          f'fill="#9ab8dc"><title>{item["hour"]:02d}:00 out {item["out"]}</title></rect>')
         if total:
-            parts.append(f'<text x="{x + (bar - 2) / 2:.1f}" y="{y_in - hout - 2:.1f}" text-anchor="middle">'
+            parts.append(f'<text x="{x + (bar - 2) / 2:.1f}" y="{y_in - hout - 3:.1f}" text-anchor="middle">'
                          f'{total}</text>')
-        if item["hour"] % 3 == 0:
-            parts.append(f'<text x="{x + (bar - 2) / 2:.1f}" y="{h0 - 8}" text-anchor="middle">'
+        if i % every == 0:
+            parts.append(f'<text x="{x + (bar - 2) / 2:.1f}" y="{h0 - 6}" text-anchor="middle">'
                          f'{item["hour"]:02d}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
 
 def _heat_map(r: dict[str, Any]) -> str:
+    span_ = _hour_span(r)
     heat = r["calls"]["heat"]
     top = max([max(row) for row in heat] + [1])
-    left, cell, head = 30, 18.5, 14
-    w, h0 = left + 24 * cell + 2, head + 7 * cell + 4
+    left, head = 30, 14
+    cell = min(28.0, (400 - left - 2) / len(span_))
+    w, h0 = left + len(span_) * cell + 2, head + 7 * cell + 4
+    every = 1 if len(span_) <= 12 else 2 if len(span_) <= 18 else 3
     parts = [f'<svg viewBox="0 0 {w:.0f} {h0:.0f}" role="img" aria-labelledby="heat-t"><title id="heat-t">Calls by '
              f'day and hour (darker: more)</title>']
-    for hour in range(0, 24, 3):
-        parts.append(f'<text x="{left + hour * cell + cell / 2:.1f}" y="10" text-anchor="middle">{hour:02d}</text>')
+    for i, hour in enumerate(span_):
+        if i % every == 0:
+            parts.append(f'<text x="{left + i * cell + cell / 2:.1f}" y="10" text-anchor="middle">{hour:02d}</text>')
     for d, row in enumerate(heat):
         y = head + d * cell
-        parts.append(f'<text x="0" y="{y + cell * .68:.1f}">{r["calls"]["by_day"][d]["name"]}</text>')
-        for hour, value in enumerate(row):
+        parts.append(f'<text x="0" y="{y + cell * .62:.1f}">{r["calls"]["by_day"][d]["name"]}</text>')
+        for i, hour in enumerate(span_):
+            value = row[hour]
             share = value / top
             # From white to the "in" blue; the count is written in the cell so the map reads in grey too.
             red, green, blue = (round(255 - (255 - c) * share) for c in (31, 95, 168))
             fill = f"#{red:02x}{green:02x}{blue:02x}"
-            x = left + hour * cell
+            x = left + i * cell
             parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{cell - 1:.1f}" height="{cell - 1:.1f}" fill="{fill}" '
                          f'stroke="#e6e9ed" stroke-width=".5"><title>{r["calls"]["by_day"][d]["name"]} '
                          f'{hour:02d}:00: {value}</title></rect>')
             if value:
                 ink = "#fff" if share > .55 else "#1b1f24"
-                parts.append(f'<text x="{x + (cell - 1) / 2:.1f}" y="{y + cell * .66:.1f}" text-anchor="middle" '
-                             f'style="fill:{ink};font-size:8px">{value}</text>')
+                parts.append(f'<text x="{x + (cell - 1) / 2:.1f}" y="{y + cell * .62:.1f}" text-anchor="middle" '
+                             f'style="fill:{ink}">{value}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
 
 def _trend(r: dict[str, Any]) -> str:
     trend = r["promises"]["trend"]
-    w, h0, left, right, top_pad, bottom = 480, 150, 34, 16, 16, 30
+    w, h0, left, right, top_pad, bottom = 400, 140, 34, 30, 16, 24
     plot_w, plot_h = w - left - right, h0 - top_pad - bottom
     step = plot_w / max(1, len(trend) - 1)
     parts = [f'<svg viewBox="0 0 {w} {h0}" role="img" aria-labelledby="trend-t"><title id="trend-t">Callbacks kept '
@@ -282,8 +299,9 @@ def _trend(r: dict[str, Any]) -> str:
 
 
 def _html_table(headers: tuple[str, ...], numeric: str, rows: list[list[Any]]) -> str:
-    head = "".join(f'<th{" class=n" if numeric[i] == "r" else ""}>{_h(x)}</th>' for i, x in enumerate(headers))
-    body = "".join("<tr>" + "".join(f'<td{" class=n" if numeric[i] == "r" else ""}>{_h(x)}</td>'
+    kind = {"r": " class=n", "p": " class=p"}
+    head = "".join(f'<th{kind.get(numeric[i], "")}>{_h(x)}</th>' for i, x in enumerate(headers))
+    body = "".join("<tr>" + "".join(f'<td{kind.get(numeric[i], "")}>{_h(x)}</td>'
                                     for i, x in enumerate(row)) + "</tr>" for row in rows)
     return f'<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
 
@@ -298,46 +316,46 @@ def html(r: dict[str, Any]) -> str:
            f"<h1>{_h(_title(r))}</h1>",
            f'<p class="as-of">As of {_h(r["generated_at"][:16].replace("T", " "))} ({_h(r["timezone"])}); compared '
            f'with the four weeks before.</p>',
-           '<section><h2>Summary</h2><dl class="summary">']
+           '<section id=summary><h2>Summary</h2><dl class="summary">']
     out += [f"<dt>{_h(label)}</dt><dd>{_h(value)}</dd>" for label, value in summary_lines(r)]
     out.append("</dl></section>")
-    out.append('<section><h2>Calls by hour</h2><p class="legend"><span class="key-in">■ in</span> '
+    out.append('<section id=hours><h2>Calls by hour</h2><p class="legend"><span class="key-in">■ in</span> '
                '<span class="key-out">■ out</span> (number above each bar: calls that hour)</p>'
                + _bar_chart(r) + "</section>")
-    out.append("<section><h2>Calls by day and hour</h2>" + _heat_map(r) + "</section>")
-    out.append("<section><h2>Calls by day</h2>" + _html_table(
-        ("Day", "In", "Out", *extra), "l" + "r" * (2 + len(extra)),
+    out.append("<section id=heat><h2>Calls by day and hour</h2>" + _heat_map(r) + "</section>")
+    out.append("<section id=days><h2>Calls by day</h2>" + _html_table(
+        ("Day", "In", "Out", *extra), "p" + "r" * (2 + len(extra)),
         [[_day(d["day"]), d["in"], d["out"], *([d["answered"], d["missed"]] if phone else [])]
          for d in r["calls"]["by_day"]]) + "</section>")
-    out.append("<section><h2>Promises kept on time</h2>" + _trend(r) + _html_table(
-        ("Week of", "Promised", "Kept", "Late", "Open", "Kept rate", "Median min"), "lrrrrrr",
+    out.append("<section id=promises><h2>Promises kept on time</h2>" + _trend(r) + _html_table(
+        ("Week of", "Promised", "Kept", "Late", "Open", "Kept rate", "Median min"), "prrrrrr",
         [[t["week"], t["made"], t["kept"], t["late"], t["open"], _pct(t["kept_rate"]),
           _num(t["median_minutes_to_callback"])] for t in r["promises"]["trend"]]) + "</section>")
     k = r["complaints"]
-    body = (_html_table(("Opened", "Age", "Caller", "Phone", "Topic"), "lllll",
+    body = (_html_table(("Opened", "Age", "Caller", "Phone", "Topic"), "lllpl",
                         [[_when(o["opened_at"]), _age(o["age_minutes"]), o["caller"], o["phone_national"] or o["phone"],
                           o["topic"]] for o in k["open"]]) if k["open"] else "<p>None.</p>")
     if k["open_now"] > len(k["open"]):
         body += f"<p>…and {k['open_now'] - len(k['open'])} more.</p>"
-    out.append("<section><h2>Complaints still open</h2>" + body + "</section>")
+    out.append("<section id=complaints><h2>Complaints still open</h2>" + body + "</section>")
     t = r["topics"]
-    out.append("<section><h2>Top topics</h2>" + (_html_table(
+    out.append("<section id=topics><h2>Top topics</h2>" + (_html_table(
         ("Topic", "Calls", "Weekly before", "Change"), "lrrr",
         [[x["topic"], x["calls"], _num(x["previous_average"]), _signed(x["change"])] for x in t["top"]])
         if t["top"] else "<p>No topics recorded.</p>") + "<h2>New topics this week</h2>" + (
         "<ul>" + "".join(f"<li>{_h(x['topic'])}: {x['calls']}</li>" for x in t["new"]) + "</ul>"
         if t["new"] else "<p>None.</p>") + "</section>")
     rep = r["repeat_callers"]
-    out.append("<section><h2>Repeat callers (3 or more calls this week)</h2>" + (_html_table(
-        ("Caller", "Phone", "Calls"), "llr",
+    out.append("<section id=repeat><h2>Repeat callers (3 or more calls this week)</h2>" + (_html_table(
+        ("Caller", "Phone", "Calls"), "lpr",
         [[c["caller"], c["phone_national"] or c["phone"] or "withheld", c["calls"]] for c in rep["callers"]])
         if rep["callers"] else "<p>None.</p>") + "</section>")
     s = r["staffing"]
-    out.append(f"<section><h2>Staffing by hour</h2><p>People needed to answer {s['target_percent']}% of calls "
+    out.append(f"<section id=staffing><h2>Staffing by hour</h2><p>People needed to answer {s['target_percent']}% of calls "
                f"within {s['target_seconds']} s (Erlang C; handle time {_h(_num(s['handle_seconds'] / 60))} min from "
-               f"the {_h(s['handle_from'])}; calls on an average of the week's {s['open_days']} open days, and on "
-               f"the busiest).</p>" + (_html_table(
-                   ("Hour", "Calls (avg)", "People", "Calls (busiest)", "People (busiest)", "Missed"), "lrrrrr",
+               f"the {_h(s['handle_from'])}; calls on an average of the week's {s['open_days']} open days, and at "
+               f"the peak: the busiest day).</p>" + (_html_table(
+                   ("Hour", "Calls avg", "People", "Calls peak", "People peak", "Missed"), "prrrrr",
                    [[f"{h['hour']:02d}:00", _num(h["calls_average"]), h["people"], h["calls_busiest"],
                      h["people_busiest"], "n/a" if h["missed"] is None else h["missed"]] for h in s["by_hour"]])
                    if s["by_hour"] else "<p>No calls.</p>") + "</section>")

@@ -97,3 +97,6 @@ def make_week_desk(store, env) -> tuple[Desk, FixedClock]:
     desk = Desk(store, clock, "ann", env=env)
     fill_week_desk(desk, clock)
     return desk, clock
+
+
+ENV_FOR_RENDER = {"TZ": "America/New_York", "FRONTDESK_REGION": "US"}
