@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from .clock import to_iso
 from .errors import DeskError
+from .formatting import REPEAT_AT, REPEAT_DAYS, ordinal, repeat_mark
 from .hours import BusinessHours, HoursError, parse_duration
 from .limits import long_text
 from .models import FEELINGS, RESOLUTIONS, UNREACHED, Callback, Complaint
@@ -29,20 +30,10 @@ from .store import PAGE, ConflictError
 if TYPE_CHECKING:
     from .services import Desk, NewCall
 
-REPEAT_DAYS = 7
-REPEAT_AT = 3  # inbound calls within REPEAT_DAYS that make a repeat caller
+__all__ = ["REPEAT_AT", "REPEAT_DAYS", "Complaints", "follow_up_due", "check_followup", "ordinal", "repeat_mark"]
+
 FOLLOWUP_OFF = "off"
 _BUSINESS_DAYS = re.compile(r"^\s*(\d+)\s*bd\s*$", re.IGNORECASE)
-
-
-def ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
-def repeat_mark(calls: int) -> str:
-    """'3rd call this week' for the 3rd (or later) inbound call in seven days, else ''."""
-    return f"{ordinal(calls)} call this week" if calls >= REPEAT_AT else ""
 
 
 def check_followup(setting: str) -> str:
@@ -63,6 +54,21 @@ def check_followup(setting: str) -> str:
         raise HoursError(f"'{setting}' is not a follow-up delay (use 2bd for two business days, 4bh, "
                          "1d, or off)") from None
     return text.replace(" ", "")
+
+
+def describe_followup(setting: str) -> str:
+    """'2 business days later', '4 business hours later', 'off'."""
+    try:
+        normal = check_followup(setting)
+    except HoursError:
+        return "off"
+    if normal == FOLLOWUP_OFF:
+        return "off"
+    m = _BUSINESS_DAYS.match(normal)
+    if m:
+        days = int(m.group(1))
+        return f"{days} business day{'s' if days != 1 else ''} later"
+    return f"{parse_duration(normal)} later"
 
 
 def follow_up_due(hours: BusinessHours, setting: str, start: datetime) -> datetime | None:
@@ -126,6 +132,13 @@ class Complaints:
 
     def of_customer(self, customer_id: int, limit: int = PAGE, open_only: bool = False) -> list[Complaint]:
         return self.queries.of_customer(self.desk.customers.customer(customer_id).id, limit, open_only)
+
+    def customer_view(self, customer_id: int, limit: int = 10) -> tuple[list[Complaint], int]:
+        """The customer's latest complaints (newest first) and their inbound calls in the last
+        seven days, read together: what their page shows."""
+        with self.store.read():
+            customer = self.desk.customers.customer(customer_id)
+            return self.queries.of_customer(customer.id, limit), self.week_calls(customer.id)
 
     def for_follow_up(self, callback_id: int) -> Complaint | None:
         """The complaint whose follow-up this promise is (None: an ordinary callback)."""
