@@ -37,11 +37,12 @@ from dataset import CACHE, build, counts, reusable, top_up_today  # noqa: E402
 from figures import Results, machine, table  # noqa: E402
 from pilot_figures import bench_customer, bench_keystrokes  # noqa: E402
 from process_figures import bench_open_customer, bench_start  # noqa: E402
+from week_figures import bench_export_vs_sqlite3, bench_week  # noqa: E402
 
 from frontdesk.clock import to_iso  # noqa: E402
 
 # -- main ---------------------------------------------------------------------------------------
-FIGURES = ("lookup", "reads", "save", "keystroke", "customer", "export", "start")
+FIGURES = ("lookup", "reads", "save", "keystroke", "customer", "export", "start", "week", "export_sqlite3")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -87,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
                              bench_open_customer(db, meta, results, 10 if quick else 25)),
         "export": lambda: bench_export(db, meta, results, 5, 1 if quick else 3),
         "start": lambda: bench_start(db, results, 5 if quick else 15, 5 if quick else 20),
+        "week": lambda: bench_week(db, meta, results, 5 if quick else 7),
+        "export_sqlite3": lambda: bench_export_vs_sqlite3(db, results, 3 if quick else 3),
     }
     for name in FIGURES:
         if name in only:
