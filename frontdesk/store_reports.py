@@ -40,14 +40,15 @@ class ReportQueries:
 
     def promises_for_calls(self, call_ids: Iterable[int]) -> dict[int, Callback]:
         """The callback promised on each of these calls (callbacks.call_id), keyed by call id;
-        should a call carry two, the later one."""
+        should a call carry two, the first: the promise made on the call (a complaint's
+        follow-up, promised later on the complaint's call, is not what the call promised)."""
         ids = list(call_ids)
         found: dict[int, Callback] = {}
         for start in range(0, len(ids), 1000):
             chunk = ids[start : start + 1000]
             marks = ",".join("?" * len(chunk))
             for callback in self.store.callbacks_where(f"callbacks.call_id IN ({marks})", chunk, "callbacks.id", -1):
-                found[callback.call_id] = callback
+                found.setdefault(callback.call_id, callback)
         return found
 
     def iter_calls_with_promises(
@@ -65,8 +66,8 @@ class ReportQueries:
 
     def iter_export_rows(self, start: datetime, end: datetime, batch: int = 1000) -> Iterator[tuple]:
         """Every call in [start, end), oldest first, as plain tuples of EXPORT_COLUMNS: the
-        call, its customer and the callback promised on it (the later one, should it carry
-        two). One query read in batches (constant memory), on a connection of its own, so a
+        call, its customer and the callback promised on it (the first, should it carry two:
+        promises_for_calls). One query read in batches (constant memory), on a connection of its own, so a
         year's export neither holds this store's reader nor sees half of a write."""
         from .db import open_reader
 
@@ -77,7 +78,7 @@ class ReportQueries:
                 f"""SELECT {EXPORT_COLUMNS} FROM calls INDEXED BY calls_at
                     JOIN customers ON customers.id = calls.customer_id
                     LEFT JOIN callbacks AS cb
-                        ON cb.id = (SELECT max(id) FROM callbacks WHERE callbacks.call_id = calls.id)
+                        ON cb.id = (SELECT min(id) FROM callbacks WHERE callbacks.call_id = calls.id)
                     WHERE calls.at >= ? AND calls.at < ? ORDER BY calls.at, calls.id""",
                 [to_iso(start), to_iso(end)],
             )

@@ -33,7 +33,7 @@ print(len(rows), len(topics))
 
 EXPORT_SQL = f"""SELECT {" ".join(EXPORT_COLUMNS.split())} FROM calls INDEXED BY calls_at
     JOIN customers ON customers.id = calls.customer_id
-    LEFT JOIN callbacks AS cb ON cb.id = (SELECT max(id) FROM callbacks WHERE callbacks.call_id = calls.id)
+    LEFT JOIN callbacks AS cb ON cb.id = (SELECT min(id) FROM callbacks WHERE callbacks.call_id = calls.id)
     WHERE calls.at >= '{{start}}' AND calls.at < '{{end}}' ORDER BY calls.at, calls.id"""
 
 

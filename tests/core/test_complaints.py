@@ -203,3 +203,16 @@ def test_cli_log_complaint_list_resolve_and_follow_up(tmp_path, capsys):
     assert "no complaint #9" in capsys.readouterr().err
     assert main(["--db", db, "complaints", "--format", "json"], clock) == 0
     assert '"complaints": []' in capsys.readouterr().out
+
+
+def test_the_export_row_of_a_complaint_call_keeps_its_own_promise_not_the_follow_up(world, tmp_path):
+    from frontdesk.export import csv_lines, iter_rows
+
+    desk, clock = world
+    logged = call(desk, clock, ny(23, 9), complaint=True, outcome="callback", promise="1bh")
+    follow = desk.complaints.resolve(logged.complaints.opened.id, "apology").follow_up
+    assert follow.call_id == logged.call.id  # promised on the complaint's call
+    (row,) = [r for r in iter_rows(desk, ny(23, 9).date(), ny(23, 9).date()) if r["id"] == logged.call.id]
+    assert row["callback_due"] == "2026-11-23T10:00:00-05:00"
+    (line,) = [x for x in csv_lines(desk, ny(23, 9).date(), ny(23, 9).date()) if x[0] == logged.call.id]
+    assert line[12] == "2026-11-23T10:00:00-05:00"
