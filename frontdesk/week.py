@@ -25,6 +25,7 @@ What each figure counts:
 
 from __future__ import annotations
 
+import bisect
 import statistics
 from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
@@ -179,13 +180,32 @@ def _phone(q, start, end, zone) -> dict[str, Any]:
 
 
 def _promises(desk, bounds, weeks, now) -> dict[str, Any]:
+    """What became of the callbacks promised on each week's calls, as the day report counts
+    them (report.py): one read of the five weeks."""
+    edges = [to_iso(start) for start, _ in bounds] + [to_iso(bounds[-1][1])]
+    now_text = to_iso(now)
+    counts = [dict.fromkeys(("made", "kept", "late", "cancelled", "open", "overdue"), 0) for _ in weeks]
+    waits: list[list[int]] = [[] for _ in weeks]
+    for at, state, kept, due, waited in desk.store.week.promises(bounds[0][0], bounds[-1][1]):
+        i = bisect.bisect_right(edges, at) - 1
+        if not 0 <= i < len(weeks):
+            continue
+        c = counts[i]
+        c["made"] += 1
+        if state == "done":
+            c["kept" if kept == 1 else "late"] += 1
+            if waited is not None:
+                waits[i].append(waited)
+        elif state == "cancelled":
+            c["cancelled"] += 1
+        elif state == "open":
+            c["open"] += 1
+            c["overdue"] += due <= now_text
     trend = []
-    for w, (start, end) in zip(weeks, bounds, strict=True):
-        f = desk.store.reports.promise_figures(start, end, now)
-        trend.append({"week": w.isoformat(), "made": f["promised"], "kept": f["kept"], "late": f["late"],
-                      "cancelled": f["cancelled"], "open": f["still_open"], "overdue": f["overdue"],
-                      "kept_rate": _rate(f["kept"], f["late"]),
-                      "median_minutes_to_callback": None if f["median_wait"] is None else float(f["median_wait"])})
+    for w, c, wait in zip(weeks, counts, waits, strict=True):
+        median = _median(wait)
+        trend.append({"week": w.isoformat(), **c, "kept_rate": _rate(c["kept"], c["late"]),
+                      "median_minutes_to_callback": median})
     this = trend[-1]
     return {**{k: v for k, v in this.items() if k != "week"}, "trend": trend}
 

@@ -219,3 +219,13 @@ def test_an_empty_desk_has_an_all_zero_week(desk):
     assert r["calls"]["in"] == 0 and r["promises"]["kept_rate"] is None and r["staffing"]["by_hour"] == []
     assert "No calls." in markdown(r) and "<svg" in html(r)
     assert datetime.fromisoformat(r["generated_at"]).tzinfo is not None
+
+
+def test_promises_of_each_week_are_the_day_reports_figures_for_those_days(week_desk):
+    now = week_desk.clock.now()
+    for week in week_report(week_desk)["promises"]["trend"]:
+        first = date.fromisoformat(week["week"])
+        f = week_desk.store.reports.promise_figures(*week_desk.day_bounds(first, first + timedelta(days=6)), now)
+        assert (week["made"], week["kept"], week["late"], week["cancelled"], week["open"], week["overdue"]) == (
+            f["promised"], f["kept"], f["late"], f["cancelled"], f["still_open"], f["overdue"])
+        assert week["median_minutes_to_callback"] == (None if f["median_wait"] is None else float(f["median_wait"]))
