@@ -188,8 +188,8 @@ td.p { white-space: nowrap; }
 @media (max-width: 520px) { body { font-size: 14px; padding: 8px; } th, td { padding: 2px 4px; }
                             dl.summary { grid-template-columns: 1fr; } dl.summary dd { margin-bottom: 4px; } }
 @page { size: A4; margin: 14mm; }
-@media print { body { max-width: none; padding: 0; font-size: 10.5pt; } section { break-inside: avoid; }
-               .scroll { overflow: visible; } }
+@media print { body { max-width: none; padding: 0; font-size: 10pt; } section { break-inside: avoid; }
+               .scroll { overflow: visible; } svg { max-width: 120mm; } h2 { margin-top: .8em; } }
 """
 
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The week's HTML opened in a real browser (not part of `make test`): renders the fixed week
 # (tests/week_data.py, the same desk as the golden files) with headless Chromium from Debian's
-# packages to PNGs at phone width (390 px) and at A4 width, and prints it to an A4 PDF.
+# packages to PNGs at phone width (390 px, whole and a screenful at a time) and at A4 width, and
+# prints it to an A4 PDF (and its pages to PNGs when pdftoppm is installed).
 #
 #   bash tests/render_week.sh [OUT_DIR]      (default: /tmp/frontdesk-week)
 #
@@ -57,4 +58,8 @@ done
 rm -f "$out/week-shift.html"
 "$browser" "${flags[@]}" --window-size=794,3300 --screenshot="$out/week-a4.png" "$url" 2>/dev/null
 "$browser" "${flags[@]}" --no-pdf-header-footer --print-to-pdf="$out/week-a4.pdf" "$url" 2>/dev/null
-ls -l "$out"/week-phone*.png "$out"/week-a4.png "$out"/week-a4.pdf
+# The printed pages as pictures, when poppler-utils is here (apt-get install poppler-utils).
+if command -v pdftoppm >/dev/null; then
+    pdftoppm -r 60 -png "$out/week-a4.pdf" "$out/week-a4-page"
+fi
+ls -l "$out"/week-phone*.png "$out"/week-a4*.png "$out"/week-a4.pdf
