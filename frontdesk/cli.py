@@ -100,9 +100,10 @@ def _operator(ctx: Context, value: str | None) -> None:
 @click.option("--assignee", default="", help="Who calls back (default: the operator).")
 @click.option("--operator", "op", default=None, help="Who took the call.")
 @click.option("--uid", default="", help="A unique key: retrying with the same key never logs twice.")
+@click.option("--complaint", is_flag=True, help="The call is a complaint: open until resolved, then followed up.")
 @click.pass_obj
 def log(ctx: Context, phone, anonymous, name, company, note, topic, direction, outcome, at_text,
-        callback_in, callback_at, assignee, op, uid) -> None:
+        callback_in, callback_at, assignee, op, uid, complaint) -> None:
     """Log a call from a script; prints the new call's id."""
     from .services import NewCall
 
@@ -127,7 +128,7 @@ def log(ctx: Context, phone, anonymous, name, company, note, topic, direction, o
     request = NewCall(
         phone=phone or "", anonymous=anonymous, name=name, company=company, note=note, topic=topic, direction=direction,
         outcome=outcome or ("callback" if due else "resolved"), at=at, callback_due=due,
-        assignee=assignee, uid=uid,
+        assignee=assignee, uid=uid, complaint=complaint,
     )
     logged = desk.log_call(request)
     for option, value in (("--name", name), ("--company", company), ("--note", note), ("--topic", topic),
@@ -257,6 +258,7 @@ for _command in _CONTACT_COMMANDS:
     cli.add_command(_command)
 cli.add_command(ring)  # frontdesk/cli_phone.py: phone events from scripts and phone systems
 cli.add_command(listen)
+from . import cli_week  # noqa: E402, F401, I001 - registers `complaints` and `report` on the group
 
 
 def main(argv: list[str] | None = None, clock: Clock | None = None) -> int:

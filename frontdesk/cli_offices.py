@@ -104,19 +104,35 @@ def summary_json(summary: Summary) -> dict[str, Any]:
 @click.option("--date", "day", default=None, help="A day: YYYY-MM-DD, today (default) or yesterday.")
 @click.option("--from", "first", default=None, help="First day of a range (with --to).")
 @click.option("--to", "last", default=None, help="Last day of a range, inclusive.")
-@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md")
+@click.option("--week", "week_day", is_flag=False, flag_value="last", default=None, metavar="[DAY]",
+              help="The owner's week holding DAY (YYYY-MM-DD, today, yesterday); alone: the last full week.")
+@click.option("--format", "fmt", type=click.Choice(["md", "json", "html"]), default="md",
+              help="md or json; html for --week (one self-contained file).")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="File to write (default: standard output).")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@click.option("--follow-symlinks", is_flag=True, help="If the output is a symbolic link, replace the file it names.")
 @office_option
 @click.pass_obj
-def report(ctx: Context, day, first, last, fmt, output, force, offices) -> None:
+def report(ctx: Context, day, first, last, week_day, fmt, output, force, follow_symlinks, offices) -> None:
     """The day's (or a range's) figures: calls, callbacks kept, late and open; with --office,
-    each office's and all together."""
+    each office's and all together. With --week: the owner's week beside the four before."""
     from .export import markdown_lines
     from .offices import combine_summaries, day_range, open_offices, parse_offices
     from .report import day_summary
 
+    if week_day is not None:
+        if day or first or last:
+            raise click.UsageError("give --week or --date/--from/--to, not both")
+        if offices:
+            raise click.UsageError("--week reads one desk: --office goes with the day's figures "
+                                   "(report without --week)")
+        from .cli_week import run_week
+
+        run_week(ctx, week_day, fmt, output, force, follow_symlinks)
+        return
+    if fmt == "html":
+        raise click.UsageError("html is the week's format: report --week --format html")
     if day and (first or last):
         raise click.UsageError("give --date or --from/--to, not both")
     if bool(first) != bool(last):

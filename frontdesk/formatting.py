@@ -51,3 +51,18 @@ def short_when(at: datetime, zone: ZoneInfo, now: datetime) -> str:
     if moment.year == today.year:
         return moment.strftime("%d %b %H:%M")
     return moment.strftime("%Y-%m-%d")
+
+
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 21st."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+REPEAT_DAYS = 7
+REPEAT_AT = 3  # inbound calls within REPEAT_DAYS that make a repeat caller
+
+
+def repeat_mark(calls: int) -> str:
+    """'3rd call this week' for the 3rd (or later) inbound call in seven days, else ''."""
+    return f"{ordinal(calls)} call this week" if calls >= REPEAT_AT else ""

@@ -357,6 +357,40 @@ CREATE TABLE contact_keys (
 """)
 
 
+
+@migrations()
+def m009_complaints(db: Database) -> None:
+    """Complaints: a call marked as one stays open until resolved (by a later call, or by an
+    explicit resolve that says what was done), then a follow-up promise checks how the customer
+    feels. The customer is the call's (calls.customer_id follows merges), not stored twice."""
+    _script(db, """
+CREATE TABLE complaints (
+    id INTEGER PRIMARY KEY,
+    call_id INTEGER NOT NULL UNIQUE REFERENCES calls(id),
+    opened_at TEXT NOT NULL,
+    opened_by TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'resolved')),
+    resolved_at TEXT,
+    resolved_by TEXT,
+    resolution TEXT CHECK (resolution IN ('apology', 'refund', 'replacement', 'goodwill', 'explanation')),
+    resolution_note TEXT NOT NULL DEFAULT '',
+    resolved_call_id INTEGER REFERENCES calls(id),
+    minutes_to_resolve INTEGER,
+    followup_callback_id INTEGER REFERENCES callbacks(id),
+    followup_result TEXT CHECK (followup_result IN ('better', 'same', 'worse', 'no_answer')),
+    followup_at TEXT,
+    followup_call_id INTEGER REFERENCES calls(id),
+    updated_at TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX complaints_state_opened ON complaints(state, opened_at);
+CREATE INDEX complaints_opened ON complaints(opened_at);
+CREATE INDEX complaints_resolved ON complaints(resolved_at) WHERE resolved_at IS NOT NULL;
+CREATE INDEX complaints_followup_at ON complaints(followup_at) WHERE followup_at IS NOT NULL;
+CREATE INDEX complaints_followup ON complaints(followup_callback_id) WHERE followup_callback_id IS NOT NULL;
+""")
+
+
 SCHEMA_STEPS = tuple(m.name for m in migrations._migrations)
 # db.py names the same steps (so an up-to-date file opens without importing this module and
 # sqlite-utils); tests/core/test_migrations.py keeps the two lists equal.

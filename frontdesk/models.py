@@ -164,6 +164,8 @@ class CallerCard:
     recent_calls: tuple[Call, ...] = ()
     open_callbacks: tuple[Callback, ...] = ()
     call_count: int = 0
+    open_complaints: tuple[Complaint, ...] = ()
+    week_calls: int = 0  # inbound calls in the 7 days before now (repeat callers: complaints.py)
 
 
 @dataclass(frozen=True)
@@ -178,3 +180,56 @@ class Page:
     """Some rows of a longer list (a keyset page) and how many rows the whole list holds."""
     items: tuple
     total: int
+
+
+# What was done to resolve a complaint, and how the customer felt at the follow-up.
+RESOLUTIONS: dict[str, str] = {
+    "apology": "apology",
+    "refund": "refund",
+    "replacement": "replacement",
+    "goodwill": "goodwill gesture",
+    "explanation": "explanation",
+}
+FEELINGS: dict[str, str] = {"better": "better", "same": "the same", "worse": "worse", "no_answer": "no answer"}
+
+
+@dataclass(frozen=True)
+class Complaint:
+    """A call marked as a complaint: open until resolved (by a later call or by a resolve that
+    says what was done), then followed up by a promise to check how the customer feels."""
+    id: int
+    call_id: int
+    customer_id: int
+    customer_name: str
+    company: str
+    e164: str
+    topic: str
+    note: str
+    opened_at: datetime
+    opened_by: str
+    state: str
+    resolved_at: datetime | None = None
+    resolved_by: str = ""
+    resolution: str = ""  # a RESOLUTIONS key; '' when a later call resolved it without saying how
+    resolution_note: str = ""
+    resolved_call_id: int | None = None
+    minutes_to_resolve: int | None = None
+    followup_callback_id: int | None = None
+    followup_due_at: datetime | None = None
+    followup_state: str = ""  # the follow-up promise's state: open, done, cancelled ('' without one)
+    followup_result: str = ""  # a FEELINGS key once followed up
+    followup_at: datetime | None = None
+    followup_call_id: int | None = None
+    version: int = 1
+
+    @property
+    def caller(self) -> str:
+        return who(self.customer_name, self.company)
+
+    @property
+    def resolution_label(self) -> str:
+        return RESOLUTIONS.get(self.resolution, "resolved on a call" if self.resolved_call_id else self.resolution)
+
+    @property
+    def feeling_label(self) -> str:
+        return FEELINGS.get(self.followup_result, self.followup_result)

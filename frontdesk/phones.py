@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import locale
 import os
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -161,3 +162,135 @@ def caller_timezones(e164: str) -> tuple[str, ...]:
         return ()
     zones = tuple(z for z in pn_timezone.time_zones_for_number(number) if "/" in z)
     return zones
+
+
+# -- formatting many numbers (the export) ------------------------------------------------------
+def _alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a regular expression (a|b|(?:c|d) -> a, b, (?:c|d))."""
+    depth, start, parts, i = 0, 0, [], 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "[":
+            i = pattern.index("]", i + 1) + 1
+            continue
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    return [*parts, pattern[start:]]
+
+
+def _unwrapped(pattern: str) -> str | None:
+    """X when the whole pattern is one group (?:X), else None."""
+    if not (pattern.startswith("(?:") and pattern.endswith(")")):
+        return None
+    depth, i = 0, 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "[":
+            i = pattern.index("]", i + 1) + 1
+            continue
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0 and i != len(pattern) - 1:
+                return None
+        i += 1
+    return pattern[3:-1]
+
+
+def _tail_free(pattern: str, digits: int) -> bool:
+    """Whether every alternative of the pattern ends in \\d{n} with n >= digits: then whether a
+    number matches does not depend on its last `digits` digits."""
+    for alternative in _alternatives(pattern):
+        inner = _unwrapped(alternative)
+        if inner is not None:
+            if not _tail_free(inner, digits):
+                return False
+            continue
+        found = re.search(r"\\d\{(\d+)\}$", alternative)
+        if not found or int(found.group(1)) < digits:
+            return False
+    return True
+
+
+NANPA_FREE_DIGITS = 3
+
+
+def _reads_at_most(pattern: str, digits: int) -> bool:
+    """Whether a leading-digits pattern without repetition reads at most `digits` characters
+    (counting every digit and character class in it, on any branch)."""
+    plain = pattern.replace("(?:", "(")
+    if any(char in plain for char in "*+?{\\."):
+        return False
+    atoms = len(re.findall(r"\[[^\]]*\]", plain)) + sum(c.isdigit() for c in re.sub(r"\[[^\]]*\]", "", plain))
+    return atoms <= digits
+
+
+@functools.lru_cache(maxsize=1)
+def _nanpa_tail_free() -> bool:
+    """True when, for every North American (+1) region, which region a ten-digit number belongs
+    to and whether it is valid depend on its first seven digits only (every number pattern of
+    the library's metadata leaves the last three free), and the +1 formats look at no more than
+    the leading digits. Checked on the metadata installed, so a future phonenumbers that breaks
+    it turns the shortcut below off rather than formatting a number wrongly."""
+    from phonenumbers import PhoneMetadata
+    from phonenumbers.phonenumberutil import COUNTRY_CODE_TO_REGION_CODE
+
+    kinds = ("general_desc", "fixed_line", "mobile", "toll_free", "premium_rate", "shared_cost",
+             "personal_number", "voip", "pager", "uan", "voicemail")
+    try:
+        for region in COUNTRY_CODE_TO_REGION_CODE[1]:
+            metadata = PhoneMetadata.metadata_for_region(region)
+            if metadata is None:
+                return False
+            for kind in kinds:
+                desc = getattr(metadata, kind, None)
+                if desc is not None and desc.national_number_pattern is not None and not _tail_free(
+                        desc.national_number_pattern, NANPA_FREE_DIGITS):
+                    return False
+            for number_format in [*(metadata.number_format or ()), *(metadata.intl_number_format or ())]:
+                if not all(_reads_at_most(p, 10 - NANPA_FREE_DIGITS) for p in number_format.leading_digits_pattern or ()):
+                    return False  # a leading-digits pattern that might look past the seventh digit
+                if number_format.pattern not in (r"(\d{3})(\d{4})", r"(\d{3})(\d{3})(\d{4})"):
+                    return False
+    except (AttributeError, KeyError, ValueError):
+        return False
+    return True
+
+
+def national_formatter(region: str) -> Callable[[str, str], str]:
+    """national(e164, region, ext) for many numbers, as exactly the same text, faster: each
+    number is formatted once; and a North American number whose first seven digits were seen
+    before is the earlier one's text with its own last three digits (the library takes ~90 us
+    a number, and an export of a year meets ~100k of them)."""
+    exact = functools.lru_cache(maxsize=1 << 17)(lambda e164, ext: national(e164, region, ext) if e164 else "")
+    if not _nanpa_tail_free():
+        return exact
+    heads: dict[str, str | None] = {}
+
+    def shown(e164: str, ext: str) -> str:
+        if len(e164) != 12 or not e164.startswith("+1") or not e164[2:].isdigit():
+            return exact(e164, ext)
+        head = heads.get(e164[:9], "")
+        if head == "":
+            text = national(e164, region)
+            head = heads[e164[:9]] = text[:-NANPA_FREE_DIGITS] if text.endswith(e164[-NANPA_FREE_DIGITS:]) else None
+            return f"{text} ext. {ext}" if ext else text
+        if head is None:
+            return exact(e164, ext)
+        text = head + e164[-NANPA_FREE_DIGITS:]
+        return f"{text} ext. {ext}" if ext else text
+
+    return shown

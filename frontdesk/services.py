@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from . import phones
 from .callers import CallerOutcome, CallerRouting, is_withheld
 from .clock import Clock, to_iso
+from .complaints import CallEffects, Complaints
 from .customers import CustomerRecords, NumberTaken
 from .db import DatabaseMoved, describe_storage_error
 from .errors import DeskError, describe_failure, present
@@ -82,6 +83,9 @@ class NewCall:
     # it is shared (a household, a switchboard). Without it, log_call raises NumberTaken.
     share_number: bool = False
     phone_call_id: int | None = None  # the phone call (desk.phone) this call is logged from
+    complaint: bool = False  # the call is a complaint (complaints.py)
+    feeling: str = ""  # on a complaint's follow-up call: how the customer feels now (FEELINGS)
+    resolution: str = ""  # what was done, when this call resolves the caller's open complaints
 
 
 @dataclass(frozen=True)
@@ -96,6 +100,7 @@ class Logged:
     closed: tuple[Callback, ...] = ()  # promises of NewCall.closes done by this call
     already_closed: tuple[Callback, ...] = ()  # of NewCall.closes, those someone else closed first
     missed_closed: tuple[Callback, ...] = ()  # missed-call promises an outbound call that reached them kept
+    complaints: CallEffects = CallEffects()  # a complaint opened, resolved or followed up
 
     def words(self, now: datetime, zone: ZoneInfo) -> str:
         """'Logged call with Maria Lopez; callback in 1 h (11:00); promise kept': the toast."""
@@ -123,6 +128,7 @@ class Desk:
         self.callers = CallerRouting(self)  # whose call it is: recognised, new contact, withheld
         self.callbacks = Promises(self)  # promises: create, return, move, cancel, what is due
         self.phone = PhoneCalls(self)  # phone events: ringing calls, missed calls (frontdesk/phone)
+        self.complaints = Complaints(self)  # complaints: open, resolve, follow up; repeat callers
 
     @property
     def operator(self) -> str:
@@ -278,6 +284,8 @@ class Desk:
             recent_calls=tuple(self.store.customer_calls(customer.id, limit=recent)),
             open_callbacks=tuple(self.store.customer_callbacks(customer.id, open_only=True)),
             call_count=self.store.count_customer_calls(customer.id),
+            open_complaints=tuple(self.store.complaints.of_customer(customer.id, open_only=True)),
+            week_calls=self.complaints.week_calls(customer.id),
         )
 
     def history(self, customer_id: int, limit: int = PAGE, before: tuple[str, int] | None = None) -> list[Call]:
@@ -319,6 +327,7 @@ class Desk:
         if request.outcome not in OUTCOMES:
             known = ", ".join(OUTCOMES)
             raise DeskError(f"unknown outcome '{request.outcome}' (one of: {known})", "outcome")
+        Complaints.check_request(request)
 
     def log_call(self, request: NewCall) -> Logged:
         """Log one call; creates the customer for an unknown number, a callback when promised,
@@ -379,11 +388,14 @@ class Desk:
             closed, already = self.callbacks.close_all(others, customer_id, call_id, at)
             missed_closed = self.phone.on_logged(call_id, customer_id, number, request.direction, outcome, at,
                                                  request.phone_call_id)
+            effects = self.complaints.after_call(request, call_id, customer_id, at, outcome, completed)
+            completed = effects.completed
         return Logged(
             call=present(self.store.get_call(call_id), f"call #{call_id}"), customer=self.customers.customer(customer_id),
             callback=self.store.get_callback(callback) if callback else None,
             completed=completed, new_customer=created, closed=closed, already_closed=already,
             missed_closed=missed_closed,
+            complaints=effects,
         )
 
     # -- drafts -----------------------------------------------------------------------------

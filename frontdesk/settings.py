@@ -62,6 +62,10 @@ class DeskSettings:
     nag_minutes: int = 5
     operators: tuple[str, ...] = ()  # the people callbacks can be assigned to (besides the active)
     missed_call_promises: bool = True  # a call nobody answered opens a callback promise by itself
+    followup: str = "2bd"  # a resolved complaint's follow-up: 2 business days later, a duration, or off
+    handle_seconds: int = 240  # the week's staffing: average handle time when no phone events tell
+    answer_target_pct: int = 80  # ... the share of calls to answer within answer_seconds
+    answer_seconds: int = 20
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -82,6 +86,10 @@ class DeskSettings:
             "nag_minutes": self.nag_minutes,
             "operators": list(self.operators),
             "missed_call_promises": self.missed_call_promises,
+            "followup": self.followup,
+            "handle_seconds": self.handle_seconds,
+            "answer_target_pct": self.answer_target_pct,
+            "answer_seconds": self.answer_seconds,
         }
 
 
@@ -125,11 +133,11 @@ def from_rows(rows: dict[str, Any], env: dict[str, str] | None = None) -> DeskSe
             changes["hours"] = BusinessHours.from_dict(rows["hours"])
     except (HoursError, TypeError, KeyError):
         pass
-    for key in ("region", "desk_name", "default_promise"):
+    for key in ("region", "desk_name", "default_promise", "followup"):
         if isinstance(rows.get(key), str):
             changes[key] = rows[key]
-    for key in ("lead_minutes", "nag_minutes"):
-        if isinstance(rows.get(key), int):
+    for key in ("lead_minutes", "nag_minutes", "handle_seconds", "answer_target_pct", "answer_seconds"):
+        if isinstance(rows.get(key), int) and not isinstance(rows.get(key), bool):
             changes[key] = rows[key]
     if isinstance(rows.get("missed_call_promises"), bool):
         changes["missed_call_promises"] = rows["missed_call_promises"]
@@ -152,6 +160,18 @@ def validate(settings: DeskSettings) -> DeskSettings:
     for name in settings.operators:
         if not isinstance(name, str) or len(name) > 500:
             raise SettingsError("each operator is a name of at most 500 characters", "operators")
+    if not 10 <= settings.handle_seconds <= 4 * 3600:
+        raise SettingsError("handle time must be between 10 seconds and 4 hours", "handle")
+    if not 1 <= settings.answer_target_pct <= 99:
+        raise SettingsError("the answer target is a share between 1 and 99 %", "answer_target")
+    if not 1 <= settings.answer_seconds <= 600:
+        raise SettingsError("answer within 1 to 600 seconds", "answer_seconds")
+    try:
+        from .complaints import check_followup
+
+        check_followup(settings.followup)
+    except HoursError as exc:
+        raise SettingsError(f"complaint follow-up: {exc}", "followup") from None
     if settings.default_promise not in ("eod", "morning"):
         try:
             parse_duration(settings.default_promise)

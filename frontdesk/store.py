@@ -26,10 +26,12 @@ from .records import (
     phone_record,
 )
 from .store_bulk import BulkWriter
+from .store_complaints import ComplaintQueries
 from .store_contacts import ContactQueries
 from .store_operators import OperatorQueries
 from .store_phone import PhoneQueries
 from .store_reports import ReportQueries
+from .store_week import WeekQueries
 
 __all__ = ["PAGE", "ConflictError", "Store"]
 
@@ -56,6 +58,8 @@ class Store(Connections):
         self.operators = OperatorQueries(self)  # the desk's people: one spelling each
         self.contacts = ContactQueries(self)  # contact import and export
         self.phone = PhoneQueries(self)  # phone events: calls as the phone system reports them
+        self.complaints = ComplaintQueries(self)  # complaints and their follow-ups
+        self.week = WeekQueries(self)  # the owner's week (week.py)
 
     # -- customers --------------------------------------------------------------------------
     def phones_for(self, customer_ids: Iterable[int]) -> dict[int, tuple[PhoneNumber, ...]]:

@@ -17,6 +17,7 @@ from widgets.key_bar import KeyBar
 from widgets.safe import block, plain
 
 from .base import BACK, FIRST_PAGE, DeskScreenBase, db_work
+from .complaint_fields import CustomerComplaints
 from .customer_edit import EditCustomer, ask_merge, ask_phone
 from .messages import AuditLoaded, CallsLoaded, CustomerLoaded
 from .modals import Choose, ShowText
@@ -52,6 +53,7 @@ class CustomerScreen(DeskScreenBase):
         with Horizontal(id="top"):
             yield Static("", id="profile")
             yield Static("", id="promises")
+        yield CustomerComplaints(id="complaints")
         yield Label("History", classes="section-title", id="history-title")
         yield CallTable(columns="history", id="history")
         yield KeyBar()
@@ -127,6 +129,7 @@ class CustomerScreen(DeskScreenBase):
         self.query_one("#promises", Static).update(lines)
         self.query_one("#history", CallTable).show_page(history, zone, now)
         self._titled(history.total)
+        self.query_one(CustomerComplaints).load(customer.id)
 
     def _titled(self, total: int) -> None:
         table = self.query_one("#history", CallTable)

@@ -25,6 +25,7 @@ class DeskScreen(CallbackActions, DeskScreenBase):
         *callback_bindings("call_back", "reschedule", "acknowledge", "snooze"),
         Binding("m", "toggle_mine", "Mine/all", id="toggle_mine", show=False),
         Binding("o", "open_customer", "Customer", id="open_customer", show=False),
+        Binding("p", "complaints", "Complaints", id="complaints", show=False),
     ]
 
     def __init__(self) -> None:
@@ -197,3 +198,8 @@ class DeskScreen(CallbackActions, DeskScreenBase):
     def action_toggle_mine(self) -> None:
         self.mine = not self.mine
         self.on_tick()
+
+    def action_complaints(self) -> None:
+        from .complaints import ComplaintsScreen
+
+        self.app.push_screen(ComplaintsScreen())

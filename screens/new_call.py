@@ -31,11 +31,13 @@ from widgets.key_bar import KeyBar
 from .base import SAVE, DeskScreenBase, db_work
 from .caller_hints import CallerHints
 from .caller_lookup import CallerLookup
+from .complaint_fields import ComplaintFields
 from .messages import CallSaved, CardLoaded, ReturningLoaded, SaveFailed
 from .modals import Confirm
 from .promise_fields import PromiseFields
 
-FIELDS = ("phone", "name", "topic", "note", "outcome", "direction", "promise", "due", "assignee", "at")
+FIELDS = ("phone", "name", "topic", "note", "outcome", "direction", "promise", "due", "assignee", "at",
+          "complaint", "feeling")
 
 
 class NewCallScreen(DeskScreenBase):
@@ -51,6 +53,7 @@ class NewCallScreen(DeskScreenBase):
         # itself a letter picks (c: callback promised, m: message taken, ...).
         Binding("ctrl+b", "promise", "Promise callback", id="promise"),
         Binding("ctrl+r", "close_promises", "Close their promises", id="close_promises", show=False),
+        Binding("ctrl+g", "complaint", "Complaint", id="complaint"),
         Binding("down", "to_matches", "Suggestions", id="to_matches", show=False),
     ]
     DEFAULT_CSS = """
@@ -100,6 +103,7 @@ class NewCallScreen(DeskScreenBase):
                     yield Label("Outcome")
                     yield ChoiceField(outcomes, value=d.get("outcome") or "resolved", id="outcome")
                 yield PromiseFields(self.draft, id="promise-fields")
+                yield ComplaintFields(self.draft, id="complaint-fields")
                 with Horizontal(classes="field"):
                     yield Label("When")
                     yield Input(d.get("at", ""), id="at",
@@ -218,6 +222,7 @@ class NewCallScreen(DeskScreenBase):
         view = self.query_one("#card", CallerCardView)
         now = self.desk.clock.now()
         their = self.desk.caller_time(card.customer.phones[0].e164, now) if card.customer.phones else ""
+        view.counts_this_call = self.direction == "in"
         view.show_card(card, self.desk.zone, now, self.desk.national, their)
         self.query_one(CallerLookup).chosen = card.customer
         # A call-back form returns one promise already; the others are offered.
@@ -334,6 +339,7 @@ class NewCallScreen(DeskScreenBase):
             customer_id=self.customer_id, callback_due=self.due_time(), at=at,
             assignee=data["assignee"], callback_id=self.callback_id, uid=self.uid,
             closes=self.query_one(CallerHints).closes,
+            complaint=self.query_one(ComplaintFields).is_complaint, feeling=self.query_one(ComplaintFields).feeling,
         )
 
     def action_save(self) -> None:
@@ -457,6 +463,10 @@ class NewCallScreen(DeskScreenBase):
     def action_promise(self) -> None:
         """The outcome becomes 'callback promised' (the promise's fields appear); focus stays."""
         self.query_one("#outcome", ChoiceField).value = "callback"
+
+    def action_complaint(self) -> None:
+        """The call is a complaint, or no longer one; focus stays where it is."""
+        self.query_one(ComplaintFields).toggle()
 
     def action_toggle_direction(self) -> None:
         select = self.query_one("#direction", ChoiceField)

@@ -56,6 +56,11 @@ class SettingsScreen(DeskScreenBase):
             yield self._field("Lead time (min)", "lead", str(s.lead_minutes))
             yield self._field("Default promise", "promise", s.default_promise, "1bh, 4bh, 15m, eod, morning")
             yield self._field("Nag every (min)", "nag", str(s.nag_minutes))
+            yield self._field("Follow-up after", "followup", s.followup,
+                              "a resolved complaint's check-in: 2bd (business days), 4bh, 1d, off")
+            yield self._field("Handle time (s)", "handle", str(s.handle_seconds), "the week's staffing: 240")
+            yield self._field("Answer target %", "answer_target", str(s.answer_target_pct), "80")
+            yield self._field("Answer in (s)", "answer_seconds", str(s.answer_seconds), "20")
             yield Static("", classes="error", id="settings-error")
             yield Static(Text("ctrl+s saves for every desk on this database; Escape leaves unsaved.",
                               style="dim"))
@@ -135,12 +140,16 @@ class SettingsScreen(DeskScreenBase):
                 if "timezone" in str(exc):
                     refuse("tz", str(exc))
         typed = {"desk_name": self._value("desk_name"), "region": self._value("region").upper(),
-                 "default_promise": self._value("promise")}
-        for name, key, label in (("lead", "lead_minutes", "lead time"), ("nag", "nag_minutes", "nag interval")):
+                 "default_promise": self._value("promise"), "followup": self._value("followup")}
+        for name, key, label in (("lead", "lead_minutes", "lead time"), ("nag", "nag_minutes", "nag interval"),
+                                 ("handle", "handle_seconds", "handle time"),
+                                 ("answer_target", "answer_target_pct", "answer target"),
+                                 ("answer_seconds", "answer_seconds", "answer time")):
             try:
                 typed[key] = int(self._value(name))
             except ValueError:
-                refuse(name, f"{label} must be a whole number of minutes")
+                unit = "minutes" if name in ("lead", "nag") else "percent" if name == "answer_target" else "seconds"
+                refuse(name, f"{label} must be a whole number of {unit}")
         # Each typed value is checked on its own against the stored settings, so that every
         # refusal is found, not only the first validate() meets.
         for key, value in typed.items():

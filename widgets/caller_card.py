@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from rich.text import Text
 from textual.widgets import Static
 
-from frontdesk.formatting import day_time, time_left
+from frontdesk.formatting import day_time, repeat_mark, span, time_left
 from frontdesk.models import CallerCard, Customer
 
 from .safe import plain
@@ -27,6 +27,9 @@ class CallerCardView(Static):
     """
 
     customer: Customer | None = None  # whose card is shown (None: a new caller)
+    # The call being typed is one more inbound call of theirs (the new-call form, inbound): it
+    # counts towards "3rd call this week".
+    counts_this_call = False
     _shown: tuple | None = None  # what show_card was last given, drawn again on a new width
     _drawn_width = -1
 
@@ -61,6 +64,17 @@ class CallerCardView(Static):
             if phone.label:
                 text.append("  ")
                 text.append_text(plain(phone.label, 12, style="dim"))
+        mark = repeat_mark(card.week_calls + (1 if self.counts_this_call else 0))
+        if mark:
+            text.append(f"\n>> {mark}", style="bold reverse")
+        for complaint in card.open_complaints[:2]:
+            age = span(max(0, int((now - complaint.opened_at).total_seconds() // 60)))
+            head = f"\n!! COMPLAINT open {age}: "
+            text.append(head, style="bold")
+            text.append_text(plain(complaint.topic or complaint.note or "(no topic)",
+                                   max(PROMISE_TOPIC, line - len(head) + 1)))
+        if len(card.open_complaints) > 2:
+            text.append(f"\n!! and {len(card.open_complaints) - 2} more complaints open", style="bold")
         if caller_time:
             text.append(f"\ntheir time: {caller_time}", style="italic")
         if customer.notes:

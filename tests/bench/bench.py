@@ -39,11 +39,13 @@ from import_figures import bench_import  # noqa: E402
 from listener_figures import bench_listener  # noqa: E402
 from pilot_figures import bench_customer, bench_keystrokes  # noqa: E402
 from process_figures import bench_open_customer, bench_start  # noqa: E402
+from week_figures import bench_export_vs_sqlite3, bench_week  # noqa: E402
 
 from frontdesk.clock import to_iso  # noqa: E402
 
 # -- main ---------------------------------------------------------------------------------------
-FIGURES = ("lookup", "reads", "save", "keystroke", "customer", "export", "start", "import", "listener")
+FIGURES = ("lookup", "reads", "save", "keystroke", "customer", "export", "start", "import", "listener", "week",
+           "export_sqlite3")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -91,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
         "start": lambda: bench_start(db, results, 5 if quick else 15, 5 if quick else 20),
         "import": lambda: bench_import(db, results),
         "listener": lambda: bench_listener(db, results, 10 if quick else 30),
+        "week": lambda: bench_week(db, meta, results, 5 if quick else 7),
+        "export_sqlite3": lambda: bench_export_vs_sqlite3(db, results, 3 if quick else 3),
     }
     for name in FIGURES:
         if name in only:

@@ -353,24 +353,25 @@ def leftovers(directory: Path) -> list[str]:
     return sorted(p.name for p in directory.iterdir() if p.name.endswith(".tmp"))
 
 
-def test_failure_midway_leaves_the_old_file_and_no_temporary(desk, tmp_path, monkeypatch):
-    out = tmp_path / "day.csv"
+@pytest.mark.parametrize("fmt, source", [("csv", "iter_export_rows"), ("json", "iter_calls_with_promises")])
+def test_failure_midway_leaves_the_old_file_and_no_temporary(desk, tmp_path, monkeypatch, fmt, source):
+    out = tmp_path / f"day.{fmt}"
     out.write_text("yesterday's export")
-    real = desk.store.reports.iter_calls_with_promises
+    real = getattr(desk.store.reports, source)  # CSV reads the export query; JSON the call records
 
     def broken(*args, **kwargs):
         rows = real(*args, **kwargs)
         yield next(rows)
         raise RuntimeError("disk pulled out")
 
-    monkeypatch.setattr(desk.store.reports, "iter_calls_with_promises", broken)
+    monkeypatch.setattr(desk.store.reports, source, broken)
     with pytest.raises(RuntimeError):
-        export_calls(desk, DAY, DAY, "csv", out, force=True)
+        export_calls(desk, DAY, DAY, fmt, out, force=True)
     assert out.read_text() == "yesterday's export"
     assert leftovers(tmp_path) == []
     with pytest.raises(RuntimeError):
-        export_calls(desk, DAY, DAY, "json", tmp_path / "new.json")
-    assert not (tmp_path / "new.json").exists() and leftovers(tmp_path) == []
+        export_calls(desk, DAY, DAY, fmt, tmp_path / f"new.{fmt}")
+    assert not (tmp_path / f"new.{fmt}").exists() and leftovers(tmp_path) == []
 
 
 def test_unwritable_outputs_are_clear_errors(desk, tmp_path):
@@ -428,3 +429,34 @@ def test_a_fifo_is_refused_and_left_alone(desk, tmp_path):
         with pytest.raises(DeskError, match=r"pipe: it is a named pipe \(FIFO\), not a regular file"):
             export_calls(desk, DAY, DAY, "ndjson", fifo, force=force)
     assert fifo.is_fifo() and leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("zone_name", ["America/New_York", "Asia/Kolkata", "Asia/Kathmandu", "Australia/Lord_Howe",
+                                       "Europe/London", "America/St_Johns", "Pacific/Chatham", "UTC"])
+def test_local_times_are_exactly_astimezone_isoformat(zone_name):
+    """The CSV export's times (looked up once per UTC hour) are the text astimezone() gives,
+    over a year with its changes of offset, in zones with half- and quarter-hour offsets and a
+    half-hour change (Lord Howe)."""
+    import random
+    from datetime import UTC, timedelta
+    from zoneinfo import ZoneInfo
+
+    from frontdesk.export import local_times
+
+    zone, rng = ZoneInfo(zone_name), random.Random(zone_name)
+    local = local_times(zone)
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    for _ in range(5000):
+        at = start + timedelta(seconds=rng.randint(0, 366 * 86400))
+        assert local(at.strftime("%Y-%m-%dT%H:%M:%SZ")) == at.astimezone(zone).isoformat(timespec="seconds")
+
+
+def test_the_csv_fast_path_writes_what_the_rows_write(desk):
+    """The CSV is made straight from the export query (csv_lines); JSON from the call records
+    (iter_rows). Both give the same cells: the records through write_csv are the reference."""
+    from frontdesk.export import csv_lines, iter_rows, write_csv_lines
+
+    fast, rows = io.StringIO(), io.StringIO()
+    first = date(2026, 11, 22)
+    assert write_csv_lines(csv_lines(desk, first, DAY, batch=3), fast) == write_csv(iter_rows(desk, first, DAY), rows)
+    assert fast.getvalue() == rows.getvalue() and fast.getvalue().count("\r\n") > 10

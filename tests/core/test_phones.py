@@ -180,3 +180,24 @@ def test_a_given_env_is_not_overridden_by_the_process_locale(monkeypatch):
     monkeypatch.setattr(phones.locale, "getlocale", lambda *a: ("de_DE", "UTF-8"))
     assert phones.default_region({"LANG": "C.UTF-8"}) == "US"
     assert phones.default_region({"LANG": "fr_FR.UTF-8"}) == "FR"
+
+
+def test_national_formatter_gives_exactly_national_for_many_numbers():
+    """The export's formatter (one library call per first seven digits of a North American
+    number) writes each number exactly as national() does: random numbers over every area code
+    pattern, both regions, extensions, foreign and malformed numbers."""
+    import random
+
+    from frontdesk.phones import _nanpa_tail_free, national, national_formatter
+
+    assert _nanpa_tail_free()  # the shortcut is on for the installed metadata (else this tests the cache only)
+    rng = random.Random(5)
+    numbers = [f"+1{rng.randint(200, 999)}{rng.randint(0, 9999999):07d}" for _ in range(3000)]
+    numbers += [f"+1404555{n:04d}" for n in range(0, 10000, 7)]  # many sharing their first seven digits
+    numbers += ["+447911123456", "+4930123456", "+33142685300", "+1404555013", "+1", "+81312345678"]
+    for region in ("US", "CA", "GB"):
+        formatter = national_formatter(region)
+        for e164 in numbers + numbers[:50]:  # the second time from the cache
+            ext = "12" if e164.endswith("7") else ""
+            assert formatter(e164, ext) == national(e164, region, ext), (region, e164)
+        assert formatter("", "") == ""
