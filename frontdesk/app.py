@@ -16,6 +16,7 @@ from pathlib import Path
 from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding
+from textual.message import Message
 from textual.worker import Worker, WorkerState
 
 from screens.app_questions import FailureReports
@@ -29,13 +30,26 @@ from .models import Callback
 from .reminders import ReminderTracker, queue_counts
 from .services import Desk
 from .text import clean
+from .watch import CommitWatcher, WatchUnavailable, watching_wanted
 
-POLL_SECONDS = 1.0  # PRAGMA data_version: other desks' commits show within 2 s
+POLL_SECONDS = 1.0  # PRAGMA data_version where the files cannot be watched: others' commits show within 2 s
 TICK_SECONDS = 5.0  # time left, counters and reminders are derived from the clock this often
 QUEUE_LIMIT = 500  # open callbacks held for the queue and reminders
 TOO_SMALL_GRACE_SECONDS = 0.2  # keys typed as the window shrank are read before the 'needs 80x24' sentence
 
 __all__ = ["DeskChanged", "FrontDeskApp", "run_app"]
+
+
+class CommitsSeen(Message):
+    """The watcher thread saw another connection commit (or the file replaced): poll now."""
+
+
+class WatchFailed(Message):
+    """Watching the database's files stopped working: the one-second poll takes over."""
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__()
+        self.error = error
 
 
 def _tolerant_utf8(encoding: str):
@@ -73,10 +87,15 @@ class FrontDeskApp(App):
     ]
 
     def __init__(self, desk: Desk, *, poll_seconds: float = POLL_SECONDS,
-                 tick_seconds: float = TICK_SECONDS, offer_draft: bool = True, freeze_gc: bool = True) -> None:
+                 tick_seconds: float = TICK_SECONDS, offer_draft: bool = True, freeze_gc: bool = True,
+                 watch: bool | None = None) -> None:
         super().__init__()
         self.desk = desk
         self.poll_seconds = poll_seconds
+        # Watch the database's files for other processes' commits (FRONTDESK_WATCH=0: poll only).
+        self.watch_wanted = watching_wanted() if watch is None else watch
+        self.watcher: CommitWatcher | None = None
+        self.live_updates = ""  # how this desk hears others' commits, for the help screen
         self.tick_seconds = tick_seconds
         self.offer_draft = offer_draft
         self.freeze_gc = freeze_gc  # off in tests, where many apps run in one process
@@ -117,7 +136,7 @@ class FrontDeskApp(App):
         # the app: frozen out of the collector, a full collection later has far less to walk.
         if self.freeze_gc:
             self.call_after_refresh(gc.freeze)
-        self.set_interval(self.poll_seconds, self.poll_database, name="poll")
+        self._start_watching()
         self.set_interval(self.tick_seconds, self.clock_tick, name="tick")
         self.call_after_refresh(self.tick)  # the whole queue, then reminders
         if self.offer_draft:
@@ -199,19 +218,58 @@ class FrontDeskApp(App):
         self.desk_changed()
 
     # -- live updates -----------------------------------------------------------------------
-    def poll_database(self) -> None:
+    def _start_watching(self) -> None:
+        """Other processes' commits wake the desk through the watcher thread (frontdesk/watch.py);
+        where the files cannot be watched, the one-second poll does it, as before."""
+        if self.watch_wanted:
+            watcher = CommitWatcher(self.desk.store, lambda: self.post_message(CommitsSeen()),
+                                    lambda error: self.post_message(WatchFailed(error)))
+            try:
+                watcher.start()
+            except WatchUnavailable as exc:
+                self._start_polling(str(exc))
+            else:
+                self.watcher = watcher
+                self.live_updates = "watching the database file"
+                return
+        else:
+            self._start_polling("FRONTDESK_WATCH is off")
+
+    def _start_polling(self, why: str) -> None:
+        self.live_updates = f"polling every {self.poll_seconds:g} s ({why})"
+        self.set_interval(self.poll_seconds, self.poll_database, name="poll")
+
+    @on(CommitsSeen)
+    def _commits_seen(self) -> None:
+        self.poll_database()
+
+    @on(WatchFailed)
+    def _watch_failed(self, message: WatchFailed) -> None:
+        if self.watcher is not None:
+            self.watcher.stop(wait=0)
+            self.watcher = None
+            self._start_polling(f"watching failed: {message.error}")
+            self.poll_database()  # whatever was missed meanwhile
+
+    def on_unmount(self) -> None:
+        if self.watcher is not None:
+            self.watcher.stop()
+
+    def poll_database(self) -> bool:
         """Cheap: one PRAGMA on the reader (which never waits for a writer) and one stat of the
-        file. Reload only when some connection committed."""
+        file. Reload only when some connection committed (True then)."""
         if self.desk.store.file_moved():
             self.offer_reopen(asked_by_poll=True)
-            return
+            return True
         try:
             version = self.desk.store.data_version()
         except Exception as exc:  # noqa: BLE001 - the next poll tries again
             self.report_failure(exc)
-            return
+            return False
         if version != self._data_version:
             self.desk_changed()
+            return True
+        return False
 
     def desk_changed(self) -> None:
         """Reload settings (another desk may have saved them), the queue, and the visible screen.
@@ -232,7 +290,10 @@ class FrontDeskApp(App):
 
     def clock_tick(self) -> None:
         """Time moved on, the database did not (the poll reloads on any commit): derive time
-        left, counters and reminders from the queue already held, without a query."""
+        left, counters and reminders from the queue already held, without a query. While the
+        watcher hears commits, the tick also polls once, a net under a missed wake-up."""
+        if self.watcher is not None and self.poll_database():
+            return  # reloading: the tick follows with the new queue
         if self._queue_loaded and len(self.queue) < QUEUE_LIMIT:
             overdue, soon, mine = queue_counts(self.queue, self.desk.clock.now(),
                                                timedelta(minutes=self.desk.settings.lead_minutes),

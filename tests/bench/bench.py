@@ -14,7 +14,8 @@ measures seconds.
 This file is the entry point: the options, the order of the figures, the table and the JSON.
 The desk measured comes from dataset.py; the figures from core_figures.py (lookup, reads, save,
 export), pilot_figures.py (keystroke, opening a customer in the pilot) and process_figures.py
-(start, memory, idle CPU, opening a customer in tmux); figures.py keeps and prints them.
+(start, memory, idle CPU, opening a customer in tmux) and live_figures.py (another process's
+commit to a desk's screen); figures.py keeps and prints them.
 """
 
 from __future__ import annotations
@@ -35,13 +36,14 @@ for extra in (str(ROOT), str(HERE)):
 from core_figures import bench_export, bench_lookup, bench_reads, bench_save  # noqa: E402
 from dataset import CACHE, build, counts, reusable, top_up_today  # noqa: E402
 from figures import Results, machine, table  # noqa: E402
+from live_figures import bench_commit_screen  # noqa: E402
 from pilot_figures import bench_customer, bench_keystrokes  # noqa: E402
 from process_figures import bench_open_customer, bench_start  # noqa: E402
 
 from frontdesk.clock import to_iso  # noqa: E402
 
 # -- main ---------------------------------------------------------------------------------------
-FIGURES = ("lookup", "reads", "save", "keystroke", "customer", "export", "start")
+FIGURES = ("lookup", "reads", "save", "keystroke", "customer", "export", "start", "commit")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -87,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
                              bench_open_customer(db, meta, results, 10 if quick else 25)),
         "export": lambda: bench_export(db, meta, results, 5, 1 if quick else 3),
         "start": lambda: bench_start(db, results, 5 if quick else 15, 5 if quick else 20),
+        "commit": lambda: bench_commit_screen(db, meta, results, 15 if quick else 40),
     }
     for name in FIGURES:
         if name in only:
