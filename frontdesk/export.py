@@ -10,12 +10,16 @@ One row per call, oldest first, in this stable order (JSON key / CSV header):
     customer / Customer          callback_done_at / Callback done at
     company / Company            kept_on_time / Kept on time
     phone / Phone (E.164)        minutes_waited / Minutes waited
-    phone_national / Phone (national)
+    phone_national / Phone (national)   rang_at / Rang at
+    answered_at / Answered at    ended_at / Ended at
+    talk_seconds / Talk seconds
 
 Days are desk-local; times are ISO 8601 with the desk's UTC offset (`09:05:00-05:00`,
 `2026-11-23T10:40:00-05:00`), so the hour repeated when clocks go back stays unambiguous.
 The callback columns describe the callback promised on that call; calls without one leave
-them empty (null in JSON).
+them empty (null in JSON). The last four come from the phone system, for a call logged from
+a phone event (or a missed call, logged by itself): when it rang, was answered and ended, and
+the seconds between answer and hang-up; empty for other calls.
 
 CSV follows RFC 4180 (quoted fields, CRLF line ends) and is UTF-8 with a byte-order mark, so
 Excel and LibreOffice open accents correctly (read it back with encoding="utf-8-sig").
@@ -48,6 +52,7 @@ import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
+from itertools import islice
 from pathlib import Path
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
@@ -56,6 +61,7 @@ from .errors import DeskError
 from .files import check_target, fsync_directory, is_live_database, replace_file, temp_beside
 from .formatting import day_time, time_left
 from .models import Call, Callback
+from .phone.models import PhoneCall
 from .report import Summary, day_summary
 from .text import one_line
 
@@ -81,6 +87,10 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("callback_done_at", "Callback done at"),
     ("kept_on_time", "Kept on time"),
     ("minutes_waited", "Minutes waited"),
+    ("rang_at", "Rang at"),
+    ("answered_at", "Answered at"),
+    ("ended_at", "Ended at"),
+    ("talk_seconds", "Talk seconds"),
 )
 FIELDS = tuple(key for key, _ in COLUMNS)
 HEADERS = tuple(header for _, header in COLUMNS)
@@ -93,7 +103,7 @@ def _iso(at: datetime | None, zone: ZoneInfo) -> str | None:
 
 def call_row(desk, call: Call, promise: Callback | None,
              national: Callable[[str, str], str] | None = None,
-             zone: ZoneInfo | None = None) -> dict[str, Any]:
+             zone: ZoneInfo | None = None, phone: PhoneCall | None = None) -> dict[str, Any]:
     """One call as an export row (keys in FIELDS order)."""
     zone = zone or desk.zone
     national = national or desk.national
@@ -116,6 +126,10 @@ def call_row(desk, call: Call, promise: Callback | None,
         "callback_done_at": _iso(promise.done_at, zone) if promise else None,
         "kept_on_time": promise.kept_on_time if promise else None,
         "minutes_waited": promise.waited_min if promise else None,
+        "rang_at": _iso(phone.rang_at, zone) if phone else None,
+        "answered_at": _iso(phone.answered_at, zone) if phone else None,
+        "ended_at": _iso(phone.ended_at, zone) if phone else None,
+        "talk_seconds": phone.talk_seconds if phone else None,
     }
 
 
@@ -127,8 +141,11 @@ def iter_rows(desk, first_day: date, last_day: date, batch: int = BATCH) -> Iter
     national = functools.lru_cache(maxsize=NATIONAL_CACHE)(desk.national)
     zone = desk.zone
 
-    for call, promise in desk.store.reports.iter_calls_with_promises(start, end, batch):
-        yield call_row(desk, call, promise, national, zone)
+    pairs = desk.store.reports.iter_calls_with_promises(start, end, batch)
+    while chunk := list(islice(pairs, batch)):
+        heard = desk.store.phone.for_calls(call.id for call, _ in chunk)
+        for call, promise in chunk:
+            yield call_row(desk, call, promise, national, zone, heard.get(call.id))
 
 
 # -- CSV -------------------------------------------------------------------------------------

@@ -282,6 +282,47 @@ CREATE TABLE operators (
             db.execute("UPDATE drafts SET operator = ? WHERE operator = ?", [name, keep])
 
 
+@migrations()
+def m006_phone_events(db: Database) -> None:
+    """What the phone system reports about each call (ringing, answered, ended, missed), kept
+    beside the call the receptionist logs. One row per call of a source (`cti`, `phone`,
+    `cli`), keyed by that system's own call id; `call_id` is the logged call, `callback_id`
+    the promise a missed call opened (or counted one more attempt on)."""
+    _script(db, """
+CREATE TABLE phone_calls (
+    id INTEGER PRIMARY KEY,
+    source TEXT NOT NULL,
+    ext_id TEXT NOT NULL,
+    direction TEXT NOT NULL DEFAULT 'in' CHECK (direction IN ('in', 'out')),
+    number_raw TEXT NOT NULL DEFAULT '',
+    e164 TEXT NOT NULL DEFAULT '',
+    withheld INTEGER NOT NULL DEFAULT 0,
+    name TEXT NOT NULL DEFAULT '',
+    line TEXT NOT NULL DEFAULT '',
+    state TEXT NOT NULL CHECK (state IN ('ringing', 'answered', 'ended')),
+    answered_by TEXT NOT NULL DEFAULT '',
+    cause TEXT NOT NULL DEFAULT '',
+    rang_at TEXT NOT NULL,
+    answered_at TEXT,
+    ended_at TEXT,
+    updated_at TEXT NOT NULL,
+    customer_id INTEGER REFERENCES customers(id),
+    call_id INTEGER REFERENCES calls(id),
+    callback_id INTEGER REFERENCES callbacks(id),
+    missed INTEGER NOT NULL DEFAULT 0,
+    attempt INTEGER NOT NULL DEFAULT 0,
+    seen INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (source, ext_id)
+);
+CREATE INDEX phone_calls_ringing ON phone_calls(state, rang_at);
+CREATE INDEX phone_calls_number ON phone_calls(e164, rang_at);
+CREATE INDEX phone_calls_missed ON phone_calls(rang_at) WHERE missed = 1;
+CREATE INDEX phone_calls_unseen ON phone_calls(seen) WHERE missed = 1 AND seen = 0;
+CREATE INDEX phone_calls_call ON phone_calls(call_id) WHERE call_id IS NOT NULL;
+CREATE INDEX phone_calls_callback ON phone_calls(callback_id) WHERE callback_id IS NOT NULL;
+""")
+
+
 SCHEMA_STEPS = tuple(m.name for m in migrations._migrations)
 # db.py names the same steps (so an up-to-date file opens without importing this module and
 # sqlite-utils); tests/core/test_migrations.py keeps the two lists equal.

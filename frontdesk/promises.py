@@ -76,9 +76,10 @@ class Promises:
         self.store.update_callback(callback_id, changes)
         return self.callback(callback_id)
 
-    def _done(self, callback: Callback, call_id: int, at: datetime, reason: str = "") -> dict:
+    def _done(self, callback: Callback, call_id: int | None, at: datetime, reason: str = "") -> dict:
         """The changes (and the event) that make an open promise done by the call `call_id` at
-        `at`: kept when that is by its due time, late after."""
+        `at`: kept when that is by its due time, late after. No call: the phone system heard
+        the caller reached (desk.phone), before anyone logged the call."""
         self._event(callback.id, "done", at, reason=reason, call_id=call_id)
         return {
             "state": "done", "done_at": to_iso(at), "done_call_id": call_id, "kept_on_time": int(at <= callback.due_at),

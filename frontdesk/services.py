@@ -32,6 +32,7 @@ from .models import (
     SearchResults,
 )
 from .operators import Operators
+from .phone.service import PhoneCalls
 from .promises import Promises
 from .settings import DeskSettings, SettingsError, validate
 from .settings import load as load_settings
@@ -77,6 +78,7 @@ class NewCall:
     uid: str = ""
     anonymous: bool = False  # the caller withheld their number (as phone text 'anonymous' does)
     closes: tuple[int, ...] = ()  # the caller's open callbacks this call satisfies (they rang again)
+    phone_call_id: int | None = None  # the phone call (desk.phone) this call is logged from
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,7 @@ class Logged:
     duplicate: bool = False
     closed: tuple[Callback, ...] = ()  # promises of NewCall.closes done by this call
     already_closed: tuple[Callback, ...] = ()  # of NewCall.closes, those someone else closed first
+    missed_closed: tuple[Callback, ...] = ()  # missed-call promises an outbound call that reached them kept
 
     def words(self, now: datetime, zone: ZoneInfo) -> str:
         """'Logged call with Maria Lopez; callback in 1 h (11:00); promise kept': the toast."""
@@ -116,6 +119,7 @@ class Desk:
         self.customers = CustomerRecords(self)  # look up (through merges), create, edit, merge
         self.callers = CallerRouting(self)  # whose call it is: recognised, new contact, withheld
         self.callbacks = Promises(self)  # promises: create, return, move, cancel, what is due
+        self.phone = PhoneCalls(self)  # phone events: ringing calls, missed calls (frontdesk/phone)
 
     @property
     def operator(self) -> str:
@@ -340,6 +344,8 @@ class Desk:
                 return Logged(call, self.customers.customer(call.customer_id), duplicate=True)
             if request.callback_id is not None:
                 self.callbacks.callback(request.callback_id)  # a clear DeskError, not a foreign-key failure
+            if request.phone_call_id is not None:
+                self.phone.linkable(request.phone_call_id)
             customer_id, created = self.callers.caller_for(request.customer_id, number, name, company, withheld)
             if due is not None and number is None and not self.customers.customer(customer_id).phones:
                 raise DeskError(NO_NUMBER_TO_CALL if withheld else "a callback needs a number to call, and "
@@ -360,10 +366,13 @@ class Desk:
                 completed = self.callbacks.returned(request.callback_id, call_id, at, outcome)
             others = tuple(i for i in request.closes if i != request.callback_id)
             closed, already = self.callbacks.close_all(others, customer_id, call_id, at)
+            missed_closed = self.phone.on_logged(call_id, customer_id, number, request.direction, outcome, at,
+                                                 request.phone_call_id)
         return Logged(
             call=present(self.store.get_call(call_id), f"call #{call_id}"), customer=self.customers.customer(customer_id),
             callback=self.store.get_callback(callback) if callback else None,
             completed=completed, new_customer=created, closed=closed, already_closed=already,
+            missed_closed=missed_closed,
         )
 
     # -- drafts -----------------------------------------------------------------------------

@@ -61,6 +61,7 @@ class DeskSettings:
     default_promise: str = "1bh"
     nag_minutes: int = 5
     operators: tuple[str, ...] = ()  # the people callbacks can be assigned to (besides the active)
+    missed_call_promises: bool = True  # a call nobody answered opens a callback promise by itself
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -80,6 +81,7 @@ class DeskSettings:
             "default_promise": self.default_promise,
             "nag_minutes": self.nag_minutes,
             "operators": list(self.operators),
+            "missed_call_promises": self.missed_call_promises,
         }
 
 
@@ -129,6 +131,8 @@ def from_rows(rows: dict[str, Any], env: dict[str, str] | None = None) -> DeskSe
     for key in ("lead_minutes", "nag_minutes"):
         if isinstance(rows.get(key), int):
             changes[key] = rows[key]
+    if isinstance(rows.get("missed_call_promises"), bool):
+        changes["missed_call_promises"] = rows["missed_call_promises"]
     operators = rows.get("operators")
     if isinstance(operators, list) and all(isinstance(name, str) for name in operators):
         changes["operators"] = tuple(operators)

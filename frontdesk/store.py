@@ -27,6 +27,7 @@ from .records import (
 )
 from .store_bulk import BulkWriter
 from .store_operators import OperatorQueries
+from .store_phone import PhoneQueries
 from .store_reports import ReportQueries
 
 __all__ = ["PAGE", "ConflictError", "Store"]
@@ -52,6 +53,7 @@ class Store(Connections):
         self.reports = ReportQueries(self)  # the export's and the summary's queries
         self.bulk = BulkWriter(self)  # the demo desk at a benchmark's size
         self.operators = OperatorQueries(self)  # the desk's people: one spelling each
+        self.phone = PhoneQueries(self)  # phone events: calls as the phone system reports them
 
     # -- customers --------------------------------------------------------------------------
     def phones_for(self, customer_ids: Iterable[int]) -> dict[int, tuple[PhoneNumber, ...]]:
@@ -171,7 +173,7 @@ class Store(Connections):
                 "UPDATE OR IGNORE phones SET customer_id = ? WHERE id = ?", [keep_id, phone.id]
             )
         self.db.execute("DELETE FROM phones WHERE customer_id = ?", [drop_id])
-        for table in ("calls", "callbacks"):
+        for table in ("calls", "callbacks", "phone_calls"):
             self.db.execute(f"UPDATE {table} SET customer_id = ? WHERE customer_id = ?", [keep_id, drop_id])
         self.db.execute("UPDATE audit SET customer_id = ? WHERE customer_id = ?", [keep_id, drop_id])
         self.db.execute(
