@@ -1,5 +1,6 @@
 """The command palette lists every action that has a key, by its name: the app's own
-(new call, search, reports, settings, help) and those of the screen in front."""
+(new call, search, reports, settings, help) and those of the screen in front; and, while
+several calls ring, one 'Take call' per ringing call (the key takes the newest)."""
 
 from __future__ import annotations
 
@@ -32,3 +33,13 @@ def keyed_commands(app: FrontDeskApp, screen: Screen) -> Iterator[SystemCommand]
         if active.node is app or not active.enabled or not binding.description or binding.action in seen:
             continue
         yield command(binding, key, active.node)
+
+
+def ringing_commands(app: FrontDeskApp) -> Iterator[SystemCommand]:
+    from frontdesk.text import one_line
+    from widgets.ringing_strip import caller_words
+
+    for call in app.ringing:
+        who, known = caller_words(call)
+        yield SystemCommand(f"Take call: {one_line(who, 60)}", known or "the new-call form for this ringing call",
+                            partial(app.call_later, app.action_take_call, call.phone_call_id))
