@@ -37,14 +37,14 @@ from core_figures import bench_export, bench_lookup, bench_reads, bench_save  # 
 from dataset import CACHE, build, counts, reusable, top_up_today  # noqa: E402
 from figures import Results, machine, table  # noqa: E402
 from listener_figures import bench_listener  # noqa: E402
-from live_figures import bench_commit_screen  # noqa: E402
+from live_figures import bench_commit_screen, bench_ring_strip  # noqa: E402
 from pilot_figures import bench_customer, bench_keystrokes  # noqa: E402
 from process_figures import bench_open_customer, bench_start  # noqa: E402
 
 from frontdesk.clock import to_iso  # noqa: E402
 
 # -- main ---------------------------------------------------------------------------------------
-FIGURES = ("lookup", "reads", "save", "keystroke", "customer", "export", "start", "listener", "commit")
+FIGURES = ("lookup", "reads", "save", "keystroke", "customer", "export", "start", "listener", "commit", "ring")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -91,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         "export": lambda: bench_export(db, meta, results, 5, 1 if quick else 3),
         "start": lambda: bench_start(db, results, 5 if quick else 15, 5 if quick else 20),
         "commit": lambda: bench_commit_screen(db, meta, results, 15 if quick else 40),
+        "ring": lambda: bench_ring_strip(db, results, 10 if quick else 30),
         "listener": lambda: bench_listener(db, results, 10 if quick else 30),
     }
     for name in FIGURES:

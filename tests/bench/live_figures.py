@@ -85,3 +85,63 @@ def bench_commit_screen(db: Path, meta: dict, results: Results, n: int) -> None:
     results.add("commit_poll", "the same, FRONTDESK_WATCH=0 (the 1 s poll alone, as before)", "ms",
                 samples["poll"], base, "bare Textual app polling data_version every 50 ms", "< 2 s (p99)",
                 lambda r: r["p99"] < 2000)
+
+
+RINGING_SQL = "SELECT e164 FROM phone_calls WHERE state = 'ringing' ORDER BY id DESC LIMIT 1"
+
+
+def bench_ring_strip(db: Path, results: Results, n: int, desks: int = 5) -> None:
+    """A phone event (a ring, as `frontdesk ring` or the listener writes it, from this process)
+    until the ringing strip is on the screen of every one of `desks` open desks; then the
+    hang-up until the strip is gone. Beside the bare app polling data_version every 50 ms."""
+    from terminal import Tmux, desk_ready
+
+    from frontdesk.phone.models import PhoneEvent
+
+    desk = open_desk(db, operator="bench-ring")
+    tag = f"bench-ring-{os.getpid()}-{time.time_ns()}"
+    tmux = Tmux()
+    ours: list[float] = []
+    gone: list[float] = []
+    base: list[float] = []
+    base_gone: list[float] = []
+    try:
+        panes = {}
+        for i in range(desks):
+            name, t0 = tmux.start(FRONTDESK, desk_env(db, f"bench-desk{i}"))
+            tmux.wait_for(name, desk_ready, t0)
+            panes[f"desk{i}"] = name
+        name, t0 = tmux.start([*BARE, "newest", str(db), RINGING_SQL], desk_env(db))
+        tmux.wait_for(name, lambda text: "bare newest:" in text, t0)
+        panes["bare"] = name
+        time.sleep(1.0)
+        rng = random.Random(9)
+        for i in range(n + 1):  # the first ring is not counted (the strip's first mount, cold code)
+            time.sleep(rng.uniform(*SPACING))
+            number = f"+1212555{rng.randint(0, 9999):04d}"
+            call_id = f"{tag}-{i}"
+            ringing = {which: (lambda text: " Ringing " in text) for which in panes}
+            ringing["bare"] = lambda text, number=number: f"bare newest: {number}" in text
+            t0 = time.perf_counter()
+            desk.phone.event(PhoneEvent(kind="ring", call_id=call_id, source="cli", number=number))
+            seen = _wait_all(tmux, panes, ringing, t0)
+            time.sleep(0.3)
+            ended = {which: (lambda text: " Ringing " not in text) for which in panes}
+            ended["bare"] = lambda text: "bare newest: -" in text
+            t0 = time.perf_counter()
+            desk.phone.event(PhoneEvent(kind="hangup", call_id=call_id, source="cli", cause="normalClearing"))
+            cleared = _wait_all(tmux, panes, ended, t0)
+            if i:
+                ours += [took for which, took in seen.items() if which != "bare"]
+                gone += [took for which, took in cleared.items() if which != "bare"]
+                base.append(seen["bare"])
+                base_gone.append(cleared["bare"])
+    finally:
+        tmux.close()
+        with desk.store.write():
+            desk.store.db.conn.execute("DELETE FROM phone_calls WHERE source = 'cli' AND ext_id LIKE ?", [f"{tag}-%"])
+        desk.store.close()
+    results.add("ring_strip", f"ring event to the strip on each of {desks} open desks (tmux)", "ms", ours, base,
+                "bare Textual app polling data_version every 50 ms", "< 500 ms (p99)", lambda r: r["p99"] < 500)
+    results.add("ring_gone", f"hang-up to the strip gone on each of {desks} desks (tmux)", "ms", gone, base_gone,
+                "bare Textual app polling data_version every 50 ms", "< 500 ms (p99)", lambda r: r["p99"] < 500)
