@@ -291,9 +291,9 @@ class FrontDeskApp(App):
             return
         with contextlib.suppress(Exception):  # a failing read is reported by the reload itself
             self._data_version = self.desk.store.data_version()
+        self.load_ringing(tuple(self.ringing))  # first: a caller waits on it
         self._adopt_settings(self.desk.reload_settings())
         self.tick()
-        self.load_ringing(tuple(self.ringing))
         self.screen.post_message(DeskChanged())
 
     def _adopt_settings(self, settings) -> None:
