@@ -146,7 +146,7 @@ class FrontDeskApp(App):
         # the app: frozen out of the collector, a full collection later has far less to walk.
         if self.freeze_gc:
             self.call_after_refresh(gc.freeze)
-        self._start_watching()
+        self.call_after_refresh(self._start_watching)  # after the first frame: watchfiles loads in ~30 ms
         self.set_interval(self.tick_seconds, self.clock_tick, name="tick")
         self.call_after_refresh(self.tick)  # the whole queue, then reminders
         self.call_after_refresh(self.load_ringing, ())
