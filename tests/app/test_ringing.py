@@ -243,3 +243,20 @@ async def test_missed_calls_list_mark_all_seen_and_open_the_caller(desk, db_path
         await pilot.press("down", "enter")
         await settle(pilot)
         assert isinstance(app.screen, CustomerScreen) and app.screen.customer_id == logged.customer.id
+
+
+async def test_the_strip_and_the_key_work_over_a_dialog(desk, db_path):
+    maria(desk)
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")  # the help, a dialog
+        await settle(pilot)
+        helping = app.screen
+        ring(db_path, "--phone", "4045550134", "--call-id", "d1")
+        await until(pilot, lambda: "Maria Lopez" in strip_text(app))
+        assert app.screen is helping
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert isinstance(app.screen, NewCallScreen) and app.screen.phone_call_id is not None
+        assert "Maria Lopez" in strip_text(app)  # the form in front shows the strip too
