@@ -315,6 +315,7 @@ CREATE TABLE phone_calls (
     UNIQUE (source, ext_id)
 );
 CREATE INDEX phone_calls_ringing ON phone_calls(state, rang_at);
+CREATE INDEX phone_calls_rang ON phone_calls(rang_at);
 CREATE INDEX phone_calls_number ON phone_calls(e164, rang_at);
 CREATE INDEX phone_calls_missed ON phone_calls(rang_at) WHERE missed = 1;
 CREATE INDEX phone_calls_unseen ON phone_calls(seen) WHERE missed = 1 AND seen = 0;

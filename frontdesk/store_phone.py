@@ -86,15 +86,22 @@ class PhoneQueries:
     def recent(self, limit: int) -> list[PhoneCall]:
         return self._many("SELECT * FROM phone_calls ORDER BY rang_at DESC, id DESC LIMIT ?", [limit])
 
-    def missed_groups(self, limit: int) -> list[dict[str, Any]]:
-        """Missed calls grouped by the promise they share (a call without one is its own
-        group), latest try first: latest id, first and last time, attempts, all seen."""
-        return self.store.rows(
+    def missed_before(self, before: tuple[str, int] | None, limit: int) -> list[PhoneCall]:
+        """Missed calls newest first, a page at a time (keyset: before=(rang_at, id))."""
+        keyset, params = "", []
+        if before:
+            keyset, params = "AND rang_at <= ? AND (rang_at, id) < (?, ?)", [before[0], *before]
+        return self._many(
+            f"""SELECT * FROM phone_calls WHERE missed = 1 {keyset}
+                ORDER BY rang_at DESC, id DESC LIMIT ?""", [*params, limit])
+
+    def promise_tries(self, callback_id: int) -> dict[str, Any]:
+        """The missed calls counted on one promise: latest id, first and last time, how many,
+        whether all are seen."""
+        return self.store.only(
             """SELECT max(id) AS latest_id, min(rang_at) AS first_at, max(rang_at) AS last_at,
-                      count(*) AS attempts, min(seen) AS seen, callback_id
-               FROM phone_calls WHERE missed = 1
-               GROUP BY coalesce(callback_id, -id) ORDER BY last_at DESC, latest_id DESC LIMIT ?""",
-            [limit])
+                      count(*) AS attempts, min(seen) AS seen
+               FROM phone_calls WHERE callback_id = ? AND missed = 1""", [callback_id])
 
     def unseen_missed(self) -> int:
         return self.store.only("SELECT count(*) AS n FROM phone_calls WHERE missed = 1 AND seen = 0")["n"]

@@ -87,8 +87,8 @@ def urls(host: str, port: int, token: str) -> list[str]:
          "$display_remote", "&call_id=$call_id", "$active_user",
          (("incoming", "Incoming Call (action_url.incoming_call)"),
           ("outgoing", "Outgoing Call (action_url.outgoing_call)"),
-          ("answered", "Call Established (action_url.call_established)"),
-          ("ended", "Call Terminated (action_url.call_terminated)"),
+          ("answered", "Established (action_url.call_established)"),
+          ("ended", "Terminated (action_url.call_terminated)"),
           ("missed", "Missed Call (action_url.missed_call)"))),
         ("Snom", "Advanced > Action URL Settings (or the action_*_url settings)", "$remote",
          "$display_remote", "&call_id=$call-id", "$active_user",
@@ -313,10 +313,10 @@ def _apply_all(desk: Desk, events: list[PhoneEvent]) -> list[EventResult | Excep
 
 async def serve(listener: Listener, host: str, port: int, ready: Callable[[str, int], None]) -> None:
     """Listen until SIGTERM or SIGINT; `ready(host, port)` once the socket is bound."""
-    runner = web.AppRunner(listener.app(), access_log=None, handle_signals=False)
+    runner = web.AppRunner(listener.app(), access_log=None, handle_signals=False, shutdown_timeout=5.0)
     await runner.setup()
     try:
-        site = web.TCPSite(runner, host, port, shutdown_timeout=5.0)
+        site = web.TCPSite(runner, host, port)
         await site.start()
         bound = port
         server = getattr(site, "_server", None)

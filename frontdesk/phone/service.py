@@ -12,6 +12,7 @@ from ..clock import to_iso
 from ..errors import DeskError
 from ..models import DIRECTIONS, UNREACHED, Callback
 from ..phones import Phone
+from ..records import stored_time
 from ..text import one_line
 from .models import (
     ANSWERED_ELSEWHERE,
@@ -116,7 +117,9 @@ class PhoneCalls:
         """The first event heard of a call (usually a ring; an answer or hang-up whose ring
         was lost starts the record too)."""
         at = event.at or now
-        heard = heard or Heard("", withheld=event.direction == "in")
+        # A ring without a number is a withheld caller; an answer or hang-up without one (its
+        # ring was lost) only has not said it yet.
+        heard = heard or Heard("", withheld=event.kind == "ring" and event.direction == "in")
         row = {
             "source": event.source, "ext_id": event.call_id, "direction": event.direction,
             "number_raw": heard.raw, "e164": heard.e164, "withheld": int(heard.withheld), "name": event.name,
@@ -360,30 +363,52 @@ class PhoneCalls:
 
     def missed(self, limit: int = 50) -> list[MissedCall]:
         """The missed-calls list, latest try first: one row per promise (all the caller's
-        tries on it), one per missed call that opened none."""
+        tries on it), one per missed call that opened none. Reads the newest missed calls a
+        page at a time until `limit` rows are found (bounded work at any size)."""
+        rows: list[MissedCall] = []
+        groups: set[int] = set()
+        before: tuple[str, int] | None = None
         with self.store.read():
-            rows = []
-            for group in self.store.phone.missed_groups(limit):
-                latest = self._get(group["latest_id"])
-                callback = self.desk.callbacks.callback(group["callback_id"]) if group["callback_id"] else None
+            while len(rows) < limit:
+                page = self.store.phone.missed_before(before, 200)
+                for record in page:
+                    if record.callback_id is not None and record.callback_id in groups:
+                        continue
+                    if record.callback_id is not None:
+                        groups.add(record.callback_id)
+                    rows.append(self._missed_row(record))
+                    if len(rows) >= limit:
+                        break
+                if len(page) < 200:
+                    break
+                before = (to_iso(page[-1].rang_at), page[-1].id)
+        return rows
+
+    def _missed_row(self, record: PhoneCall) -> MissedCall:
+        latest, first_at, last_at, attempts, seen = record, record.rang_at, record.rang_at, 1, record.seen
+        callback = None
+        if record.callback_id is not None:
+            tries = self.store.phone.promise_tries(record.callback_id)
+            latest = self._get(tries["latest_id"])
+            first_at, last_at = stored_time(tries["first_at"]), stored_time(tries["last_at"])
+            attempts, seen = tries["attempts"], bool(tries["seen"])
+            callback = self.desk.callbacks.callback(record.callback_id)
+        customer = None
+        customer_id = callback.customer_id if callback else latest.customer_id
+        if customer_id is not None:
+            try:
+                customer = self.desk.customers.customer(customer_id)
+            except DeskError:
                 customer = None
-                customer_id = callback.customer_id if callback else latest.customer_id
-                if customer_id is not None:
-                    try:
-                        customer = self.desk.customers.customer(customer_id)
-                    except DeskError:
-                        customer = None
-                number = self.shown_number(latest)
-                named = customer is not None and bool(customer.name or customer.company)
-                caller = (customer.display_name if customer and named else latest.name or number
-                          or ("withheld number" if latest.withheld else "unknown number"))
-                rows.append(MissedCall(
-                    phone_call_id=latest.id, last_at=datetime.fromisoformat(group["last_at"]),
-                    first_at=datetime.fromisoformat(group["first_at"]), number=number, e164=latest.e164,
-                    withheld=latest.withheld, customer_id=customer.id if customer else None, caller=caller,
-                    attempts=group["attempts"], seen=bool(group["seen"]), callback=callback,
-                ))
-            return rows
+        number = self.shown_number(latest)
+        named = customer is not None and bool(customer.name or customer.company)
+        caller = (customer.display_name if customer and named else latest.name or number
+                  or ("withheld number" if latest.withheld else "unknown number"))
+        return MissedCall(
+            phone_call_id=latest.id, last_at=last_at, first_at=first_at, number=number, e164=latest.e164,
+            withheld=latest.withheld, customer_id=customer.id if customer else None, caller=caller,
+            attempts=attempts, seen=seen, callback=callback,
+        )
 
     def unseen_missed_count(self) -> int:
         return self.store.phone.unseen_missed()

@@ -4,7 +4,8 @@ processes write calls to the same file, beside a bare aiohttp server answering `
 same posts under the same writers, in the same run.
 
 Events are sent open-loop (each at its planned time, not after the previous answer), so a
-slow answer cannot hide by slowing the sender. The figure is each event's response time;
+slow answer cannot hide by slowing the sender; only a call's own events wait for each other,
+as a bridge posts them in order. The figure is each event's response time;
 "none lost" is checked in the database afterwards: every call of the run is there, in the
 state its events said, and every `frontdesk log` succeeded. The listener runs on a copy of
 the bench database (sqlite backup), so the bench desk stays as it was.
@@ -23,6 +24,7 @@ import tempfile
 import textwrap
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 from dataset import FRONTDESK, desk_env
@@ -87,28 +89,34 @@ def _plan(seconds: float, rng: random.Random) -> list[tuple[float, dict]]:
 
 
 async def _send(url: str, plan: list[tuple[float, dict]]) -> tuple[list[float], list[int]]:
+    """Send the plan open-loop: each event at its planned time, except that a call's next event
+    waits for the answer to its previous one (as a bridge posts a call's events in order)."""
     import aiohttp
 
     latencies: list[float] = []
     statuses: list[int] = []
-    connector = aiohttp.TCPConnector(limit=64)
+    calls: dict[str, list[tuple[float, dict]]] = {}
+    for at, fields in plan:
+        calls.setdefault(fields["callId"], []).append((at, fields))
+    connector = aiohttp.TCPConnector(limit=256)
     async with aiohttp.ClientSession(connector=connector) as session:
         began = time.perf_counter()
 
-        async def one(at: float, fields: dict) -> None:
-            delay = began + at - time.perf_counter()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            t0 = time.perf_counter()
-            try:
-                async with session.post(url, data=fields) as response:
-                    await response.read()
-                    statuses.append(response.status)
-            except aiohttp.ClientError:
-                statuses.append(0)
-            latencies.append((time.perf_counter() - t0) * 1000)
+        async def call(events: list[tuple[float, dict]]) -> None:
+            for at, fields in events:
+                delay = began + at - time.perf_counter()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                t0 = time.perf_counter()
+                try:
+                    async with session.post(url, data=fields) as response:
+                        await response.read()
+                        statuses.append(response.status)
+                except aiohttp.ClientError:
+                    statuses.append(0)
+                latencies.append((time.perf_counter() - t0) * 1000)
 
-        await asyncio.gather(*(one(at, fields) for at, fields in plan))
+        await asyncio.gather(*(call(events) for events in calls.values()))
     return latencies, statuses
 
 
@@ -164,6 +172,12 @@ def _start_listener(db: Path) -> tuple[subprocess.Popen, str]:
     return proc, f"http://127.0.0.1:{port}/api/v1/cti/{token}"
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used so far (/proc/PID/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _stop(proc: subprocess.Popen) -> None:
     proc.terminate()
     try:
@@ -189,13 +203,15 @@ def _lost(db: Path, plan: list[tuple[float, dict]]) -> int:
                 conn.execute("SELECT ext_id, state, missed FROM phone_calls WHERE ext_id LIKE 'bench-%'")}
     finally:
         conn.close()
-    lost = 0
+    lost = []
     for call, missed in expected.items():
         if call not in rows:
-            lost += 1
+            lost.append(f"{call}: not stored")
         elif call in ended and rows[call] != ("ended", int(missed)):
-            lost += 1
-    return lost
+            lost.append(f"{call}: {rows[call]}, expected ('ended', {int(missed)})")
+    for line in lost[:10]:
+        print(f"  lost {line}", file=sys.stderr)
+    return len(lost)
 
 
 def bench_listener(db: Path, results: Results, seconds: float) -> None:
@@ -210,23 +226,34 @@ def bench_listener(db: Path, results: Results, seconds: float) -> None:
         try:
             time.sleep(1.5)
             with _Writers(copy) as writers:
+                cpu = _cpu_seconds(bare.pid)
                 base, base_status = asyncio.run(_send(f"http://127.0.0.1:{port}/api/v1/cti/x", plan))
+                base_cpu = _cpu_seconds(bare.pid) - cpu
             base_writes = (writers.ok, writers.failed)
         finally:
             _stop(bare)
         listener, url = _start_listener(copy)
         try:
             with _Writers(copy) as writers:
+                cpu = _cpu_seconds(listener.pid)
                 ours, statuses = asyncio.run(_send(url, plan))
+                our_cpu = _cpu_seconds(listener.pid) - cpu
         finally:
             _stop(listener)
-        lost = _lost(copy, plan) + sum(1 for s in statuses if s != 200)
+        refused = Counter(s for s in statuses if s != 200)
+        if refused:
+            print(f"  answers other than 200: {dict(refused)}", file=sys.stderr)
+        lost = _lost(copy, plan) + sum(refused.values())
+        load = os.getloadavg()[0]
         print(f"  listener: {len(plan)} events in {seconds:.0f} s, {lost} lost; {writers.ok} `frontdesk log` "
-              f"beside it ({writers.failed} failed); bare: {sum(1 for s in base_status if s != 200)} not 200, "
-              f"{base_writes[0]} logs beside it", file=sys.stderr)
+              f"beside it ({writers.failed} failed); CPU {our_cpu / len(plan) * 1000:.2f} ms an event "
+              f"(bare {base_cpu / len(plan) * 1000:.2f} ms); bare: {sum(1 for s in base_status if s != 200)} "
+              f"not 200, {base_writes[0]} logs beside it; load average {load:.2f}", file=sys.stderr)
         results.add(
             "listener", f"phone event answered, {RATE}/s with {WRITERS} writers", "ms", ours, base,
             "bare aiohttp answering {}", "p99 < 50 ms, none lost",
             lambda row: row["p99"] < 50 and row["lost"] == 0 and row["writer_failures"] == 0,
             lost=lost, events=len(plan), writer_logs=writers.ok, writer_failures=writers.failed,
+            cpu_ms_per_event=round(our_cpu / len(plan) * 1000, 3),
+            bare_cpu_ms_per_event=round(base_cpu / len(plan) * 1000, 3), load_average=round(load, 2),
         )

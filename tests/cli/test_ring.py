@@ -112,3 +112,15 @@ def test_due_closes_calls_whose_hangup_was_lost(capsys, db):
     [promise] = json.loads(capsys.readouterr().out)["callbacks"]
     assert promise["topic"] == "missed call"
     assert rows(db, "SELECT state, cause, missed FROM phone_calls") == [("ended", "lost", 1)]
+
+
+def test_listen_on_a_port_in_use_is_one_line(capsys, db):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code, out, err = run(capsys, "listen", "--port", str(port))
+    assert code == 2 and f"cannot listen on 127.0.0.1:{port}" in err and "in use" in err
+    assert err.count("\n") == 1 and out == ""

@@ -137,6 +137,8 @@ def test_an_answer_for_an_ended_call_does_not_reopen_or_overwrite_it(desk, clock
 def test_a_ring_after_its_hangup_fills_in_the_number_without_reopening(desk, clock):
     first = desk.phone.event(ev("hangup", cause="cancel"))
     assert first.record.state == "ended" and first.record.missed and first.callback is None
+    assert not first.record.withheld  # not said yet, which is not withheld
+    assert desk.phone.missed()[0].caller == "unknown number"
     clock.advance(seconds=1)
     late = desk.phone.event(ev("ring", number="+1 404 555 0134"))
     assert late.effect == "updated"
@@ -528,3 +530,50 @@ def test_the_listeners_batch_keeps_each_event_apart(desk):
                                  ev("ring", "c", number="+14045550199")])
     assert [type(o).__name__ for o in outcomes] == ["EventResult", "DeskError", "EventResult"]
     assert [r[0] for r in desk.store.db.execute("SELECT ext_id FROM phone_calls ORDER BY id")] == ["a", "c"]
+
+
+# -- indexes ----------------------------------------------------------------------------------
+
+def test_phone_reads_and_events_use_their_indexes(desk, clock):
+    """A busy desk's lifetime holds a million phone calls: no event, strip, list or export
+    reads the whole table (EXPLAIN QUERY PLAN of every SELECT they send)."""
+    import re
+
+    for i in range(3):
+        miss(desk, clock, f"m{i}", number=f"+1 404 555 01{i}0")
+    desk.phone.event(ev("ring", "r1", number="+1 404 555 0199"))
+    conn = desk.store.db.conn
+    statements: list[str] = []
+    desk.store.trace(statements.append)
+    try:
+        desk.phone.event(ev("answer", "r1"))
+        desk.phone.event(ev("ring", "r2", number="+1 404 555 0100"))
+        desk.phone.event(ev("answer", "r2"))
+        desk.phone.ringing()
+        desk.phone.missed()
+        desk.phone.recent(20)
+        desk.phone.unseen_missed_count()
+        desk.phone.sweep()
+        desk.store.phone.for_calls([1, 2, 3])
+    finally:
+        desk.store.trace(None)
+    selects = [s for s in statements if s.lstrip().upper().startswith(("SELECT", "WITH"))]
+    assert len(selects) > 10
+    # 'SCAN t USING INDEX i' walks an index in order (with a LIMIT: a page); 'SCAN t' alone reads it all.
+    full_scan = re.compile(r"^SCAN (phone_calls|calls|customers|phones|callbacks)$")
+    for sql in selects:
+        with desk.store.lock:
+            lines = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql)]
+        assert not [line for line in lines if full_scan.match(line)], f"full scan in:\n{sql}\nplan: {lines}"
+
+
+def test_the_missed_list_groups_tries_across_pages(desk, clock):
+    """250 missed calls from 5 callers (more than one page of the list's reads): 5 rows, 50
+    tries each, newest first."""
+    for i in range(250):
+        miss(desk, clock, f"m{i}", number=f"+1 404 555 01{i % 5}0")
+    rows = desk.phone.missed(limit=10)
+    assert [r.attempts for r in rows] == [50] * 5
+    assert [r.e164 for r in rows] == [f"+140455501{i}0" for i in (4, 3, 2, 1, 0)]
+    assert len({r.callback.id for r in rows}) == 5
+    assert desk.phone.missed(limit=2)[1].e164 == "+14045550130"
