@@ -417,6 +417,15 @@ class NewCallScreen(DeskScreenBase):
     @on(SaveFailed)
     def _save_failed(self, message: SaveFailed) -> None:
         self._saving = False
+        if message.field == "phone_call" and self.phone_call_id is not None:
+            # Another desk took the same ringing call and saved first: this one is kept, and
+            # saves as a call of its own, no longer linked to the phone call.
+            self.phone_call_id = None
+            self.query_one("#from-phone", Static).display = False
+            self.schedule_draft()
+            self.show_error(f"{message.message} (another desk saved it first). ctrl+s saves yours as a "
+                            "separate call; Esc discards it.")
+            return
         self.show_error(message.message, message.field)
         if message.error is not None:
             self.desk_app.report_failure(message.error, shown=True)  # a replaced file: offer to reopen

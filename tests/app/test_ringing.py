@@ -260,3 +260,30 @@ async def test_the_strip_and_the_key_work_over_a_dialog(desk, db_path):
         await settle(pilot)
         assert isinstance(app.screen, NewCallScreen) and app.screen.phone_call_id is not None
         assert "Maria Lopez" in strip_text(app)  # the form in front shows the strip too
+
+
+async def test_two_desks_take_the_same_call_the_second_saves_unlinked(desk, db_path, clock):
+    """Both desks saw the strip and pressed the key; the other desk saved first. This form
+    keeps what was typed, says so, and saves as a call of its own on the next ctrl+s."""
+    maria(desk)
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        ring(db_path, "--phone", "4045550134", "--call-id", "t1")
+        await until(pilot, lambda: "Maria" in strip_text(app))
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        form = app.screen
+        phone_call_id = form.phone_call_id
+        raj = other_desk(db_path, clock)
+        raj.log_call(NewCall(phone="4045550134", topic="Raj took it", phone_call_id=phone_call_id))
+        raj.store.close()
+        await pilot.press(*"Mine too", "ctrl+s")
+        await settle(pilot)
+        assert app.screen is form and form.phone_call_id is None
+        assert "already logged" in screen_text(app) and "another desk saved it first" in screen_text(app)
+        assert form.query_one("#note", TextArea).text == "Mine too"
+        await pilot.press("ctrl+s")
+        await settle(pilot, rounds=6)
+        assert not isinstance(app.screen, NewCallScreen)
+    assert sorted(c.note or c.topic for c in desk.todays_calls())[-2:] == ["Mine too", "Raj took it"]
