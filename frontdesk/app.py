@@ -16,27 +16,45 @@ from pathlib import Path
 from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding
+from textual.message import Message
 from textual.worker import Worker, WorkerState
 
 from screens.app_questions import FailureReports
 from screens.base import DeskScreenBase
 from screens.key_order import OrderedKeys
-from screens.messages import DeskChanged, QueueLoaded
+from screens.messages import DeskChanged, QueueLoaded, RingingLoaded
 from screens.too_small import TooSmall, fit_terminal
 
-from .clock import Clock, SystemClock
+from .clock import Clock, SystemClock, to_iso
+from .errors import DeskError
 from .formatting import clock_time
 from .models import Callback
+from .phone.models import RingingCall
 from .reminders import ReminderTracker, queue_counts
 from .services import Desk
 from .text import clean
+from .watch import CommitWatcher, WatchUnavailable, watching_wanted
 
-POLL_SECONDS = 1.0  # PRAGMA data_version: other desks' commits show within 2 s
+POLL_SECONDS = 1.0  # PRAGMA data_version where the files cannot be watched: others' commits show within 2 s
 TICK_SECONDS = 5.0  # time left, counters and reminders are derived from the clock this often
 QUEUE_LIMIT = 500  # open callbacks held for the queue and reminders
 TOO_SMALL_GRACE_SECONDS = 0.2  # keys typed as the window shrank are read before the 'needs 80x24' sentence
+TAKE_CALL_KEY = "ctrl+t"  # from anywhere, text fields included: no Input or TextArea key, and terminals send it
+ANSWERED_SECONDS = 4.0  # 'Answered by Raj: Maria Lopez' stays this long on the ringing strip
 
 __all__ = ["DeskChanged", "FrontDeskApp", "run_app"]
+
+
+class CommitsSeen(Message):
+    """The watcher thread saw another connection commit (or the file replaced): poll now."""
+
+
+class WatchFailed(Message):
+    """Watching the database's files stopped working: the one-second poll takes over."""
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__()
+        self.error = error
 
 
 def _tolerant_utf8(encoding: str):
@@ -65,6 +83,9 @@ class FrontDeskApp(OrderedKeys, App):
         Binding("question_mark", "help", "Keys", id="help"),
         Binding("r", "reports", "Reports", id="reports", show=False),
         Binding("s", "settings", "Settings", id="settings", show=False),
+        # Priority: it works in text fields too. Shown (and working) only while a call rings.
+        Binding(TAKE_CALL_KEY, "take_call", "Take call", id="take_call", priority=True,
+                tooltip="Open the new-call form for the newest ringing call"),
         Binding("q", "quit", "Quit", id="quit"),
         Binding("ctrl+q", "quit_now", "Quit at once", id="quit_now", show=False, priority=True),
         # Priority: focus moves before the next key is routed, so keys that arrive in one burst
@@ -74,10 +95,15 @@ class FrontDeskApp(OrderedKeys, App):
     ]
 
     def __init__(self, desk: Desk, *, poll_seconds: float = POLL_SECONDS,
-                 tick_seconds: float = TICK_SECONDS, offer_draft: bool = True, freeze_gc: bool = True) -> None:
+                 tick_seconds: float = TICK_SECONDS, offer_draft: bool = True, freeze_gc: bool = True,
+                 watch: bool | None = None) -> None:
         super().__init__()
         self.desk = desk
         self.poll_seconds = poll_seconds
+        # Watch the database's files for other processes' commits (FRONTDESK_WATCH=0: poll only).
+        self.watch_wanted = watching_wanted() if watch is None else watch
+        self.watcher: CommitWatcher | None = None
+        self.live_updates = ""  # how this desk hears others' commits, for the help screen
         self.tick_seconds = tick_seconds
         self.offer_draft = offer_draft
         self.freeze_gc = freeze_gc  # off in tests, where many apps run in one process
@@ -92,6 +118,9 @@ class FrontDeskApp(OrderedKeys, App):
         self.failures = FailureReports(self)  # toasts, once a minute each; the reopen question
         self._offering_draft = False
         self._from_palette = False  # an action chosen in the command palette is meant
+        self.ringing: list[RingingCall] = []  # calls ringing now, in the order they rang
+        self._answered: dict[int, tuple[RingingCall, str, float]] = {}  # shown until (loop time)
+        self.missed_unseen = 0  # missed calls nobody marked seen (the status bar says so)
 
     def _new_tracker(self) -> ReminderTracker:
         s = self.desk.settings
@@ -118,9 +147,11 @@ class FrontDeskApp(OrderedKeys, App):
         # the app: frozen out of the collector, a full collection later has far less to walk.
         if self.freeze_gc:
             self.call_after_refresh(gc.freeze)
-        self.set_interval(self.poll_seconds, self.poll_database, name="poll")
+        self.call_after_refresh(self._start_watching)  # after the first frame: watchfiles loads in ~30 ms
         self.set_interval(self.tick_seconds, self.clock_tick, name="tick")
         self.call_after_refresh(self.tick)  # the whole queue, then reminders
+        self.call_after_refresh(self.load_ringing, ())
+        self.screen_change_signal.subscribe(self, self._screen_changed)
         if self.offer_draft:
             self.call_after_refresh(self._offer_draft)
         if not self.is_headless:
@@ -199,19 +230,58 @@ class FrontDeskApp(OrderedKeys, App):
         self.desk_changed()
 
     # -- live updates -----------------------------------------------------------------------
-    def poll_database(self) -> None:
+    def _start_watching(self) -> None:
+        """Other processes' commits wake the desk through the watcher thread (frontdesk/watch.py);
+        where the files cannot be watched, the one-second poll does it, as before."""
+        if self.watch_wanted:
+            watcher = CommitWatcher(self.desk.store, lambda: self.post_message(CommitsSeen()),
+                                    lambda error: self.post_message(WatchFailed(error)))
+            try:
+                watcher.start()
+            except WatchUnavailable as exc:
+                self._start_polling(str(exc))
+            else:
+                self.watcher = watcher
+                self.live_updates = "watching the database file"
+                return
+        else:
+            self._start_polling("FRONTDESK_WATCH is off")
+
+    def _start_polling(self, why: str) -> None:
+        self.live_updates = f"polling every {self.poll_seconds:g} s ({why})"
+        self.set_interval(self.poll_seconds, self.poll_database, name="poll")
+
+    @on(CommitsSeen)
+    def _commits_seen(self) -> None:
+        self.poll_database()
+
+    @on(WatchFailed)
+    def _watch_failed(self, message: WatchFailed) -> None:
+        if self.watcher is not None:
+            self.watcher.stop(wait=0)
+            self.watcher = None
+            self._start_polling(f"watching failed: {message.error}")
+            self.poll_database()  # whatever was missed meanwhile
+
+    def on_unmount(self) -> None:
+        if self.watcher is not None:
+            self.watcher.stop()
+
+    def poll_database(self) -> bool:
         """Cheap: one PRAGMA on the reader (which never waits for a writer) and one stat of the
-        file. Reload only when some connection committed."""
+        file. Reload only when some connection committed (True then)."""
         if self.desk.store.file_moved():
             self.offer_reopen(asked_by_poll=True)
-            return
+            return True
         try:
             version = self.desk.store.data_version()
         except Exception as exc:  # noqa: BLE001 - the next poll tries again
             self.report_failure(exc)
-            return
+            return False
         if version != self._data_version:
             self.desk_changed()
+            return True
+        return False
 
     def desk_changed(self) -> None:
         """Reload settings (another desk may have saved them), the queue, and the visible screen.
@@ -221,6 +291,7 @@ class FrontDeskApp(OrderedKeys, App):
             return
         with contextlib.suppress(Exception):  # a failing read is reported by the reload itself
             self._data_version = self.desk.store.data_version()
+        self.load_ringing(tuple(self.ringing))  # first: a caller waits on it
         self._adopt_settings(self.desk.reload_settings())
         self.tick()
         self.screen.post_message(DeskChanged())
@@ -232,7 +303,12 @@ class FrontDeskApp(OrderedKeys, App):
 
     def clock_tick(self) -> None:
         """Time moved on, the database did not (the poll reloads on any commit): derive time
-        left, counters and reminders from the queue already held, without a query."""
+        left, counters and reminders from the queue already held, without a query. While the
+        watcher hears commits, the tick also polls once, a net under a missed wake-up."""
+        if self.watcher is not None and self.poll_database():
+            return  # reloading: the tick follows with the new queue
+        if self.ringing:  # a ringing call whose hang-up was lost leaves after 10 minutes
+            self.load_ringing(tuple(self.ringing))
         if self._queue_loaded and len(self.queue) < QUEUE_LIMIT:
             overdue, soon, mine = queue_counts(self.queue, self.desk.clock.now(),
                                                timedelta(minutes=self.desk.settings.lead_minutes),
@@ -290,8 +366,110 @@ class FrontDeskApp(OrderedKeys, App):
         for bar in self.screen.query(StatusBar):
             bar.show(desk=settings.desk_name, operator=self.desk.operator,
                      clock=clock_time(self.desk.clock.now(), self.desk.zone),
-                     overdue=self.counts[0], soon=self.counts[1],
+                     overdue=self.counts[0], soon=self.counts[1], missed=self.missed_unseen,
                      title=self.screen.TITLE_TEXT if isinstance(self.screen, DeskScreenBase) else "")
+
+    # -- the phone ringing ------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="ringing", exit_on_error=False)
+    def load_ringing(self, before: tuple[RingingCall, ...]) -> None:
+        """The calls ringing now; of those that rang before and no longer do, the ones someone
+        answered (the strip says who, a moment)."""
+        now_ringing = self.desk.phone.ringing()
+        still = {call.phone_call_id for call in now_ringing}
+        answered = []
+        for call in before:
+            if call.phone_call_id in still:
+                continue
+            try:
+                record = self.desk.phone.phone_call(call.phone_call_id)
+            except DeskError:
+                continue
+            if record.answered_at is not None:
+                answered.append((call, record.answered_by))
+        self.post_message(RingingLoaded(now_ringing, answered, self.desk.phone.unseen_missed_count()))
+
+    @on(RingingLoaded)
+    def _ringing_loaded(self, message: RingingLoaded) -> None:
+        if not self.screen_stack:
+            return
+        was_ringing = bool(self.ringing)
+        self.ringing = list(message.calls)
+        if message.unseen_missed != self.missed_unseen:
+            self.missed_unseen = message.unseen_missed
+            self.refresh_status()
+        until = asyncio.get_running_loop().time() + ANSWERED_SECONDS
+        for call, by in message.answered:
+            self._answered[call.phone_call_id] = (call, by, until)
+        if message.answered:
+            self.set_timer(ANSWERED_SECONDS + 0.05, self.show_ringing)
+        self.show_ringing()
+        if was_ringing != bool(self.ringing):
+            self.refresh_bindings()  # the key bar shows the take-call key only while ringing
+
+    def _screen_changed(self, screen) -> None:
+        self.show_ringing()
+
+    def show_ringing(self) -> None:
+        """The strip on the screen in front: mounted there the first time something rings
+        while it is in front, then given the calls (or hidden)."""
+        from widgets.ringing_strip import Answered, RingingStrip
+
+        if not self.screen_stack:
+            return
+        now = asyncio.get_running_loop().time()
+        self._answered = {k: v for k, v in self._answered.items() if v[2] > now}
+        answered = [Answered(call, by) for call, by, _until in self._answered.values()]
+        screen = self.screen
+        strips = screen.query_children(RingingStrip)
+        if not (self.ringing or answered):
+            for strip in strips:
+                strip.show(())
+            return
+        if isinstance(screen, TooSmall):
+            return
+        if strips:
+            strip = strips.first()
+        else:
+            strip = RingingStrip()
+            screen.mount(strip)
+        newest = self.newest_ringing()
+        strip.show(self.ringing, answered, key=self.get_key_display(self._take_binding()),
+                   newest=newest.phone_call_id if newest else None)
+
+    def _take_binding(self) -> Binding:
+        return next(b for b in self.BINDINGS if isinstance(b, Binding) and b.action == "take_call")
+
+    def newest_ringing(self) -> RingingCall | None:
+        """The call the take-call key takes: the one that rang last (an older one may be a
+        call whose hang-up the phone system lost)."""
+        return max(self.ringing, key=lambda c: (c.rang_at, c.phone_call_id), default=None)
+
+    def action_take_call(self, phone_call_id: int | None = None) -> None:
+        """The new-call form for a ringing call (the newest, or the one named), filled with its
+        number and customer and linked to the phone call, whatever screen is in front."""
+        call = (next((c for c in self.ringing if c.phone_call_id == phone_call_id), None)
+                if phone_call_id is not None else self.newest_ringing())
+        if call is None:
+            self.bell()
+            return
+        from screens.new_call import NewCallScreen
+
+        draft = ringing_draft(call, self.desk.clock.now())
+        # One call form at a time (it keeps the one draft): an untouched form in front becomes
+        # this call's; a form holding another call, here or under a dialog, is left as it is.
+        form = next((s for s in self.screen_stack if isinstance(s, NewCallScreen)), None)
+        if form is not None:
+            if form.phone_call_id == call.phone_call_id and form is self.screen:
+                return  # already this call's form
+            if form is not self.screen or not form.take_ringing(draft):
+                self.bell()
+                self.notify("A call is being typed: save it (ctrl+s) or cancel it (Esc), then "
+                            f"{self.get_key_display(self._take_binding())} takes the ringing call.", timeout=6)
+            return
+        self.push_screen(NewCallScreen(draft))
+
+    def on_ringing_strip_take(self, message) -> None:
+        self.action_take_call(message.phone_call_id)
 
     # -- actions ----------------------------------------------------------------------------
     # Single-letter app keys that would leave the screen: not while a text field has focus,
@@ -301,6 +479,8 @@ class FrontDeskApp(OrderedKeys, App):
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if isinstance(self.screen, TooSmall):  # nothing on view to act on; ctrl+q still quits
             return action == "quit_now"
+        if action == "take_call":
+            return bool(self.ringing)  # hidden from the key bar while nothing rings
         if action in self.LEAVING_ACTIONS and not self._from_palette:
             from textual.command import CommandPalette
             from textual.screen import ModalScreen
@@ -402,11 +582,17 @@ class FrontDeskApp(OrderedKeys, App):
 
     def get_system_commands(self, screen):
         """Every action with a key is also in the palette: the app's and the current screen's."""
-        from screens.palette import framework_commands, keyed_commands, named_commands
+        from screens.palette import (
+            framework_commands,
+            keyed_commands,
+            named_commands,
+            ringing_commands,
+        )
 
         yield from framework_commands(super().get_system_commands(screen))
         yield from keyed_commands(self, screen)
         yield from named_commands(self)
+        yield from ringing_commands(self)
 
     async def run_from_palette(self, action: str, node) -> None:
         """A command chosen by name is meant: the letter-key guards below do not apply."""
@@ -415,6 +601,16 @@ class FrontDeskApp(OrderedKeys, App):
             await self.run_action(action, node)
         finally:
             self._from_palette = False
+
+
+def ringing_draft(call: RingingCall, now) -> dict:
+    """The new-call form's fields for a ringing call: its number, its customer, the phone call
+    it is linked to, and its time (when it rang)."""
+    return {"phone": call.number if not call.withheld else "anonymous", "e164": call.e164,
+            "customer_id": call.customer_id,
+            "name": call.name or (call.caller_name if call.customer_id is None else "") or "",
+            "direction": "in", "phone_call_id": call.phone_call_id,
+            "started": to_iso(min(call.rang_at, now))}
 
 
 def run_app(db_path: Path, operator: str, clock: Clock | None = None) -> None:

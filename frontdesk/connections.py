@@ -192,6 +192,14 @@ class Connections:
         with self._reading() as conn:
             return conn.execute("PRAGMA data_version").fetchone()[0]
 
+    def writer_data_version(self) -> int:
+        """PRAGMA data_version on the writer: it changes only when some *other* connection (another
+        process, another desk) commits, never for this store's own writes. Waits for this store's
+        own write in progress (the writer's lock), so it is asked from a thread of its own, never
+        the UI's (frontdesk/watch.py)."""
+        with self.lock:
+            return self.db.conn.execute("PRAGMA data_version").fetchone()[0]
+
     def close(self) -> None:
         with self.lock, self._read_lock:
             if self._reader is not None and self._reader is not self.db.conn:

@@ -26,6 +26,8 @@ class DeskScreen(CallbackActions, DeskScreenBase):
         Binding("m", "toggle_mine", "Mine/all", id="toggle_mine", show=False),
         Binding("o", "open_customer", "Customer", id="open_customer", show=False),
         Binding("p", "complaints", "Complaints", id="complaints", show=False),
+        # The status bar says 'N missed (u)' while some are not seen.
+        Binding("u", "missed_calls", "Missed calls", id="missed_calls", show=False),
     ]
 
     def __init__(self) -> None:
@@ -194,6 +196,11 @@ class DeskScreen(CallbackActions, DeskScreenBase):
         call = table.calls.get(table.selected_id) if table.selected_id is not None else None
         if call:
             self.desk_app.open_customer(call.customer_id)
+
+    def action_missed_calls(self) -> None:
+        from .missed import MissedCallsScreen
+
+        self.app.push_screen(MissedCallsScreen())
 
     def action_toggle_mine(self) -> None:
         self.mine = not self.mine

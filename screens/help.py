@@ -29,6 +29,9 @@ class HelpScreen(ShowText):
                 text.append(f"  {key_label(binding.key):>10}  ")
                 text.append(f"{binding.description or binding.action}\n")
         text.append("  {:>10}  command palette (every action by name)\n".format("ctrl+p"))
+        live = getattr(screen.app, "live_updates", "")
+        if live:
+            text.append(f"\nOther desks' changes: {live}.\n", style="dim")
         super().__init__(text, title="Keys")
 
     def compose(self) -> ComposeResult:

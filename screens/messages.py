@@ -136,3 +136,23 @@ class CallerRouted(Message):
 
     outcome: Any
     name: str
+
+
+@dataclass
+class RingingLoaded(Message):
+    """The calls ringing now (frontdesk.phone.models.RingingCall, in the order they rang),
+    those that stopped ringing because someone answered: (call, who answered), and how many
+    missed calls nobody has marked seen."""
+
+    calls: list
+    answered: list
+    unseen_missed: int = 0
+
+
+@dataclass
+class MissedLoaded(Message):
+    """The missed-calls list (frontdesk.phone.models.MissedCall, latest first) and how many
+    nobody has marked seen."""
+
+    missed: list
+    unseen: int

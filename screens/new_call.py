@@ -63,6 +63,7 @@ class NewCallScreen(DeskScreenBase):
     NewCallScreen #note { height: 4; width: 1fr; border: none; padding: 0 1; background: $boost; }
     NewCallScreen #note:focus { background: $accent 30%; }
     NewCallScreen #returning { height: auto; margin: 0 0 0 0; padding: 0 1; background: $warning 20%; }
+    NewCallScreen #from-phone { height: auto; padding: 0 1; color: $text-muted; display: none; }
     """
 
     def __init__(self, draft: dict) -> None:
@@ -70,6 +71,9 @@ class NewCallScreen(DeskScreenBase):
         self.draft = dict(draft)
         self.customer_id: int | None = draft.get("customer_id")
         self.callback_id: int | None = draft.get("callback_id")
+        # The phone call (desk.phone) this form was opened for from the ringing strip: the logged
+        # call carries its ring, answer and end times.
+        self.phone_call_id: int | None = draft.get("phone_call_id")
         self.uid: str = draft.get("uid") or uuid.uuid4().hex
         self.direction: str = draft.get("direction") or ("out" if self.callback_id else "in")
         self._saving = False
@@ -88,6 +92,7 @@ class NewCallScreen(DeskScreenBase):
             with VerticalScroll(id="form"):
                 if self.callback_id:
                     yield Static("", id="returning")
+                yield Static("", id="from-phone")
                 yield CallerLookup(d.get("phone", ""), id="lookup")
                 with Horizontal(classes="field"):
                     yield Label("Name")
@@ -121,7 +126,9 @@ class NewCallScreen(DeskScreenBase):
         """Focus now (not after a refresh), so keys already on their way land in the field: the
         phone, or the note when the form comes pre-filled for a known customer (a call-back)."""
         prefilled = self.customer_id is not None and self.draft.get("phone")
-        self.set_focus(self.query_one("#note" if prefilled else "#phone"))
+        # Taken from the phone, a caller the desk does not know: their name is what to type.
+        unknown_caller = self.phone_call_id is not None and self.customer_id is None
+        self.set_focus(self.query_one("#note" if prefilled else "#name" if unknown_caller else "#phone"))
 
     def on_mount(self) -> None:
         # Tab into a filled field and type: the text is added to, not replaced (a restored
@@ -130,6 +137,7 @@ class NewCallScreen(DeskScreenBase):
             field.select_on_focus = False
         self.focus_first_field()
         self.initial = {n: self.value(n) for n in ("phone", "name", "topic", "note")}
+        self._show_from_phone()
         self._sync_promise()
         if self.customer_id:
             self.load_card(self.customer_id)
@@ -163,6 +171,7 @@ class NewCallScreen(DeskScreenBase):
     def collect(self) -> dict:
         data = {name: self.value(name) for name in FIELDS}
         data.update(customer_id=self.customer_id, callback_id=self.callback_id, uid=self.uid, closes=self.query_one(CallerHints).closing,
+                    phone_call_id=self.phone_call_id,
                     started=to_iso(self.started), saved_at=to_iso(self.desk.clock.now()))
         return data
 
@@ -176,6 +185,41 @@ class NewCallScreen(DeskScreenBase):
         """Anything typed beyond what the form opened with (a pre-filled call-back is not typing)."""
         return any(self.value(n).strip() and self.value(n) != self.initial.get(n)
                    for n in ("phone", "name", "topic", "note"))
+
+    # -- taken from the phone ---------------------------------------------------------------
+    def _show_from_phone(self) -> None:
+        line = self.query_one("#from-phone", Static)
+        line.display = self.phone_call_id is not None
+        if self.phone_call_id is not None:
+            line.update(Text(f"From the phone: rang {clock_time(self.started, self.desk.zone)}"))
+
+    def take_ringing(self, draft: dict) -> bool:
+        """The take-call key on this form: a form that holds nothing of another call (nothing
+        typed but a few digits of the ringing number, not a call-back, not another phone call)
+        becomes the ringing call's; a form holding another call is left alone (False)."""
+        typed = self.value("phone").strip()
+        ringing = phones.digits_of(draft.get("phone", "")) + " " + phones.digits_of(draft.get("e164", ""))
+        same_number = not typed or (phones.digits_of(typed) and phones.digits_of(typed) in ringing)
+        others = any(self.value(n).strip() and self.value(n) != self.initial.get(n) for n in ("name", "topic", "note"))
+        if (not same_number or others or self.callback_id is not None or self.phone_call_id is not None
+                or (self.customer_id is not None and self.customer_id != draft.get("customer_id"))):
+            return False
+        self.phone_call_id = draft["phone_call_id"]
+        self.started = from_iso(draft["started"])
+        self.customer_id = draft.get("customer_id")
+        with self.prevent(Input.Changed):
+            self.query_one("#phone", Input).value = draft.get("phone", "")
+            self.query_one("#name", Input).value = draft.get("name", "")
+        self.initial = {n: self.value(n) for n in ("phone", "name", "topic", "note")}
+        self._show_from_phone()
+        if self.customer_id is not None:
+            self.load_card(self.customer_id)
+        elif self.value("phone"):
+            self.query_one(CallerLookup).lookup(self.value("phone"))
+        self._route()
+        self.focus_first_field()
+        self.schedule_draft()
+        return True
 
     # -- caller recognition -----------------------------------------------------------------
     @on(CallerLookup.Cleared)
@@ -338,7 +382,7 @@ class NewCallScreen(DeskScreenBase):
             outcome=data["outcome"] or "resolved", direction=self.direction,
             customer_id=self.customer_id, callback_due=self.due_time(), at=at,
             assignee=data["assignee"], callback_id=self.callback_id, uid=self.uid,
-            closes=self.query_one(CallerHints).closes,
+            closes=self.query_one(CallerHints).closes, phone_call_id=self.phone_call_id,
             complaint=self.query_one(ComplaintFields).is_complaint, feeling=self.query_one(ComplaintFields).feeling,
         )
 
@@ -385,6 +429,15 @@ class NewCallScreen(DeskScreenBase):
         self._saving = False
         if message.taken is not None:
             self._ask_shared(message.request, message.taken)
+            return
+        if message.field == "phone_call" and self.phone_call_id is not None:
+            # Another desk took the same ringing call and saved first: this one is kept, and
+            # saves as a call of its own, no longer linked to the phone call.
+            self.phone_call_id = None
+            self.query_one("#from-phone", Static).display = False
+            self.schedule_draft()
+            self.show_error(f"{message.message} (another desk saved it first). ctrl+s saves yours as a "
+                            "separate call; Esc discards it.")
             return
         self.show_error(message.message, message.field)
         if message.error is not None:

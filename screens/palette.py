@@ -1,6 +1,7 @@
 """The command palette lists every action that has a key, by its name: the app's own
-(new call, search, reports, settings, help) and those of the screen in front; and the app's
-commands that have no key of their own (import contacts). Moving within a list (cursor, page
+(new call, search, reports, settings, help) and those of the screen in front; the app's
+commands that have no key of their own (import contacts); and, while several calls ring, one
+'Take call' per ringing call (the key takes the newest). Moving within a list (cursor, page
 and scroll keys) is not a command: those stay in the help screen."""
 
 from __future__ import annotations
@@ -53,3 +54,13 @@ def named_commands(app: FrontDeskApp) -> Iterator[SystemCommand]:
     """Commands reached by name only (also from the settings screen)."""
     yield SystemCommand("Import contacts...", "vCard or CSV from a phone, Google, Outlook or a sheet",
                         partial(app.call_later, app.run_from_palette, "import_contacts", app))
+
+
+def ringing_commands(app: FrontDeskApp) -> Iterator[SystemCommand]:
+    from frontdesk.text import one_line
+    from widgets.ringing_strip import caller_words
+
+    for call in app.ringing:
+        who, known = caller_words(call)
+        yield SystemCommand(f"Take call: {one_line(who, 60)}", known or "the new-call form for this ringing call",
+                            partial(app.call_later, app.action_take_call, call.phone_call_id))

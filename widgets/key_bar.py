@@ -56,7 +56,8 @@ class KeyBar(Widget):
     }
     """
     COMPONENT_CLASSES = {"key-bar--key", "key-bar--disabled", "key-bar--hover"}
-    KEPT = frozenset({"help"})  # the app's keys that stay however short the line: the one listing all
+    KEPT = frozenset({"help", "take_call"})  # the app's keys that stay however short the line
+    FIRST = frozenset({"take_call"})  # shown first: the phone ringing (the app shows it only then)
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -83,6 +84,7 @@ class KeyBar(Widget):
             if binding.show and binding.action not in actions:
                 actions.add(binding.action)
                 shown.append((node, binding, enabled, tooltip))
+        shown.sort(key=lambda item: item[1].action not in self.FIRST)  # stable: the rest keep their order
         keys: list[Key] = []
         for group, members in groupby(shown, key=lambda item: item[1].group):
             items = list(members)

@@ -1,4 +1,5 @@
-"""The line at the top of every screen: desk, operator, clock and the callback counters."""
+"""The line at the top of every screen: desk, operator, clock, the callback counters and the
+missed calls nobody has seen ('2 missed (u)': u on the desk lists them)."""
 
 from __future__ import annotations
 
@@ -24,8 +25,9 @@ class StatusBar(Static):
             self.show(**self._shown, force=True)
 
     def show(self, *, desk: str, operator: str, clock: str, overdue: int, soon: int, title: str = "",
-             force: bool = False) -> None:
-        shown = dict(desk=desk, operator=operator, clock=clock, overdue=overdue, soon=soon, title=title)
+             missed: int = 0, force: bool = False) -> None:
+        shown = dict(desk=desk, operator=operator, clock=clock, overdue=overdue, soon=soon, title=title,
+                     missed=missed)
         if shown == self._shown and not force:
             return  # the tick found nothing new: no repaint
         self._shown = shown
@@ -42,8 +44,13 @@ class StatusBar(Static):
             counters.append(f" ! {soon} due soon ", style="bold")
         if not (overdue or soon):
             counters.append(" no callbacks due ")
+        if missed:
+            counters.append(f" {missed} missed (u) ", style="bold")
         width = max(self.size.width - 2, 20)
-        pad = width - len(text) - len(counters) - len(clock) - 1
+        right = len(counters) + len(clock) + 1
+        if len(text) + 1 + right > width:  # the counters and the clock stay whole; the names give way
+            text.truncate(max(width - right - 1, 10), overflow="ellipsis")
+        pad = width - len(text) - right
         text.append(" " * max(pad, 1))
         text.append_text(counters)
         text.append(f" {clock}")

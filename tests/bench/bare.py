@@ -114,10 +114,42 @@ class BareCustomerApp(App):
             self.push_screen(BareHistory(self.conn, self.customer_id))
 
 
+class BareNewest(App):
+    """The newest call's topic, read again whenever PRAGMA data_version says another connection
+    committed, asked every 50 ms: how soon a bare Textual app can show another process's commit,
+    whatever that costs it while idle (live_figures.py's baseline)."""
+
+    SQL = "SELECT topic FROM calls ORDER BY id DESC LIMIT 1"
+
+    def __init__(self, path: str, every: float = 0.05) -> None:
+        super().__init__()
+        self.conn = raw_connection(path)
+        self.every = every
+        self.version: int | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Label("bare newest: -", id="newest")
+
+    def on_mount(self) -> None:
+        self.set_interval(self.every, self.check)
+
+    def check(self) -> None:
+        version = self.conn.execute("PRAGMA data_version").fetchone()[0]
+        if version != self.version:
+            self.version = version
+            row = self.conn.execute(self.SQL).fetchone()
+            self.query_one("#newest", Label).update(f"bare newest: {row[0] if row else '-'}")
+
+
 if __name__ == "__main__":
     import sys
 
     if sys.argv[1:2] == ["customer"]:  # bare.py customer DB CUSTOMER_ID: the open-a-customer baseline
         BareCustomerApp(sys.argv[2], int(sys.argv[3])).run()
+    elif sys.argv[1:2] == ["newest"]:  # bare.py newest DB [SQL]: the commit-to-screen baseline
+        app = BareNewest(sys.argv[2])
+        if sys.argv[3:4]:
+            app.SQL = sys.argv[3]
+        app.run()
     else:
         BareLabel().run()

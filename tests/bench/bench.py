@@ -14,7 +14,8 @@ measures seconds.
 This file is the entry point: the options, the order of the figures, the table and the JSON.
 The desk measured comes from dataset.py; the figures from core_figures.py (lookup, reads, save,
 export), pilot_figures.py (keystroke, opening a customer in the pilot) and process_figures.py
-(start, memory, idle CPU, opening a customer in tmux); figures.py keeps and prints them.
+(start, memory, idle CPU, opening a customer in tmux) and live_figures.py (another process's
+commit to a desk's screen); figures.py keeps and prints them.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from dataset import CACHE, build, counts, reusable, top_up_today  # noqa: E402
 from figures import Results, machine, table  # noqa: E402
 from import_figures import bench_import  # noqa: E402
 from listener_figures import bench_listener  # noqa: E402
+from live_figures import bench_commit_screen, bench_ring_strip  # noqa: E402
 from pilot_figures import bench_customer, bench_keystrokes  # noqa: E402
 from process_figures import bench_open_customer, bench_start  # noqa: E402
 from week_figures import bench_export_vs_sqlite3, bench_week  # noqa: E402
@@ -45,7 +47,7 @@ from frontdesk.clock import to_iso  # noqa: E402
 
 # -- main ---------------------------------------------------------------------------------------
 FIGURES = ("lookup", "reads", "save", "keystroke", "customer", "export", "start", "import", "listener", "week",
-           "export_sqlite3")
+           "export_sqlite3", "commit", "ring")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -92,6 +94,8 @@ def main(argv: list[str] | None = None) -> int:
         "export": lambda: bench_export(db, meta, results, 5, 1 if quick else 3),
         "start": lambda: bench_start(db, results, 5 if quick else 15, 5 if quick else 20),
         "import": lambda: bench_import(db, results),
+        "commit": lambda: bench_commit_screen(db, meta, results, 15 if quick else 40),
+        "ring": lambda: bench_ring_strip(db, results, 10 if quick else 30),
         "listener": lambda: bench_listener(db, results, 10 if quick else 30),
         "week": lambda: bench_week(db, meta, results, 5 if quick else 7),
         "export_sqlite3": lambda: bench_export_vs_sqlite3(db, results, 3 if quick else 3),

@@ -153,3 +153,25 @@ def test_desk_no_color_80x24(shot, monkeypatch):
 
 def test_too_small_70x20(shot):
     assert shot(steps(), size=(70, 20))
+
+
+# -- the phone ------------------------------------------------------------------------------
+def test_desk_with_the_phone_ringing_80x24(shot, desk):
+    """Maria (an open promise, a last topic) and an unknown number ring: two lines over the
+    desk, the newest with the key that takes it, and the key first in the key bar."""
+    from frontdesk.phone.models import PhoneEvent
+
+    desk.phone.event(PhoneEvent(kind="ring", call_id="snap-1", number="(404) 555-0134", line="sales"))
+    desk.phone.event(PhoneEvent(kind="ring", call_id="snap-2", number="+1 212 555 0178"))
+    assert shot(steps())
+
+
+def test_missed_calls_80x24(shot, desk):
+    from frontdesk.phone.models import PhoneEvent
+
+    for n in (1, 2, 3):  # Oliver tries three times: one promise
+        desk.phone.event(PhoneEvent(kind="ring", call_id=f"snap-o{n}", number="+44 20 7946 0958"))
+        desk.phone.event(PhoneEvent(kind="hangup", call_id=f"snap-o{n}", cause="noAnswer"))
+    desk.phone.event(PhoneEvent(kind="missed", call_id="snap-w", number="anonymous"))
+    desk.phone.event(PhoneEvent(kind="missed", call_id="snap-n", number="+1 212 555 0178", name="Front Gate"))
+    assert shot(steps("u"))
