@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import click
 
 from . import __version__
+from .cli_messages import message_options, message_request, messages
 from .clock import Clock, SystemClock
 from .db import open_database
 from .errors import DeskError, describe_failure
@@ -96,9 +97,10 @@ def _operator(ctx: Context, value: str | None) -> None:
 @click.option("--assignee", default="", help="Who calls back (default: the operator).")
 @click.option("--operator", "op", default=None, help="Who took the call.")
 @click.option("--uid", default="", help="A unique key: retrying with the same key never logs twice.")
+@message_options
 @click.pass_obj
-def log(ctx: Context, phone, anonymous, name, company, note, topic, direction, outcome, at_text,
-        callback_in, callback_at, assignee, op, uid) -> None:
+def log(ctx: Context, /, phone, anonymous, name, company, note, topic, direction, outcome, at_text,
+        callback_in, callback_at, assignee, op, uid, **message) -> None:
     """Log a call from a script; prints the new call's id."""
     from .services import NewCall
 
@@ -108,6 +110,7 @@ def log(ctx: Context, phone, anonymous, name, company, note, topic, direction, o
         raise click.UsageError("give --phone or --anonymous, not both")
     if callback_in and callback_at:
         raise click.UsageError("give --callback-in or --callback-at, not both")
+    outcome, message = message_request(outcome, message)  # --for NAME and the pad's boxes (cli_messages.py)
     if outcome and outcome != "callback" and (callback_in or callback_at):
         raise click.UsageError(f"--outcome {outcome} cannot promise a callback; leave --outcome out "
                                "or use --outcome callback")
@@ -123,7 +126,7 @@ def log(ctx: Context, phone, anonymous, name, company, note, topic, direction, o
     request = NewCall(
         phone=phone or "", anonymous=anonymous, name=name, company=company, note=note, topic=topic, direction=direction,
         outcome=outcome or ("callback" if due else "resolved"), at=at, callback_due=due,
-        assignee=assignee, uid=uid,
+        assignee=assignee, uid=uid, **message,
     )
     logged = desk.log_call(request)
     for option, value in (("--name", name), ("--company", company), ("--note", note), ("--topic", topic),
@@ -236,6 +239,9 @@ def backup(ctx: Context, target: Path, force: bool, follow_symlinks: bool) -> No
         raise DeskError(f"no database at {source}")
     result = backup_database(source, target, force=force, follow_symlinks=follow_symlinks)
     click.echo(result)
+
+
+cli.add_command(messages)
 
 
 def main(argv: list[str] | None = None, clock: Clock | None = None) -> int:

@@ -12,10 +12,16 @@ One row per call, oldest first, in this stable order (JSON key / CSV header):
     phone / Phone (E.164)        minutes_waited / Minutes waited
     phone_national / Phone (national)
 
+and at the end (added later; the columns before keep their places):
+
+    message_for / Message for    boxes / Boxes (codes: please_call,urgent, ...)    read_at / Read at
+
 Days are desk-local; times are ISO 8601 with the desk's UTC offset (`09:05:00-05:00`,
 `2026-11-23T10:40:00-05:00`), so the hour repeated when clocks go back stays unambiguous.
 The callback columns describe the callback promised on that call; calls without one leave
-them empty (null in JSON).
+them empty (null in JSON). The message columns describe the message taken on that call (the
+outcome 'message'): for whom, the pad's boxes ticked (comma-separated codes, '' for none), and
+when it was first read (empty while unread); other calls leave them empty (null in JSON).
 
 CSV follows RFC 4180 (quoted fields, CRLF line ends) and is UTF-8 with a byte-order mark, so
 Excel and LibreOffice open accents correctly (read it back with encoding="utf-8-sig").
@@ -81,6 +87,9 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("callback_done_at", "Callback done at"),
     ("kept_on_time", "Kept on time"),
     ("minutes_waited", "Minutes waited"),
+    ("message_for", "Message for"),
+    ("boxes", "Boxes"),
+    ("read_at", "Read at"),
 )
 FIELDS = tuple(key for key, _ in COLUMNS)
 HEADERS = tuple(header for _, header in COLUMNS)
@@ -98,6 +107,7 @@ def call_row(desk, call: Call, promise: Callback | None,
     zone = zone or desk.zone
     national = national or desk.national
     local = call.at.astimezone(zone).isoformat(timespec="seconds")  # a call always has a time
+    message = call.message
     return {
         "id": call.id,
         "date": local[:10],
@@ -116,6 +126,9 @@ def call_row(desk, call: Call, promise: Callback | None,
         "callback_done_at": _iso(promise.done_at, zone) if promise else None,
         "kept_on_time": promise.kept_on_time if promise else None,
         "minutes_waited": promise.waited_min if promise else None,
+        "message_for": message.for_name if message else None,
+        "boxes": ",".join(message.boxes) if message else None,
+        "read_at": _iso(message.read_at, zone) if message else None,
     }
 
 

@@ -282,6 +282,34 @@ CREATE TABLE operators (
             db.execute("UPDATE drafts SET operator = ? WHERE operator = ?", [name, keep])
 
 
+@migrations()
+def m008_messages(db: Database) -> None:
+    """Messages taken for someone ("While You Were Out"): one per call whose outcome is 'message
+    taken', for one person (operator key and the desk's spelling), with the pad's boxes, who took
+    it, and who read it when (the first reader; reading marks it read for everyone). A message
+    whose caller asked to be called back holds the callback promise it made."""
+    _script(db, """
+CREATE TABLE messages (
+    id INTEGER PRIMARY KEY,
+    call_id INTEGER NOT NULL UNIQUE REFERENCES calls(id),
+    for_key TEXT NOT NULL,
+    for_name TEXT NOT NULL,
+    please_call INTEGER NOT NULL DEFAULT 0,
+    will_call INTEGER NOT NULL DEFAULT 0,
+    returned INTEGER NOT NULL DEFAULT 0,
+    wants_to_see INTEGER NOT NULL DEFAULT 0,
+    urgent INTEGER NOT NULL DEFAULT 0,
+    callback_id INTEGER REFERENCES callbacks(id),
+    taken_by TEXT NOT NULL,
+    taken_at TEXT NOT NULL,
+    read_at TEXT,
+    read_by TEXT
+);
+CREATE INDEX messages_for ON messages(for_key, read_at, taken_at);
+CREATE INDEX messages_unread ON messages(taken_at) WHERE read_at IS NULL;
+""")
+
+
 SCHEMA_STEPS = tuple(m.name for m in migrations._migrations)
 # db.py names the same steps (so an up-to-date file opens without importing this module and
 # sqlite-utils); tests/core/test_migrations.py keeps the two lists equal.

@@ -17,6 +17,7 @@ from .errors import DeskError, describe_failure, present
 from .formatting import clock_time, time_left
 from .hours import HoursError, preset_due
 from .limits import check_call_time, check_promise, long_text, short_text
+from .messages import Messages, check_boxes
 from .models import (
     DIRECTIONS,
     OUTCOMES,
@@ -30,6 +31,7 @@ from .models import (
     Page,
     PhoneNumber,
     SearchResults,
+    TakenMessage,
 )
 from .operators import Operators
 from .promises import Promises
@@ -77,6 +79,9 @@ class NewCall:
     uid: str = ""
     anonymous: bool = False  # the caller withheld their number (as phone text 'anonymous' does)
     closes: tuple[int, ...] = ()  # the caller's open callbacks this call satisfies (they rang again)
+    message_for: str = ""  # outcome 'message': whom the message is for (messages.py)
+    boxes: tuple[str, ...] = ()  # the pad's boxes ticked (models.BOXES codes)
+    new_recipient: bool = False  # message_for is someone the desk does not know yet, confirmed
 
 
 @dataclass(frozen=True)
@@ -90,10 +95,13 @@ class Logged:
     duplicate: bool = False
     closed: tuple[Callback, ...] = ()  # promises of NewCall.closes done by this call
     already_closed: tuple[Callback, ...] = ()  # of NewCall.closes, those someone else closed first
+    message: TakenMessage | None = None  # the message taken on the call
 
     def words(self, now: datetime, zone: ZoneInfo) -> str:
         """'Logged call with Maria Lopez; callback in 1 h (11:00); promise kept': the toast."""
         text = f"Logged call with {self.customer.display_name}"
+        if self.message:
+            text += f"; message for {self.message.for_name}"
         if self.callback:
             text += f"; callback {time_left(self.callback.due_at, now)} ({clock_time(self.callback.due_at, zone)})"
         if self.completed:
@@ -116,6 +124,7 @@ class Desk:
         self.customers = CustomerRecords(self)  # look up (through merges), create, edit, merge
         self.callers = CallerRouting(self)  # whose call it is: recognised, new contact, withheld
         self.callbacks = Promises(self)  # promises: create, return, move, cancel, what is due
+        self.messages = Messages(self)  # messages taken for someone: take, list, read, nag
 
     @property
     def operator(self) -> str:
@@ -142,7 +151,8 @@ class Desk:
             raise DeskError(str(exc), exc.field) from None
         now = self.clock.now()
         with self.store.write():
-            settings = replace(settings, operators=self.operators.canonical_all(settings.operators))
+            settings = replace(settings, operators=self.operators.canonical_all(settings.operators),
+                               recipients=self.operators.canonical_all(settings.recipients))
             for key, value in settings.to_rows().items():
                 self.store.put_setting(key, value, now, self.operator)
         self.settings = settings
@@ -214,7 +224,8 @@ class Desk:
         """Today's calls, newest first: `limit` of them, those older than `after` (the last one
         a list shows) when given, and how many today holds, read together."""
         with self.store.read():
-            return Page(tuple(self.todays_calls(limit, _keyset(after))), self.count_calls_on(self.today()))
+            calls = self.messages.attach(self.todays_calls(limit, _keyset(after)))
+            return Page(tuple(calls), self.count_calls_on(self.today()))
 
     # -- finding callers --------------------------------------------------------------------
     def _number_with(self, customer: Customer, fragment: str) -> PhoneNumber | None:
@@ -275,7 +286,8 @@ class Desk:
     def history_page(self, customer_id: int, limit: int = PAGE, after: Call | None = None) -> Page:
         """A customer's calls, newest first, as todays_page."""
         with self.store.read():
-            return Page(tuple(self.history(customer_id, limit, _keyset(after))), self.count_history(customer_id))
+            calls = self.messages.attach(self.history(customer_id, limit, _keyset(after)))
+            return Page(tuple(calls), self.count_history(customer_id))
 
     def promises(self, customer_id: int, limit: int = PAGE) -> list[Callback]:
         return self.store.customer_callbacks(customer_id, limit)
@@ -322,10 +334,15 @@ class Desk:
             raise DeskError("a phone number (or a known customer, or a withheld number) is needed", "phone")
         outcome = request.outcome
         due = request.callback_due
-        if due is None and (outcome == "callback" or request.promise):
+        message_for, boxes = self._check_message(request)
+        if message_for:
+            assignee = message_for
+            key = self.messages.promise_key(boxes)
+            due = self.promise_due(key, at) if key else None
+        elif due is None and (outcome == "callback" or request.promise):
             due = self.promise_due(request.promise or self.settings.default_promise, at)
         if due is not None:
-            outcome = "callback"
+            outcome = "message" if message_for else "callback"
             if due <= at:
                 raise DeskError("the callback time is before the call", "promise")
             check_promise(due, now)
@@ -355,6 +372,9 @@ class Desk:
             callback = None
             if due is not None:
                 callback = self.callbacks.create(call_id, customer_id, number, at, due, assignee)
+            message = None
+            if message_for:
+                message = self.messages.take(call_id, message_for, boxes, callback)
             completed = None
             if request.callback_id is not None:
                 completed = self.callbacks.returned(request.callback_id, call_id, at, outcome)
@@ -364,7 +384,22 @@ class Desk:
             call=present(self.store.get_call(call_id), f"call #{call_id}"), customer=self.customers.customer(customer_id),
             callback=self.store.get_callback(callback) if callback else None,
             completed=completed, new_customer=created, closed=closed, already_closed=already,
+            message=self.messages.message(message) if message else None,
         )
+
+    def _check_message(self, request: NewCall) -> tuple[str, tuple[str, ...]]:
+        """For whom and which boxes, when the call's outcome is 'message taken' (else ('', ()))."""
+        if request.outcome != "message":
+            if request.message_for.strip() or request.boxes:
+                raise DeskError("a message's recipient and boxes go with the outcome 'message taken'", "outcome")
+            return "", ()
+        if request.callback_due is not None or request.promise:
+            raise DeskError("a message promises a callback with its box 'please call back', due by the desk's "
+                            "default promise (urgent: 15 minutes)", "promise")
+        if request.assignee.strip():
+            raise DeskError("a message's callback goes to whom the message is for: leave the assignee out", "assignee")
+        boxes = check_boxes(request.boxes)
+        return self.messages.recipient(request.message_for, request.new_recipient), boxes
 
     # -- drafts -----------------------------------------------------------------------------
     def save_draft(self, payload: dict) -> None:

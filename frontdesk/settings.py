@@ -61,6 +61,7 @@ class DeskSettings:
     default_promise: str = "1bh"
     nag_minutes: int = 5
     operators: tuple[str, ...] = ()  # the people callbacks can be assigned to (besides the active)
+    recipients: tuple[str, ...] = ()  # people who never sit at the desk (the owner): messages are for them too
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -80,6 +81,7 @@ class DeskSettings:
             "default_promise": self.default_promise,
             "nag_minutes": self.nag_minutes,
             "operators": list(self.operators),
+            "recipients": list(self.recipients),
         }
 
 
@@ -129,9 +131,10 @@ def from_rows(rows: dict[str, Any], env: dict[str, str] | None = None) -> DeskSe
     for key in ("lead_minutes", "nag_minutes"):
         if isinstance(rows.get(key), int):
             changes[key] = rows[key]
-    operators = rows.get("operators")
-    if isinstance(operators, list) and all(isinstance(name, str) for name in operators):
-        changes["operators"] = tuple(operators)
+    for key in ("operators", "recipients"):
+        names = rows.get(key)
+        if isinstance(names, list) and all(isinstance(name, str) for name in names):
+            changes[key] = tuple(names)
     return replace(base, **changes)
 
 
@@ -148,6 +151,10 @@ def validate(settings: DeskSettings) -> DeskSettings:
     for name in settings.operators:
         if not isinstance(name, str) or len(name) > 500:
             raise SettingsError("each operator is a name of at most 500 characters", "operators")
+    for name in settings.recipients:
+        if not isinstance(name, str) or len(name) > 500:
+            raise SettingsError("each person messages are taken for is a name of at most 500 characters",
+                                "recipients")
     if settings.default_promise not in ("eod", "morning"):
         try:
             parse_duration(settings.default_promise)

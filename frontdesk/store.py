@@ -26,6 +26,7 @@ from .records import (
     phone_record,
 )
 from .store_bulk import BulkWriter
+from .store_messages import MessageQueries
 from .store_operators import OperatorQueries
 from .store_reports import ReportQueries
 
@@ -52,6 +53,7 @@ class Store(Connections):
         self.reports = ReportQueries(self)  # the export's and the summary's queries
         self.bulk = BulkWriter(self)  # the demo desk at a benchmark's size
         self.operators = OperatorQueries(self)  # the desk's people: one spelling each
+        self.messages = MessageQueries(self)  # messages taken for someone
 
     # -- customers --------------------------------------------------------------------------
     def phones_for(self, customer_ids: Iterable[int]) -> dict[int, tuple[PhoneNumber, ...]]:

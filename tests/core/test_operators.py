@@ -174,7 +174,7 @@ def test_the_schema_step_rewrites_every_spelling_to_the_first_seen(db_path, cloc
     make_version_4(db_path)
     db = open_database(db_path)
     try:
-        assert applied_steps(db)[-1] == "m005_operators"
+        assert "m005_operators" in applied_steps(db)  # and every later step
 
         def column(sql: str) -> list:
             return [row[0] for row in db.execute(sql)]
