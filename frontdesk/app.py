@@ -16,11 +16,13 @@ from pathlib import Path
 from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding
+from textual.message_pump import MessagePump
 from textual.worker import Worker, WorkerState
 
 from screens.app_questions import FailureReports
 from screens.base import DeskScreenBase
-from screens.messages import DeskChanged, QueueLoaded
+from screens.message_alerts import MessageAlerts
+from screens.messages import DeskChanged, MessagesLoaded, QueueLoaded
 from screens.too_small import TooSmall, fit_terminal
 
 from .clock import Clock, SystemClock
@@ -89,6 +91,7 @@ class FrontDeskApp(App):
         self._data_version = desk.store.data_version()
         self.bells = 0
         self.failures = FailureReports(self)  # toasts, once a minute each; the reopen question
+        self.message_alerts = MessageAlerts(self)  # unread messages: the counter, arrivals, urgent nags
         self._offering_draft = False
         self._from_palette = False  # an action chosen in the command palette is meant
 
@@ -229,6 +232,7 @@ class FrontDeskApp(App):
         """New lead time / nag interval without forgetting which reminders already fired."""
         self.tracker.lead = timedelta(minutes=settings.lead_minutes)
         self.tracker.nag = timedelta(minutes=settings.nag_minutes)
+        self.message_alerts.adopt(settings)
 
     def clock_tick(self) -> None:
         """Time moved on, the database did not (the poll reloads on any commit): derive time
@@ -238,6 +242,7 @@ class FrontDeskApp(App):
                                                timedelta(minutes=self.desk.settings.lead_minutes),
                                                self.desk.operator)
             self._apply_tick(self.queue, (overdue, soon), len(self.queue), mine)
+            self.message_alerts.check(self._offering_draft)  # urgent ones unread too long
         else:
             self.tick()
 
@@ -250,6 +255,14 @@ class FrontDeskApp(App):
     @work(thread=True, exclusive=True, group="tick", exit_on_error=False)
     def tick(self) -> None:
         self.post_message(QueueLoaded(*self.desk.callbacks.queue_snapshot(QUEUE_LIMIT)))
+        self.post_message(MessagesLoaded(self.message_alerts.read()))
+
+    @on(MessagesLoaded)
+    def _apply_messages(self, message: MessagesLoaded) -> None:
+        if not self.screen_stack:  # closing
+            return
+        self.message_alerts.apply(message.snapshot, self._offering_draft)
+        self.refresh_status()
 
     @on(QueueLoaded)
     def _apply_queue(self, message: QueueLoaded) -> None:
@@ -290,7 +303,7 @@ class FrontDeskApp(App):
         for bar in self.screen.query(StatusBar):
             bar.show(desk=settings.desk_name, operator=self.desk.operator,
                      clock=clock_time(self.desk.clock.now(), self.desk.zone),
-                     overdue=self.counts[0], soon=self.counts[1],
+                     overdue=self.counts[0], soon=self.counts[1], messages=self.message_alerts.unread,
                      title=self.screen.TITLE_TEXT if isinstance(self.screen, DeskScreenBase) else "")
 
     # -- actions ----------------------------------------------------------------------------
@@ -358,6 +371,37 @@ class FrontDeskApp(App):
                     screen.save_draft_now()
                 except Exception:  # noqa: BLE001 - the last draft saved stands
                     pass
+
+    async def action_focus_next(self) -> None:  # type: ignore[override]  # awaited by run_action
+        """Tab moves on once the field it leaves has handled the keys already sent to it, and
+        the form what they changed: 'Down Down Tab' in one burst (a slow SSH link) makes the
+        outcome 'message taken', whose fields Tab then enters, as it does typed slowly."""
+        await self._settle_focused()
+        self.screen.focus_next()
+
+    async def action_focus_previous(self) -> None:  # type: ignore[override]
+        await self._settle_focused()
+        self.screen.focus_previous()
+
+    async def _settle_focused(self) -> None:
+        """Wait (briefly at most) until the focused widget has handled its queued messages twice
+        (its keys, then the messages they posted), then each container up to the screen (where
+        those messages are handled)."""
+        focused = self.focused
+        if focused is None:
+            return
+        chain: list[MessagePump] = [focused, focused]
+        node = focused.parent
+        while node is not None and node is not self:
+            chain.append(node)
+            if node is self.screen:
+                break
+            node = node.parent
+        for pump in chain:
+            handled = asyncio.Event()
+            if pump.call_later(handled.set):
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(handled.wait(), 0.5)
 
     def action_search(self) -> None:
         self.open_search()

@@ -25,6 +25,7 @@ class DeskScreen(CallbackActions, DeskScreenBase):
         *callback_bindings("call_back", "reschedule", "acknowledge", "snooze"),
         Binding("m", "toggle_mine", "Mine/all", id="toggle_mine", show=False),
         Binding("o", "open_customer", "Customer", id="open_customer", show=False),
+        Binding("i", "messages", "Messages", id="messages", show=False),  # the key bar is full: ? and the palette list it
     ]
 
     def __init__(self) -> None:
@@ -193,6 +194,11 @@ class DeskScreen(CallbackActions, DeskScreenBase):
         call = table.calls.get(table.selected_id) if table.selected_id is not None else None
         if call:
             self.desk_app.open_customer(call.customer_id)
+
+    def action_messages(self) -> None:
+        from .inbox import MessagesScreen
+
+        self.app.push_screen(MessagesScreen())
 
     def action_toggle_mine(self) -> None:
         self.mine = not self.mine

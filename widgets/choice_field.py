@@ -107,7 +107,18 @@ class ChoiceField(Widget, can_focus=True):
         return character is not None and character.isprintable() and not character.isspace()
 
     def on_key(self, event: events.Key) -> None:
-        """Typing here changes nothing: the bell says this is not a text field."""
+        """The arrows, Home and End act here, in the order the keys arrive (as bindings they
+        would run only once the key had travelled back to the app, after a Tab sent in the same
+        burst had moved on). Typing changes nothing: the bell says this is not a text field."""
+        steps = {"up": -1, "left": -1, "down": 1, "right": 1}
+        if event.key in steps or event.key in ("home", "end"):
+            event.stop()
+            event.prevent_default()
+            if event.key in steps:
+                self.action_step(steps[event.key])
+            else:
+                self._choose(0 if event.key == "home" else len(self.choices) - 1)
+            return
         character = event.character
         if character and character.isprintable() and not character.isspace():
             event.stop()

@@ -1,4 +1,5 @@
-"""The line at the top of every screen: desk, operator, clock and the callback counters."""
+"""The line at the top of every screen: desk, operator, clock, the callback counters and the
+operator's unread messages ('2 messages')."""
 
 from __future__ import annotations
 
@@ -24,8 +25,9 @@ class StatusBar(Static):
             self.show(**self._shown, force=True)
 
     def show(self, *, desk: str, operator: str, clock: str, overdue: int, soon: int, title: str = "",
-             force: bool = False) -> None:
-        shown = dict(desk=desk, operator=operator, clock=clock, overdue=overdue, soon=soon, title=title)
+             messages: int = 0, force: bool = False) -> None:
+        shown = dict(desk=desk, operator=operator, clock=clock, overdue=overdue, soon=soon, title=title,
+                     messages=messages)
         if shown == self._shown and not force:
             return  # the tick found nothing new: no repaint
         self._shown = shown
@@ -42,7 +44,12 @@ class StatusBar(Static):
             counters.append(f" ! {soon} due soon ", style="bold")
         if not (overdue or soon):
             counters.append(" no callbacks due ")
+        if messages:
+            counters.append(f" {messages} message{'s' if messages != 1 else ''} ", style="bold")
         width = max(self.size.width - 2, 20)
+        room = width - len(counters) - len(clock) - 2
+        if len(text) > room > 10:  # the counters and the clock stay whole; the names give way
+            text.truncate(room, overflow="ellipsis")
         pad = width - len(text) - len(counters) - len(clock) - 1
         text.append(" " * max(pad, 1))
         text.append_text(counters)
