@@ -386,7 +386,7 @@ class FrontDeskApp(App):
     async def _settle_focused(self) -> None:
         """Wait (briefly at most) until the focused widget has handled its queued messages twice
         (its keys, then the messages they posted), then each container up to the screen (where
-        those messages are handled)."""
+        those messages are handled), then until the screen has refreshed its layout."""
         focused = self.focused
         if focused is None:
             return
@@ -402,6 +402,12 @@ class FrontDeskApp(App):
             if pump.call_later(handled.set):
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(handled.wait(), 0.5)
+        # Fields those messages showed are placed on the next refresh: the focus order follows
+        # where fields are on screen, and a field not yet placed would sort first.
+        placed = asyncio.Event()
+        self.screen.call_after_refresh(placed.set)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(placed.wait(), 0.5)
 
     def action_search(self) -> None:
         self.open_search()

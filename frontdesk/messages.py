@@ -104,13 +104,13 @@ class Messages:
             return None
         return URGENT_PROMISE if "urgent" in boxes else self.desk.settings.default_promise
 
-    def take(self, call_id: int, for_name: str, boxes: Sequence[str], callback_id: int | None) -> int:
-        """The message of the call `call_id` (inside log_call's write); `for_name` as recipient()
-        gave it, recorded as one of the desk's people."""
+    def take(self, call_id: int, for_name: str, boxes: Sequence[str], callback_id: int | None, at: datetime) -> int:
+        """The message of the call `call_id`, taken during it at `at` (inside log_call's write);
+        `for_name` as recipient() gave it, recorded as one of the desk's people."""
         spelled = self.desk.operators.canonical(for_name)
         return self.store.messages.insert(
             call_id=call_id, for_key=operator_key(spelled), for_name=spelled, boxes=boxes,
-            callback_id=callback_id, taken_by=self.desk.operator, taken_at=self.desk.clock.now())
+            callback_id=callback_id, taken_by=self.desk.operator, taken_at=at)
 
     # -- reading ----------------------------------------------------------------------------
     def message(self, message_id: int) -> TakenMessage:

@@ -374,7 +374,7 @@ class Desk:
                 callback = self.callbacks.create(call_id, customer_id, number, at, due, assignee)
             message = None
             if message_for:
-                message = self.messages.take(call_id, message_for, boxes, callback)
+                message = self.messages.take(call_id, message_for, boxes, callback, at)
             completed = None
             if request.callback_id is not None:
                 completed = self.callbacks.returned(request.callback_id, call_id, at, outcome)

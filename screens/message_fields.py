@@ -178,7 +178,7 @@ class MessageFields(Vertical):
         if not taking:
             preview.update("")
             return
-        name = one_line(self.message_for, 40) or "(whom?)"
+        name = one_line(self.spellings.get(operator_key(self.message_for), self.message_for), 40) or "(whom?)"
         text = Text(f"for {name}", style="bold")
         try:
             key = self.desk.messages.promise_key(self.boxes)

@@ -163,3 +163,12 @@ def test_the_recipients_are_the_desks_people_and_the_settings_list(owner_desk):
     assert set(names) >= {"ann", "Raj", "Owner"}
     assert names[-1] == "Owner"
     assert owner_desk.reload_settings().recipients == ("Owner",)
+
+
+def test_a_message_is_taken_when_the_call_happened(owner_desk, clock):
+    earlier = clock.now() - timedelta(hours=1)
+    taken = message(owner_desk, "Owner", ["urgent"], at=earlier).message
+    assert taken.taken_at == earlier
+    assert [m.id for m in owner_desk.messages.nagging()] == [taken.id]  # an hour unread already
+    later = message(owner_desk, "Owner", phone="4045550177").message
+    assert [m.id for m in owner_desk.messages.for_person("Owner")] == [later.id, taken.id]
