@@ -25,6 +25,7 @@ from widgets.call_table import CallTable
 from widgets.message_table import MessageTable
 from widgets.status_bar import StatusBar
 
+
 # The form from the desk: number, name, topic, note, the outcome two steps down ('message
 # taken'), Tab into 'For', the name, Tab into the boxes, 'c' (please call back), 'u' (urgent).
 def form_keys(phone: str = "2125550178") -> tuple[str, ...]:
