@@ -1,4 +1,5 @@
-"""The desk's settings: hours, timezone, holidays, region, lead time, default promise."""
+"""The desk's settings: hours, timezone, holidays, region, lead time, default promise, and the
+people messages can be taken for who never sit at the desk (the owner)."""
 
 from __future__ import annotations
 
@@ -53,6 +54,8 @@ class SettingsScreen(DeskScreenBase):
             yield self._field("Lead time (min)", "lead", str(s.lead_minutes))
             yield self._field("Default promise", "promise", s.default_promise, "1bh, 4bh, 15m, eod, morning")
             yield self._field("Nag every (min)", "nag", str(s.nag_minutes))
+            yield self._field("Messages for", "recipients", ", ".join(s.recipients),
+                              "people not at the desk (the owner), comma separated")
             yield Static("", classes="error", id="settings-error")
             yield Static(Text("ctrl+s saves for every desk on this database; Escape leaves unsaved.",
                               style="dim"))
@@ -123,7 +126,8 @@ class SettingsScreen(DeskScreenBase):
                 if "timezone" in str(exc):
                     refuse("tz", str(exc))
         typed = {"desk_name": self._value("desk_name"), "region": self._value("region").upper(),
-                 "default_promise": self._value("promise")}
+                 "default_promise": self._value("promise"),
+                 "recipients": tuple(n.strip() for n in self._value("recipients").split(",") if n.strip())}
         for name, key, label in (("lead", "lead_minutes", "lead time"), ("nag", "nag_minutes", "nag interval")):
             try:
                 typed[key] = int(self._value(name))

@@ -267,3 +267,18 @@ async def test_the_customer_page_shows_the_message_with_its_boxes_and_read_state
         await pilot.press("enter")
         await settle(pilot)
         assert "message for Raj (wants to see you; unread)" in screen_text(app)
+
+
+async def test_the_settings_name_people_messages_are_for_who_never_sit_at_the_desk(make_app, desk):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        app.screen.query_one("#recipients", Input).value = "the owner,  Dana Book ,"
+        await pilot.press("ctrl+s")
+        await settle(pilot, rounds=6)
+        assert isinstance(app.screen, DeskScreen)
+    assert desk.reload_settings().recipients == ("the owner", "Dana Book")
+    assert desk.messages.known("THE OWNER") == "the owner"
+    assert {"the owner", "Dana Book"} <= set(desk.messages.recipients())
