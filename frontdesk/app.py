@@ -304,6 +304,7 @@ class FrontDeskApp(App):
             bar.show(desk=settings.desk_name, operator=self.desk.operator,
                      clock=clock_time(self.desk.clock.now(), self.desk.zone),
                      overdue=self.counts[0], soon=self.counts[1], messages=self.message_alerts.unread,
+                     urgent=self.message_alerts.urgent,
                      title=self.screen.TITLE_TEXT if isinstance(self.screen, DeskScreenBase) else "")
 
     # -- actions ----------------------------------------------------------------------------

@@ -32,6 +32,11 @@ class MessageAlerts:
         """The operator's unread messages: '2 messages' in the status line."""
         return self.snapshot.mine_unread
 
+    @property
+    def urgent(self) -> int:
+        """The operator's urgent unread messages (of those held): '!! 1 URGENT' in the status line."""
+        return sum(m.urgent for m in self.snapshot.mine)
+
     def read(self) -> MessagesSnapshot:
         """In a worker (the app's tick)."""
         return self.app.desk.messages.snapshot(LIMIT)

@@ -25,9 +25,9 @@ class StatusBar(Static):
             self.show(**self._shown, force=True)
 
     def show(self, *, desk: str, operator: str, clock: str, overdue: int, soon: int, title: str = "",
-             messages: int = 0, force: bool = False) -> None:
+             messages: int = 0, urgent: int = 0, force: bool = False) -> None:
         shown = dict(desk=desk, operator=operator, clock=clock, overdue=overdue, soon=soon, title=title,
-                     messages=messages)
+                     messages=messages, urgent=urgent)
         if shown == self._shown and not force:
             return  # the tick found nothing new: no repaint
         self._shown = shown
@@ -46,6 +46,8 @@ class StatusBar(Static):
             counters.append(" no callbacks due ")
         if messages:
             counters.append(f" {messages} message{'s' if messages != 1 else ''} ", style="bold")
+        if urgent:  # urgent ones for this operator, unread: marked as overdue callbacks are
+            counters.append(f" !! {urgent} URGENT ", style="bold reverse")
         width = max(self.size.width - 2, 20)
         room = width - len(counters) - len(clock) - 2
         if len(text) > room > 10:  # the counters and the clock stay whole; the names give way

@@ -91,6 +91,7 @@ async def test_a_message_taken_on_one_desk_reaches_the_recipients_desk_and_readi
         # Raj's desk hears of it through its data_version poll: the counter, a toast, the bell.
         waited = await until(rp, lambda: counted(raj_app) == 1)
         assert waited < 2.0
+        assert "!! 1 URGENT" in status(raj_app) and "URGENT" not in status(ann_app)
         assert raj_app.bells > bells
         assert any(n.startswith("Message from Burst Caller (please call back, urgent): call me back")
                    for n in notifications(raj_app))
@@ -112,7 +113,7 @@ async def test_a_message_taken_on_one_desk_reaches_the_recipients_desk_and_readi
         assert "Burst Caller" in screen_text(raj_app) and "please call back, urgent" in screen_text(raj_app)
         await rp.press("escape")
         await settle(rp)
-        assert counted(raj_app) == 0
+        assert counted(raj_app) == 0 and "URGENT" not in status(raj_app)
         read = raj.messages.for_person("raj")[0]
         assert (read.read_by, read.read_at) == ("Raj", clock.now())
         # Ann's desk: read there too, by Raj.
