@@ -79,7 +79,10 @@ class NewCall:
     uid: str = ""
     anonymous: bool = False  # the caller withheld their number (as phone text 'anonymous' does)
     closes: tuple[int, ...] = ()  # the caller's open callbacks this call satisfies (they rang again)
-    message_for: str = ""  # outcome 'message': whom the message is for (messages.py)
+    # Outcome 'message': whom the message is for (messages.py); the form and the command line
+    # always say ("" is refused). None: the outcome alone, as calls were logged before messages
+    # existed (a script of the core API, the benchmark's desk): no message is taken.
+    message_for: str | None = None
     boxes: tuple[str, ...] = ()  # the pad's boxes ticked (models.BOXES codes)
     new_recipient: bool = False  # message_for is someone the desk does not know yet, confirmed
 
@@ -390,16 +393,18 @@ class Desk:
     def _check_message(self, request: NewCall) -> tuple[str, tuple[str, ...]]:
         """For whom and which boxes, when the call's outcome is 'message taken' (else ('', ()))."""
         if request.outcome != "message":
-            if request.message_for.strip() or request.boxes:
+            if (request.message_for or "").strip() or request.boxes:
                 raise DeskError("a message's recipient and boxes go with the outcome 'message taken'", "outcome")
             return "", ()
+        if request.message_for is None and not request.boxes:
+            return "", ()  # the outcome label alone (NewCall.message_for)
         if request.callback_due is not None or request.promise:
             raise DeskError("a message promises a callback with its box 'please call back', due by the desk's "
                             "default promise (urgent: 15 minutes)", "promise")
         if request.assignee.strip():
             raise DeskError("a message's callback goes to whom the message is for: leave the assignee out", "assignee")
         boxes = check_boxes(request.boxes)
-        return self.messages.recipient(request.message_for, request.new_recipient), boxes
+        return self.messages.recipient(request.message_for or "", request.new_recipient), boxes
 
     # -- drafts -----------------------------------------------------------------------------
     def save_draft(self, payload: dict) -> None:

@@ -172,3 +172,15 @@ def test_a_message_is_taken_when_the_call_happened(owner_desk, clock):
     assert [m.id for m in owner_desk.messages.nagging()] == [taken.id]  # an hour unread already
     later = message(owner_desk, "Owner", phone="4045550177").message
     assert [m.id for m in owner_desk.messages.for_person("Owner")] == [later.id, taken.id]
+
+
+def test_the_core_api_can_still_log_the_outcome_alone(owner_desk):
+    """A caller of the core API that names nobody logs the outcome label as before messages
+    existed (the form and the command line always name someone: '' is refused)."""
+    logged = owner_desk.log_call(NewCall(phone="4045550134", outcome="message", assignee="ann"))
+    assert logged.call.outcome == "message" and logged.message is None
+    assert owner_desk.messages.for_person() == []
+    with pytest.raises(DeskError, match="whom is the message for"):
+        owner_desk.log_call(NewCall(phone="4045550134", outcome="message", message_for=""))
+    with pytest.raises(DeskError, match="whom is the message for"):
+        owner_desk.log_call(NewCall(phone="4045550134", outcome="message", boxes=("urgent",)))
