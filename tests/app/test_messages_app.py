@@ -283,3 +283,27 @@ async def test_the_settings_name_people_messages_are_for_who_never_sit_at_the_de
     assert desk.reload_settings().recipients == ("the owner", "Dana Book")
     assert desk.messages.known("THE OWNER") == "the owner"
     assert {"the owner", "Dana Book"} <= set(desk.messages.recipients())
+
+
+async def test_a_half_taken_message_survives_as_a_draft(make_app, desk, raj_known):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(*form_keys("2125550170"))
+        await settle(pilot)
+        app.screen.save_draft_now()  # what a dropped link (SIGHUP) writes
+    draft = desk.draft()
+    assert (draft["outcome"], draft["message_for"], draft["boxes"]) == ("message", "raj", "please_call,urgent")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_new_call(draft)
+        await settle(pilot)
+        form = app.screen
+        assert form.query_one(BoxesField).boxes == ("please_call", "urgent")
+        assert form.query_one("#message_for", Input).value == "raj"
+        assert form.query_one("#message-fields").display  # shown: the outcome is 'message taken'
+        await pilot.press("ctrl+s")
+        await settle(pilot, rounds=6)
+        assert isinstance(app.screen, DeskScreen)
+    assert stored(desk) == [("Raj", ("please_call", "urgent"), "call me back", "Burst Caller", "ann")]
