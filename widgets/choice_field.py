@@ -10,7 +10,9 @@ slow SSH link, or quickly) went to the wrong widget and a "callback promised" be
 
 The choices wrap around. Enter does nothing, so Tab is the way on, as in every other field.
 Letters do not pick a choice: words typed here by mistake (thinking this was the note) used
-to walk the choice to something else; now each rings the bell and nothing changes."""
+to walk the choice to something else; now each rings the bell and nothing changes. The arrows
+act in on_key (the bindings only name them): as bindings they ran once the key had travelled
+back to the app, after a Tab sent in the same burst had already moved on."""
 
 from __future__ import annotations
 
