@@ -16,11 +16,11 @@ from pathlib import Path
 from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding
-from textual.message_pump import MessagePump
 from textual.worker import Worker, WorkerState
 
 from screens.app_questions import FailureReports
 from screens.base import DeskScreenBase
+from screens.key_order import OrderedKeys
 from screens.message_alerts import MessageAlerts
 from screens.messages import DeskChanged, MessagesLoaded, QueueLoaded
 from screens.too_small import TooSmall, fit_terminal
@@ -55,7 +55,7 @@ else:
     linux_driver.getincrementaldecoder = _tolerant_utf8  # the driver looks the decoder up by this name
 
 
-class FrontDeskApp(App):
+class FrontDeskApp(OrderedKeys, App):
     CSS_PATH = "frontdesk.tcss"
     TITLE = "FrontDesk"
     ENABLE_COMMAND_PALETTE = True
@@ -192,8 +192,7 @@ class FrontDeskApp(App):
 
     def reopen_database(self) -> None:
         try:
-            self.desk.store.reopen()
-            self._adopt_settings(self.desk.reload_settings())
+            self._adopt_settings(self.desk.reopen())
             self._data_version = self.desk.store.data_version()
         except Exception as exc:  # noqa: BLE001 - shown to the user, who may try again
             self.notify(f"Could not reopen: {self.desk.describe(exc)}", severity="error", timeout=10)
@@ -374,41 +373,23 @@ class FrontDeskApp(App):
                     pass
 
     async def action_focus_next(self) -> None:  # type: ignore[override]  # awaited by run_action
-        """Tab moves on once the field it leaves has handled the keys already sent to it, and
-        the form what they changed: 'Down Down Tab' in one burst (a slow SSH link) makes the
-        outcome 'message taken', whose fields Tab then enters, as it does typed slowly."""
-        await self._settle_focused()
+        """Tab moves on once the screen has placed what the keys before it showed: 'Down Down
+        Tab' in one burst makes the outcome 'message taken', whose fields Tab then enters (the
+        focus order follows where fields are on screen; one not placed yet would sort first)."""
+        await self._placed()
         self.screen.focus_next()
 
     async def action_focus_previous(self) -> None:  # type: ignore[override]
-        await self._settle_focused()
+        await self._placed()
         self.screen.focus_previous()
 
-    async def _settle_focused(self) -> None:
-        """Wait (briefly at most) until the focused widget has handled its queued messages twice
-        (its keys, then the messages they posted), then each container up to the screen (where
-        those messages are handled), then until the screen has refreshed its layout."""
-        focused = self.focused
-        if focused is None:
-            return
-        chain: list[MessagePump] = [focused, focused]
-        node = focused.parent
-        while node is not None and node is not self:
-            chain.append(node)
-            if node is self.screen:
-                break
-            node = node.parent
-        for pump in chain:
-            handled = asyncio.Event()
-            if pump.call_later(handled.set):
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(handled.wait(), 0.5)
-        # Fields those messages showed are placed on the next refresh: the focus order follows
-        # where fields are on screen, and a field not yet placed would sort first.
+    async def _placed(self) -> None:
+        """Wait (briefly at most) for the screen's next refresh, which lays out fields just shown.
+        The keys before this one have been handled already (screens/key_order.py)."""
         placed = asyncio.Event()
-        self.screen.call_after_refresh(placed.set)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(placed.wait(), 0.5)
+        if self.screen.call_after_refresh(placed.set):
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(placed.wait(), 0.5)
 
     def action_search(self) -> None:
         self.open_search()
@@ -447,9 +428,9 @@ class FrontDeskApp(App):
 
     def get_system_commands(self, screen):
         """Every action with a key is also in the palette: the app's and the current screen's."""
-        from screens.palette import keyed_commands
+        from screens.palette import framework_commands, keyed_commands
 
-        yield from super().get_system_commands(screen)
+        yield from framework_commands(super().get_system_commands(screen))
         yield from keyed_commands(self, screen)
 
     async def run_from_palette(self, action: str, node) -> None:

@@ -138,8 +138,10 @@ class CallerRouting:
             return None
 
     def caller_for(self, customer_id: int | None, number: phones.Phone | None, name: str, company: str,
-                    withheld: bool) -> tuple[int, bool]:
-        """Carry out the route inside log_call's write: (the customer's id, whether new)."""
+                    withheld: bool, *, share_number: bool = False) -> tuple[int, bool]:
+        """Carry out the route inside log_call's write: (the customer's id, whether new).
+        A number the call adds to a chosen customer that another customer already has raises
+        NumberTaken (nothing is written) unless `share_number`, as adding it on their page does."""
         route = self.route(customer_id, number, name, withheld)
         if route.customer_id is not None:
             if route.takes_name:
@@ -147,7 +149,11 @@ class CallerRouting:
                 self.store.update_customer(current.id, {"name": name}, current.version, self.clock.now())
                 self.records.note_change(current.id, "customer", current.id, "edited", "name", "", name)
             if number and customer_id is not None:
-                self.records.add_number(route.customer_id, number)  # audited only when the number is new to them
+                current = self.records.customer(route.customer_id)
+                new = (number.e164, number.ext) not in {(p.e164, p.ext) for p in current.phones}
+                holders = self.records.holders(route.customer_id, number, share_number) if new else []
+                phone_id = self.records.add_number(route.customer_id, number)  # audited only when new to them
+                self.records.audit_shared(route.customer_id, phone_id, holders)
             return route.customer_id, False
         if withheld and not name:
             new_id = self.records.new_customer(ANONYMOUS_NAME)

@@ -6,8 +6,10 @@ the path."""
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -29,6 +31,9 @@ class Connections:
         self._writing = threading.local()
         self.path = database_path(db)
         self.identity = file_identity(self.path)
+        # The write-ahead log this file was opened with (WAL mode makes it on open): told apart
+        # from one that came with a file put in its place (see reopen).
+        self.wal_identity = file_identity(self.path + "-wal") if self.path else None
 
     # -- plumbing ---------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -141,8 +146,26 @@ class Connections:
             self._reader = None
             with contextlib.suppress(sqlite3.Error):
                 self.db.close()
+            if file_identity(self.path) != self.identity:
+                self._set_aside_old_log()
             self.db = open_database(self.path)
             self.identity = file_identity(self.path)
+            self.wal_identity = file_identity(self.path + "-wal")
+
+    def _set_aside_old_log(self) -> None:
+        """The file was replaced while open: the write-ahead log at its path still belongs to
+        the old file (SQLite does not delete it when the old file's last connection closes).
+        Opened with the new file, SQLite would replay the old file's pages into it: a restored
+        backup would silently hold the old data again. The old log (and its index) are renamed
+        beside it, kept, not deleted; a log that came with the new file is left in place."""
+        wal = self.path + "-wal"
+        if self.wal_identity is None or file_identity(wal) != self.wal_identity:
+            return
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        for suffix in ("-wal", "-shm"):
+            old = self.path + suffix
+            if os.path.exists(old):
+                os.replace(old, f"{old}.of-replaced-file-{stamp}")
 
     def _insert(self, table: str, row: dict) -> int:
         columns = ", ".join(row)

@@ -28,6 +28,7 @@ class NumberTaken(DeskError):
         more = f" and {len(holders) - 1} other{'s' if len(holders) > 2 else ''}" if len(holders) > 1 else ""
         super().__init__(f"{shown} is already the number of {first.display_name} (#{first.id}){more}; "
                          "save it as a shared number to keep it on both", "phone")
+        self.number = shown  # the number, as the desk shows it
         self.customer_id = first.id
         self.customer_name = first.display_name
         self.holders = tuple(holders)
@@ -81,7 +82,9 @@ class CustomerRecords:
         return phone_id
 
     def create_customer(self, name: str, company: str = "", notes: str = "",
-                        numbers: tuple[str, ...] = ()) -> Customer:
+                        numbers: tuple[str, ...] = (), *, shared: bool = False) -> Customer:
+        """A new customer; NumberTaken (nothing written) when one of `numbers` is another
+        customer's, unless `shared` (confirmed: a household, a switchboard)."""
         name, company = short_text(name, "name"), short_text(company, "company")
         notes = long_text(notes, "notes")
         if not (name or company):
@@ -90,7 +93,8 @@ class CustomerRecords:
         with self.store.write():
             customer_id = self.new_customer(name, company, notes)
             for number in parsed:
-                self.add_number(customer_id, number)
+                holders = self.holders(customer_id, number, shared)
+                self.audit_shared(customer_id, self.add_number(customer_id, number), holders)
         return self.customer(customer_id)
 
     def update_customer(self, customer_id: int, expected_version: int, *, name: str | None = None,

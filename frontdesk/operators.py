@@ -46,6 +46,10 @@ class Operators:
         self.desk = desk
         self._known: dict[str, str] = {}  # key -> spelling; a spelling never changes once stored
 
+    def forget(self) -> None:
+        """Another file is open now (a restored backup): its spellings are read afresh."""
+        self._known.clear()
+
     def known(self, name: str) -> str | None:
         """The desk's spelling of `name` if it knows the person ('raj' -> 'Raj'), else None: a
         name an assignee field should ask about before it records someone new. Reads only."""

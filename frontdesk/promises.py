@@ -56,7 +56,7 @@ class Promises:
             "assignee": self.desk.operators.canonical(assignee) or self.operator, "created_by": self.operator,
             "updated_at": to_iso(self.clock.now()),
         })
-        self._event(callback_id, "promised", self.clock.now(), after=due, call_id=call_id)
+        self._event(callback_id, "promised", at, after=due, call_id=call_id)  # made on the call, when it happened
         return callback_id
 
     def returned(self, callback_id: int, call_id: int, at: datetime, outcome: str) -> Callback:

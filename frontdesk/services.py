@@ -85,6 +85,9 @@ class NewCall:
     message_for: str | None = None
     boxes: tuple[str, ...] = ()  # the pad's boxes ticked (models.BOXES codes)
     new_recipient: bool = False  # message_for is someone the desk does not know yet, confirmed
+    # The number is new to the chosen customer and another customer has it: the user confirmed
+    # it is shared (a household, a switchboard). Without it, log_call raises NumberTaken.
+    share_number: bool = False
 
 
 @dataclass(frozen=True)
@@ -141,6 +144,13 @@ class Desk:
     def describe(self, exc: BaseException) -> str:
         """Any failure of a use case as one sentence for the user (the command line's words)."""
         return describe_failure(exc, self.store.path)
+
+    def reopen(self) -> DeskSettings:
+        """Open the file now at the path (replaced, or restored from a backup): what was read
+        from the old one (people's spellings, the settings) is read again from the new one."""
+        self.store.reopen()
+        self.operators.forget()
+        return self.reload_settings()
 
     # -- settings ---------------------------------------------------------------------------
     def reload_settings(self) -> DeskSettings:
@@ -360,7 +370,8 @@ class Desk:
                 return Logged(call, self.customers.customer(call.customer_id), duplicate=True)
             if request.callback_id is not None:
                 self.callbacks.callback(request.callback_id)  # a clear DeskError, not a foreign-key failure
-            customer_id, created = self.callers.caller_for(request.customer_id, number, name, company, withheld)
+            customer_id, created = self.callers.caller_for(request.customer_id, number, name, company, withheld,
+                                                           share_number=request.share_number)
             if due is not None and number is None and not self.customers.customer(customer_id).phones:
                 raise DeskError(NO_NUMBER_TO_CALL if withheld else "a callback needs a number to call, and "
                                 f"{self.customers.customer(customer_id).display_name} has none: add one first", "outcome")

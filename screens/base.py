@@ -88,6 +88,7 @@ class DeskScreenBase(Screen):
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and event.worker.error is not None:
+            self.desk_app.release_all_keys()  # an answer keys were held for is not coming
             self.desk_app.report_failure(event.worker.error)
 
     # -- use cases --------------------------------------------------------------------------

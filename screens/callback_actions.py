@@ -138,8 +138,17 @@ def ask_reschedule(screen, cb) -> None:
                 return str(exc)
             return "" if due > desk.clock.now() else "that time has already passed"
 
+        def preview(value: str) -> str:
+            """What the time typed so far means: '= Thu 26 Nov 10:00 (in 2 days)'."""
+            try:
+                due = desk.when(value, "callback")
+            except WhenError:
+                return "..."
+            now = desk.clock.now()
+            return f"= {day_time(due, desk.zone, now)} ({time_left(due, now)})"
+
         screen.app.push_screen(
-            Prompt(f"New time (e.g. {examples('callback')})", check=check),
+            Prompt(f"New time (e.g. {examples('callback')})", check=check, preview=preview),
             lambda text: with_reason(desk.when(text, "callback")) if text else None,
         )
 

@@ -77,6 +77,10 @@ class CallerLookup(Vertical):
         if self.chosen is not None and not self._is_chosens(event.value):
             self.chosen = None
             self.post_message(self.Cleared())
+        # Keys typed right after (Down into the suggestions, Tab) wait for what this finds.
+        hold = getattr(self.app, "hold_keys", None)
+        if hold is not None:
+            hold(f"lookup-{id(self)}")
         self.lookup(event.value)
 
     def _is_chosens(self, text: str) -> bool:
@@ -93,6 +97,9 @@ class CallerLookup(Vertical):
         text, matches = message.text, message.matches
         if text != self.text:
             return  # typed on meanwhile; a newer lookup is coming
+        release = getattr(self.app, "release_keys", None)
+        if release is not None:
+            release(f"lookup-{id(self)}", via=self)
         options = self.query_one("#matches", OptionList)
         options.clear_options()
         self._matches = {str(m.customer.id): m for m in matches}

@@ -131,6 +131,8 @@ class SaveFailed(Message):
     message: str
     field: str = ""
     error: BaseException | None = None
+    request: Any = None  # the NewCall refused because its number is another customer's
+    taken: Any = None  # that refusal (frontdesk.customers.NumberTaken): the form asks to share
 
 
 @dataclass

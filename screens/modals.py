@@ -28,12 +28,15 @@ MODAL_CSS = """
 
 
 class Confirm(ModalScreen[bool]):
-    """Yes/no. Enter or y answers yes, Escape or n answers no."""
+    """Yes/no. Enter presses the button that has focus (left/right or Tab move it), y answers
+    yes, Escape or n answers no. Neither button is coloured as the default: the one Enter
+    presses is the focused one, drawn reversed (which shows with NO_COLOR too)."""
 
     DEFAULT_CSS = MODAL_CSS.format(name="Confirm")
     BINDINGS = [
         Binding("escape,n", "answer(False)", "No"),
         Binding("y", "answer(True)", "Yes"),
+        Binding("left,right", "other_button", "Other answer", show=False),
     ]
 
     def __init__(self, question: str, yes: str = "Yes", no: str = "No", focus_no: bool = False,
@@ -52,7 +55,7 @@ class Confirm(ModalScreen[bool]):
         with Vertical():
             yield Static(Text(self.question), id="question")
             with Horizontal(classes="buttons"):
-                yield Button(self.yes, variant="primary", id="yes")
+                yield Button(self.yes, id="yes")
                 yield Button(self.no, id="no")
 
     def on_mount(self) -> None:
@@ -63,6 +66,11 @@ class Confirm(ModalScreen[bool]):
 
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)
+
+    def action_other_button(self) -> None:
+        other = "#no" if self.focused is not None and self.focused.id == "yes" else "#yes"
+        for button in self.query(other):
+            button.focus()
 
     def on_key(self, event) -> None:
         if not (event.is_printable and event.character):
@@ -106,16 +114,20 @@ class Prompt(ModalScreen[str | None]):
         suggester: Suggester
 
     def __init__(self, question: str, value: str = "", placeholder: str = "", check=None,
-                 suggest: Callable[[], Suggester] | None = None) -> None:
-        """suggest: read in a worker thread once the dialog is open; completes what is typed."""
+                 suggest: Callable[[], Suggester] | None = None,
+                 preview: Callable[[str], str] | None = None) -> None:
+        """suggest: read in a worker thread once the dialog is open; completes what is typed.
+        preview: what the text typed so far means, shown under it as it is typed (a time)."""
         super().__init__()
         self.question, self.value, self.placeholder, self.check = question, value, placeholder, check
-        self.suggest = suggest
+        self.suggest, self.preview = suggest, preview
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text(self.question))
             yield Input(self.value, placeholder=self.placeholder, id="answer")
+            if self.preview is not None:
+                yield Label("", id="prompt-preview", markup=False)
             yield Label("", classes="error", id="prompt-error", markup=False)
             yield Static(Text("Enter to confirm, Escape to cancel", style="dim"))
 
@@ -131,6 +143,13 @@ class Prompt(ModalScreen[str | None]):
     @on(Suggestions)
     def _suggestions(self, message: Suggestions) -> None:
         self.query_one(Input).suggester = message.suggester
+
+    @on(Input.Changed, "#answer")
+    def _changed(self, event: Input.Changed) -> None:
+        if self.preview is not None:
+            self.query_one("#prompt-preview", Label).update(
+                Text(self.preview(event.value.strip()) if event.value.strip() else ""))
+            self.query_one("#prompt-error", Label).update("")
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:

@@ -6,6 +6,7 @@ loses nothing), and in the form when a save is refused."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import datetime
 
 from rich.text import Text
@@ -21,7 +22,7 @@ from frontdesk.clock import from_iso, to_iso
 from frontdesk.errors import DeskError
 from frontdesk.formatting import clock_time, day_time, time_left
 from frontdesk.models import OUTCOMES
-from frontdesk.services import NewCall
+from frontdesk.services import NewCall, NumberTaken
 from frontdesk.when import WhenError, examples
 from widgets.boxes_field import BoxesField
 from widgets.caller_card import CallerCardView
@@ -371,6 +372,9 @@ class NewCallScreen(DeskScreenBase):
     def save_call(self, request: NewCall) -> None:
         try:
             logged = self.desk.log_call(request)
+        except NumberTaken as taken:  # asked about (the form's _save_failed), not an error
+            self.post_message(SaveFailed(str(taken), "phone", request=request, taken=taken))
+            return
         except DeskError as exc:
             self.post_message(SaveFailed(str(exc), exc.field))
             return
@@ -388,9 +392,35 @@ class NewCallScreen(DeskScreenBase):
     @on(SaveFailed)
     def _save_failed(self, message: SaveFailed) -> None:
         self._saving = False
+        if message.taken is not None:
+            self._ask_shared(message.request, message.taken)
+            return
         self.show_error(message.message, message.field)
         if message.error is not None:
             self.desk_app.report_failure(message.error, shown=True)  # a replaced file: offer to reopen
+
+    def _ask_shared(self, request: NewCall, taken: NumberTaken) -> None:
+        """The number typed is new to the chosen customer and another customer's already: a
+        household, a switchboard, or a slip of the finger. Nothing is saved until the user says;
+        "no" leaves the form as it was, the number field focused to correct it."""
+        whose = " and ".join(f"{h.display_name}'s" for h in taken.holders[:3])
+        ids = ", ".join(f"#{h.id}" for h in taken.holders[:3])
+        more = f" (and {len(taken.holders) - 3} more)" if len(taken.holders) > 3 else ""
+        customer = self.query_one(CallerCardView).customer
+        mine = customer.display_name if customer is not None else "this customer"
+
+        def answer(share: bool | None) -> None:
+            if share:
+                self._saving = True
+                self.show_error("saving...")
+                self.save_call(replace(request, share_number=True))
+            else:
+                self.show_error(f"Not saved: {taken.number} is {whose} number; correct it, or save again "
+                                "and share it.", "phone")
+
+        self.app.push_screen(Confirm(
+            f"{taken.number} is already {whose} number ({ids}){more}. Add it to {mine} too, as a "
+            "shared number?", yes="Share it", no="Don't save", focus_no=True), answer)
 
     @on(CallSaved)
     def _saved(self, saved: CallSaved) -> None:

@@ -79,6 +79,10 @@ class SearchScreen(DeskScreenBase):
 
     @on(Input.Changed, "#query")
     def _changed(self, event: Input.Changed) -> None:
+        # Enter typed right after the text goes to the results this text finds, as typed slowly.
+        hold = getattr(self.app, "hold_keys", None)
+        if hold is not None:
+            hold(f"search-{id(self)}")
         self.search(event.value)
 
     def action_to_results(self) -> None:
@@ -105,6 +109,9 @@ class SearchScreen(DeskScreenBase):
         text, results = message.text, message.results
         if text != self.query_one("#query", Input).value:
             return
+        release = getattr(self.app, "release_keys", None)
+        if release is not None:
+            release(f"search-{id(self)}", via=self)
         options = self.query_one("#customers", OptionList)
         options.clear_options()
         for customer in results.customers:

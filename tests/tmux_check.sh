@@ -141,6 +141,23 @@ keys C-s
 wait_for "Logged call with Tmux Tester"
 wait_for "Checked by"
 screen | grep -F "Tmux Tester" >/dev/null
+
+# -- a callback returned in one burst: c (the queue's first, overdue promise), a note, Tab, ctrl+s --
+# Tab used to move the focus off the queue before the queue had read the c, and the letters of
+# the note then ran desk keys (r: reports).
+queued=$(due --within 24h --format json | json "len([c for c in d['callbacks']])")
+keys Tab  # from today's calls (focused since the scrolling check) to the queue
+sleep 0.3
+keys c "rang back, all sorted" Tab C-s
+for _ in $(seq 1 50); do  # until the save is in the database (at most 5 s)
+  left=$(due --within 24h --format json | json "len([c for c in d['callbacks']])")
+  [ "$left" -lt "$queued" ] && break
+  sleep 0.1
+done
+[ "$left" -eq $(( queued - 1 )) ] || fail "the burst did not close one promise ($queued before, $left after)"
+noted=$(fd export --format json | json "[c['customer'] for c in d['calls'] if c['note'] == 'rang back, all sorted']")
+[ "$noted" = "['Kate Smith']" ] || fail "the note typed in the burst is not on one call to Kate Smith: $noted"
+echo "tmux-check: c, a note, Tab, ctrl+s in one burst returned Kate Smith's overdue callback: ok"
 keys q
 sleep 0.5
 fd export --format json | grep -q '"topic": "Checked by tmux"'

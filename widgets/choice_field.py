@@ -10,9 +10,7 @@ slow SSH link, or quickly) went to the wrong widget and a "callback promised" be
 
 The choices wrap around. Enter does nothing, so Tab is the way on, as in every other field.
 Letters do not pick a choice: words typed here by mistake (thinking this was the note) used
-to walk the choice to something else; now each rings the bell and nothing changes. The arrows
-act in on_key (the bindings only name them): as bindings they ran once the key had travelled
-back to the app, after a Tab sent in the same burst had already moved on."""
+to walk the choice to something else; now each rings the bell and nothing changes."""
 
 from __future__ import annotations
 
@@ -109,18 +107,7 @@ class ChoiceField(Widget, can_focus=True):
         return character is not None and character.isprintable() and not character.isspace()
 
     def on_key(self, event: events.Key) -> None:
-        """The arrows, Home and End act here, in the order the keys arrive (as bindings they
-        would run only once the key had travelled back to the app, after a Tab sent in the same
-        burst had moved on). Typing changes nothing: the bell says this is not a text field."""
-        steps = {"up": -1, "left": -1, "down": 1, "right": 1}
-        if event.key in steps or event.key in ("home", "end"):
-            event.stop()
-            event.prevent_default()
-            if event.key in steps:
-                self.action_step(steps[event.key])
-            else:
-                self._choose(0 if event.key == "home" else len(self.choices) - 1)
-            return
+        """Typing here changes nothing: the bell says this is not a text field."""
         character = event.character
         if character and character.isprintable() and not character.isspace():
             event.stop()

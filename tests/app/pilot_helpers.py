@@ -8,12 +8,17 @@ async def settle(pilot, rounds: int = 4) -> None:
     from textual.worker import WorkerCancelled, WorkerFailed
 
     for _ in range(rounds):
+        for _ in range(400):  # keys read but not yet handled (the app handles them in order)
+            if not getattr(pilot.app, "keys_waiting", 0):
+                break
+            await pilot.pause(0.005)
         try:
             await pilot.app.workers.wait_for_complete()
         except (WorkerCancelled, WorkerFailed):
             pass  # superseded by a newer one (exclusive), or failed: the app reports that itself
         await pilot.pause()
-        if not any(worker.is_running for worker in pilot.app.workers):
+        if not any(worker.is_running for worker in pilot.app.workers) and not getattr(
+                pilot.app, "keys_waiting", 0):
             return
 
 

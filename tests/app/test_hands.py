@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from pilot_helpers import notifications, screen_text, settle, type_into
 from textual.widgets import Input, OptionList, Static
 
@@ -215,3 +216,56 @@ async def test_the_promise_assignee_is_one_of_the_desks_people_or_confirmed_new(
         assert not isinstance(app.screen, NewCallScreen)
     [cb] = [cb for cb in desk.callbacks.open_callbacks() if cb.customer_name == "Maria Lopez"]
     assert cb.assignee == "Raj Patel"
+
+
+@pytest.mark.parametrize("answer", ["y", "n"])
+async def test_a_number_typed_for_a_chosen_customer_that_is_anothers_asks_before_saving(make_app, desk, answer):
+    """Calling Bo on a number new to him, which another desk gave Tyrone while the form was
+    open: the save says whose it is and asks; 'yes' saves and shares it, 'no' saves nothing and
+    keeps everything typed."""
+    tyrone = desk.log_call(NewCall(phone="2125550178", name="Tyrone Hernandez")).customer
+    bo = desk.log_call(NewCall(phone="4045550134", name="Bo Diddley")).customer
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_new_call({"customer_id": bo.id, "phone": "(770) 555-0123", "name": "Bo Diddley",
+                           "direction": "out"})
+        await settle(pilot)
+        await type_into(pilot, "topic", "rang from the office")
+        desk.customers.add_phone(tyrone.id, "770 555 0123")  # meanwhile, on another desk
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, Confirm)
+        assert "(770) 555-0123 is already Tyrone Hernandez's number" in screen_text(app)
+        await pilot.press(answer)
+        await settle(pilot)
+        numbers = {p.e164 for p in desk.customers.customer(bo.id).phones}
+        if answer == "y":
+            assert not isinstance(app.screen, NewCallScreen)
+            assert desk.history(bo.id)[0].topic == "rang from the office"
+            assert numbers == {"+14045550134", "+17705550123"}
+        else:
+            assert isinstance(app.screen, NewCallScreen)
+            assert app.screen.query_one("#topic").value == "rang from the office"
+            assert "Not saved: (770) 555-0123 is Tyrone Hernandez's number" in screen_text(app)
+            assert numbers == {"+14045550134"}
+            assert len(desk.history(bo.id)) == 1
+    assert len(desk.history(tyrone.id)) == 1
+
+
+async def test_a_questions_buttons_move_with_the_arrows(make_app):
+    """Left/right move between a question's answers as Tab does; Enter presses the focused one."""
+    answers: list = []
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(Confirm("Discard?", yes="Discard", no="Keep typing", focus_no=True), answers.append)
+        await settle(pilot)
+        assert app.screen.focused.id == "no"
+        await pilot.press("right")
+        assert app.screen.focused.id == "yes"
+        await pilot.press("left")
+        assert app.screen.focused.id == "no"
+        await pilot.press("left", "enter")
+        await settle(pilot)
+    assert answers == [True]

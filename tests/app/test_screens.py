@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from pilot_helpers import notifications, screen_text, settle, type_into
 from textual.widgets import Input
@@ -207,6 +207,9 @@ async def test_every_action_with_a_key_is_in_the_command_palette(make_app, desk)
         for title in ("New call", "Search", "Reports", "Settings", "Keys", "Call back",
                       "Reschedule", "Ack", "Snooze", "Reassign", "Cancel callback", "Mine/all"):
             assert title in titles
+        # moving within a list is not a command, and Textual's own key panel is not the desk's
+        assert not titles & {"Cursor up", "Page down", "Scroll Left", "Maximize"}
+        assert [c.help for c in app.get_system_commands(app.screen) if c.title == "Keys"] == ["key: question_mark"]
         await pilot.press("ctrl+p", *"Settings")
         for _ in range(40):  # the palette searches its providers in the background
             await pilot.pause(0.05)
@@ -275,3 +278,20 @@ async def test_leaving_the_settings_with_changes_asks_first(make_app, desk):
         await pilot.press("n")  # keep editing
         await settle(pilot)
         assert isinstance(app.screen, SettingsScreen) and app.screen.query_one("#lead").value == "25"
+
+
+async def test_a_custom_reschedule_time_shows_what_it_means_as_it_is_typed(make_app, desk, clock):
+    cb = desk.log_call(NewCall(phone="4045550134", name="Bo", outcome="callback")).callback
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#queue", CallbackQueue).focus()
+        await pilot.press("t", "end", "enter")  # the last choice: custom time...
+        await settle(pilot)
+        await pilot.press(*"tomorrow 9")
+        await settle(pilot)
+        preview = str(app.screen.query_one("#prompt-preview").content)
+        assert preview == "= Tue 24 Nov 09:00 (in 23 h)"  # Monday 10:00 in New York
+        await pilot.press("enter", *"asked for tomorrow", "enter")
+        await settle(pilot)
+    assert desk.callbacks.callback(cb.id).due_at == datetime(2026, 11, 24, 14, 0, tzinfo=UTC)

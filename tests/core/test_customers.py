@@ -31,7 +31,7 @@ def test_adding_another_customers_number_says_whose_it_is(desk):
 
 def test_editing_a_number_into_another_customers_is_refused_unless_shared(desk):
     desk.customers.create_customer("Tyrone", "Acme", numbers=("404 555 0134",))
-    desk.customers.create_customer("Ana", numbers=("404 555 0134",))  # a third on the same line
+    desk.customers.create_customer("Ana", numbers=("404 555 0134",), shared=True)  # a third on the same line
     mary = desk.customers.create_customer("Mary", numbers=("404 555 0199",))
     phone = mary.phones[0]
     with pytest.raises(NumberTaken, match=r"^\(404\) 555-0134 is already the number of .* and 1 other;") as err:

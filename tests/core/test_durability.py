@@ -134,3 +134,28 @@ def test_retrying_a_uid_after_a_kill_between_commit_and_reply_logs_it_once(tmp_p
         assert conn.execute("SELECT count(*) FROM customers").fetchone()[0] == 1
     finally:
         conn.close()
+
+
+def test_a_file_replaced_while_open_is_reopened_with_its_own_content(desk, tmp_path):
+    """A backup put in place of the open desk's file (a restore), then reopened: the desk reads
+    the backup. SQLite leaves the old file's write-ahead log at the path when the old file's
+    connections close, and would replay it into the new file: the restore would silently hold
+    the old data again. The old log is kept beside it, renamed, not deleted."""
+    from frontdesk.backup import backup_database
+    from frontdesk.services import NewCall
+
+    path = Path(desk.store.path)
+    desk.log_call(NewCall(phone="4045550134", name="Kept In The Backup"))
+    backup = tmp_path / "backup.db"
+    backup_database(path, backup)
+    desk.log_call(NewCall(phone="2125550178", name="After The Backup"))
+    replacement = tmp_path / "replacement.db"
+    replacement.write_bytes(backup.read_bytes())
+    os.replace(replacement, path)
+    desk.reopen()
+    names = {r["name"] for r in desk.store.rows("SELECT name FROM customers")}
+    assert names == {"Kept In The Backup"}
+    assert sqlite3.connect(path).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    kept = [p.name for p in tmp_path.iterdir() if ".of-replaced-file-" in p.name]
+    assert any(name.startswith(path.name + "-wal") for name in kept)
+

@@ -257,3 +257,25 @@ def test_known_gives_the_desks_spelling_or_none_and_records_nobody(desk):
     assert desk.operators.known("Raj Patel") is None
     assert desk.operators.known("Raj Patel") is None  # asking did not record them
     assert desk.operators.known("   ") is None
+
+
+def test_a_reopened_file_is_asked_for_its_own_spellings(desk, tmp_path):
+    """A backup restored over the desk's file spells a person its own way: after reopening,
+    the desk uses the restored file's spelling, not the one it had read from the old file."""
+    import os
+    import shutil
+
+    from frontdesk.db import open_database
+    from frontdesk.store import Store
+
+    other = tmp_path / "restored.db"
+    restored = Store(open_database(other))
+    with restored.write():
+        restored.operators.add("raj", "RAJ", desk.clock.now())
+    restored.close()
+    assert desk.operators.canonical("raj") == "raj"  # this file's first spelling
+    path = desk.store.path
+    shutil.copyfile(other, str(path) + ".restored")
+    os.replace(str(path) + ".restored", path)  # as a restore puts a backup in place
+    desk.reopen()
+    assert desk.operators.known("Raj") == "RAJ"

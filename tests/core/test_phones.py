@@ -75,7 +75,7 @@ def test_logging_in_one_format_is_found_in_another(desk):
 
 def test_shared_switchboard_number_offers_both(desk):
     bob = desk.customers.create_customer("Bob Smith", "Acme", numbers=("+1 212 555 0100",))
-    carol = desk.customers.create_customer("Carol Jones", "Acme", numbers=("(212) 555-0100",))
+    carol = desk.customers.create_customer("Carol Jones", "Acme", numbers=("(212) 555-0100",), shared=True)
     by_number = desk.find_callers("212.555.0100")
     assert {m.customer.id for m in by_number} == {bob.id, carol.id}
     assert all(m.reason == "number" for m in by_number)

@@ -127,7 +127,7 @@ def test_merge_refuses_the_same_customer(desk):
 
 def test_merge_with_a_shared_number(desk):
     a = desk.customers.create_customer("Maria", numbers=("404 555 0134",))
-    b = desk.customers.create_customer("Maria L", numbers=("404 555 0134", "404 555 0199"))
+    b = desk.customers.create_customer("Maria L", numbers=("404 555 0134", "404 555 0199"), shared=True)
     kept = desk.customers.merge_customers(a.id, b.id)
     assert sorted(p.e164 for p in kept.phones) == ["+14045550134", "+14045550199"]
     assert [m.customer.id for m in desk.find_callers("4045550134")] == [a.id]
@@ -566,3 +566,12 @@ def test_a_suggestion_by_digits_names_the_number_that_matched(desk):
     desk.customers.add_phone(logged.customer.id, "7705550199", "mobile")
     [match] = desk.find_callers("0199")
     assert match.reason == "digits" and match.phone is not None and match.phone.e164 == "+17705550199"
+
+
+def test_a_promise_made_on_a_call_logged_later_is_dated_by_the_call(desk, clock):
+    """A call typed in afterwards (--at 3h ago) with a callback 30 minutes after it: the
+    callback's history says it was promised at the call, not when it was typed in."""
+    at = clock.now() - timedelta(hours=3)
+    logged = desk.log_call(NewCall(phone="4045550134", name="Bo", at=at, callback_due=at + timedelta(minutes=30)))
+    first = desk.callbacks.callback_history(logged.callback.id)[0]
+    assert (first.kind, first.at, first.due_after) == ("promised", at, at + timedelta(minutes=30))
