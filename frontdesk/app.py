@@ -22,7 +22,8 @@ from textual.worker import Worker, WorkerState
 from screens.app_questions import FailureReports
 from screens.base import DeskScreenBase
 from screens.key_order import OrderedKeys
-from screens.messages import DeskChanged, QueueLoaded, RingingLoaded
+from screens.message_alerts import MessageAlerts
+from screens.messages import DeskChanged, MessagesLoaded, QueueLoaded, RingingLoaded
 from screens.too_small import TooSmall, fit_terminal
 
 from .clock import Clock, SystemClock, to_iso
@@ -116,6 +117,7 @@ class FrontDeskApp(OrderedKeys, App):
         self._data_version = desk.store.data_version()
         self.bells = 0
         self.failures = FailureReports(self)  # toasts, once a minute each; the reopen question
+        self.message_alerts = MessageAlerts(self)  # unread messages: the counter, arrivals, urgent nags
         self._offering_draft = False
         self._from_palette = False  # an action chosen in the command palette is meant
         self.ringing: list[RingingCall] = []  # calls ringing now, in the order they rang
@@ -300,6 +302,7 @@ class FrontDeskApp(OrderedKeys, App):
         """New lead time / nag interval without forgetting which reminders already fired."""
         self.tracker.lead = timedelta(minutes=settings.lead_minutes)
         self.tracker.nag = timedelta(minutes=settings.nag_minutes)
+        self.message_alerts.adopt(settings)
 
     def clock_tick(self) -> None:
         """Time moved on, the database did not (the poll reloads on any commit): derive time
@@ -314,6 +317,7 @@ class FrontDeskApp(OrderedKeys, App):
                                                timedelta(minutes=self.desk.settings.lead_minutes),
                                                self.desk.operator)
             self._apply_tick(self.queue, (overdue, soon), len(self.queue), mine)
+            self.message_alerts.check(self._offering_draft)  # urgent ones unread too long
         else:
             self.tick()
 
@@ -326,6 +330,14 @@ class FrontDeskApp(OrderedKeys, App):
     @work(thread=True, exclusive=True, group="tick", exit_on_error=False)
     def tick(self) -> None:
         self.post_message(QueueLoaded(*self.desk.callbacks.queue_snapshot(QUEUE_LIMIT)))
+        self.post_message(MessagesLoaded(self.message_alerts.read()))
+
+    @on(MessagesLoaded)
+    def _apply_messages(self, message: MessagesLoaded) -> None:
+        if not self.screen_stack:  # closing
+            return
+        self.message_alerts.apply(message.snapshot, self._offering_draft)
+        self.refresh_status()
 
     @on(QueueLoaded)
     def _apply_queue(self, message: QueueLoaded) -> None:
@@ -367,6 +379,7 @@ class FrontDeskApp(OrderedKeys, App):
             bar.show(desk=settings.desk_name, operator=self.desk.operator,
                      clock=clock_time(self.desk.clock.now(), self.desk.zone),
                      overdue=self.counts[0], soon=self.counts[1], missed=self.missed_unseen,
+                     messages=self.message_alerts.unread, urgent=self.message_alerts.urgent,
                      title=self.screen.TITLE_TEXT if isinstance(self.screen, DeskScreenBase) else "")
 
     # -- the phone ringing ------------------------------------------------------------------
@@ -538,6 +551,25 @@ class FrontDeskApp(OrderedKeys, App):
                     screen.save_draft_now()
                 except Exception:  # noqa: BLE001 - the last draft saved stands
                     pass
+
+    async def action_focus_next(self) -> None:  # type: ignore[override]  # awaited by run_action
+        """Tab moves on once the screen has placed what the keys before it showed: 'Down Down
+        Tab' in one burst makes the outcome 'message taken', whose fields Tab then enters (the
+        focus order follows where fields are on screen; one not placed yet would sort first)."""
+        await self._placed()
+        self.screen.focus_next()
+
+    async def action_focus_previous(self) -> None:  # type: ignore[override]
+        await self._placed()
+        self.screen.focus_previous()
+
+    async def _placed(self) -> None:
+        """Wait (briefly at most) for the screen's next refresh, which lays out fields just shown.
+        The keys before this one have been handled already (screens/key_order.py)."""
+        placed = asyncio.Event()
+        if self.screen.call_after_refresh(placed.set):
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(placed.wait(), 0.5)
 
     def action_search(self) -> None:
         self.open_search()

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import click
 
 from . import __version__
+from .cli_messages import message_options, message_request, messages
 from .cli_offices import due_across, export_across, office_option
 from .cli_phone import listen, ring
 from .clock import Clock, SystemClock
@@ -101,9 +102,10 @@ def _operator(ctx: Context, value: str | None) -> None:
 @click.option("--operator", "op", default=None, help="Who took the call.")
 @click.option("--uid", default="", help="A unique key: retrying with the same key never logs twice.")
 @click.option("--complaint", is_flag=True, help="The call is a complaint: open until resolved, then followed up.")
+@message_options
 @click.pass_obj
-def log(ctx: Context, phone, anonymous, name, company, note, topic, direction, outcome, at_text,
-        callback_in, callback_at, assignee, op, uid, complaint) -> None:
+def log(ctx: Context, /, phone, anonymous, name, company, note, topic, direction, outcome, at_text,
+        callback_in, callback_at, assignee, op, uid, complaint, **message) -> None:
     """Log a call from a script; prints the new call's id."""
     from .services import NewCall
 
@@ -113,6 +115,7 @@ def log(ctx: Context, phone, anonymous, name, company, note, topic, direction, o
         raise click.UsageError("give --phone or --anonymous, not both")
     if callback_in and callback_at:
         raise click.UsageError("give --callback-in or --callback-at, not both")
+    outcome, message = message_request(outcome, message)  # --for NAME and the pad's boxes (cli_messages.py)
     if outcome and outcome != "callback" and (callback_in or callback_at):
         raise click.UsageError(f"--outcome {outcome} cannot promise a callback; leave --outcome out "
                                "or use --outcome callback")
@@ -128,7 +131,7 @@ def log(ctx: Context, phone, anonymous, name, company, note, topic, direction, o
     request = NewCall(
         phone=phone or "", anonymous=anonymous, name=name, company=company, note=note, topic=topic, direction=direction,
         outcome=outcome or ("callback" if due else "resolved"), at=at, callback_due=due,
-        assignee=assignee, uid=uid, complaint=complaint,
+        assignee=assignee, uid=uid, complaint=complaint, **message,
     )
     logged = desk.log_call(request)
     for option, value in (("--name", name), ("--company", company), ("--note", note), ("--topic", topic),
@@ -259,6 +262,7 @@ for _command in _CONTACT_COMMANDS:
 cli.add_command(ring)  # frontdesk/cli_phone.py: phone events from scripts and phone systems
 cli.add_command(listen)
 from . import cli_week  # noqa: E402, F401, I001 - registers `complaints` and `report` on the group
+cli.add_command(messages)
 
 
 def main(argv: list[str] | None = None, clock: Clock | None = None) -> int:

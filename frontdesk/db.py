@@ -29,7 +29,8 @@ BUSY_TIMEOUT_MS = _busy_timeout_ms()
 # keeps the two lists equal). Named here so that opening an up-to-date file needs neither
 # sqlite-utils nor the steps themselves.
 SCHEMA_STEPS = ("m001_desk", "m002_search_and_drafts", "m003_acknowledge", "m004_lookup_indexes",
-                "m005_operators", "m006_phone_events", "m007_contacts", "m009_complaints")
+                "m005_operators", "m006_phone_events", "m007_contacts", "m008_messages",
+                "m009_complaints")
 MIGRATION_SET = "frontdesk"
 MIGRATIONS_TABLE = "_sqlite_migrations"  # sqlite-utils' record of the steps applied
 NETWORK_FILESYSTEMS = {"nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "9p", "afs", "ncpfs"}

@@ -14,12 +14,19 @@ One row per call, oldest first, in this stable order (JSON key / CSV header):
     answered_at / Answered at    ended_at / Ended at
     talk_seconds / Talk seconds
 
+and at the end (added later; the columns before keep their places):
+
+    message_for / Message for    boxes / Boxes (codes: please_call,urgent, ...)    read_at / Read at
+
 Days are desk-local; times are ISO 8601 with the desk's UTC offset (`09:05:00-05:00`,
 `2026-11-23T10:40:00-05:00`), so the hour repeated when clocks go back stays unambiguous.
 The callback columns describe the callback promised on that call; calls without one leave
 them empty (null in JSON). The last four come from the phone system, for a call logged from
 a phone event (or a missed call, logged by itself): when it rang, was answered and ended, and
 the seconds between answer and hang-up; empty for other calls.
+them empty (null in JSON). The message columns describe the message taken on that call (the
+outcome 'message'): for whom, the pad's boxes ticked (comma-separated codes, '' for none), and
+when it was first read (empty while unread); other calls leave them empty (null in JSON).
 
 CSV follows RFC 4180 (quoted fields, CRLF line ends) and is UTF-8 with a byte-order mark, so
 Excel and LibreOffice open accents correctly (read it back with encoding="utf-8-sig").
@@ -92,6 +99,9 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("answered_at", "Answered at"),
     ("ended_at", "Ended at"),
     ("talk_seconds", "Talk seconds"),
+    ("message_for", "Message for"),
+    ("boxes", "Boxes"),
+    ("read_at", "Read at"),
 )
 FIELDS = tuple(key for key, _ in COLUMNS)
 HEADERS = tuple(header for _, header in COLUMNS)
@@ -109,6 +119,7 @@ def call_row(desk, call: Call, promise: Callback | None,
     zone = zone or desk.zone
     national = national or desk.national
     local = call.at.astimezone(zone).isoformat(timespec="seconds")  # a call always has a time
+    message = call.message
     return {
         "id": call.id,
         "date": local[:10],
@@ -131,6 +142,9 @@ def call_row(desk, call: Call, promise: Callback | None,
         "answered_at": _iso(phone.answered_at, zone) if phone else None,
         "ended_at": _iso(phone.ended_at, zone) if phone else None,
         "talk_seconds": phone.talk_seconds if phone else None,
+        "message_for": message.for_name if message else None,
+        "boxes": ",".join(message.boxes) if message else None,
+        "read_at": _iso(message.read_at, zone) if message else None,
     }
 
 
@@ -282,7 +296,8 @@ def csv_lines(desk, first_day: date, last_day: date, batch: int = BATCH) -> Iter
 
     phone_cells: dict[str, tuple[str, str]] = {}  # E.164 -> its two cells (bounded below)
     for (id_, at, direction, operator_, name, company, e164, ext, topic, outcome, note,
-         due, state, done, kept, waited, rang, answered, ended, talk) in desk.store.reports.iter_export_rows(
+         due, state, done, kept, waited, rang, answered, ended, talk,
+         message_for, boxes, read) in desk.store.reports.iter_export_rows(
             start, end, batch):
         when = local(at)
         phone = None if ext else phone_cells.get(e164)
@@ -300,7 +315,7 @@ def csv_lines(desk, first_day: date, last_day: date, batch: int = BATCH) -> Iter
                (note if note[0] in safe else cell(note)) if note else "",
                local(due) if due else "", state, local(done) if done else "", kept, waited,
                local(rang) if rang else "", local(answered) if answered else "", local(ended) if ended else "",
-               talk]
+               talk, text(message_for), boxes, local(read) if read else ""]
 
 
 def write_csv_lines(lines: Iterable[list], out: TextIO) -> int:

@@ -359,6 +359,35 @@ CREATE TABLE contact_keys (
 
 
 @migrations()
+def m008_messages(db: Database) -> None:
+    """Messages taken for someone ("While You Were Out"): one per call whose outcome is 'message
+    taken', for one person (operator key and the desk's spelling), with the pad's boxes, who took
+    it, and who read it when (the first reader; reading marks it read for everyone). A message
+    whose caller asked to be called back holds the callback promise it made."""
+    _script(db, """
+CREATE TABLE messages (
+    id INTEGER PRIMARY KEY,
+    call_id INTEGER NOT NULL UNIQUE REFERENCES calls(id),
+    for_key TEXT NOT NULL,
+    for_name TEXT NOT NULL,
+    please_call INTEGER NOT NULL DEFAULT 0,
+    will_call INTEGER NOT NULL DEFAULT 0,
+    returned INTEGER NOT NULL DEFAULT 0,
+    wants_to_see INTEGER NOT NULL DEFAULT 0,
+    urgent INTEGER NOT NULL DEFAULT 0,
+    callback_id INTEGER REFERENCES callbacks(id),
+    taken_by TEXT NOT NULL,
+    taken_at TEXT NOT NULL,
+    read_at TEXT,
+    read_by TEXT
+);
+CREATE INDEX messages_for ON messages(for_key, read_at, taken_at);
+CREATE INDEX messages_unread ON messages(taken_at) WHERE read_at IS NULL;
+""")
+
+
+
+@migrations()
 def m009_complaints(db: Database) -> None:
     """Complaints: a call marked as one stays open until resolved (by a later call, or by an
     explicit resolve that says what was done), then a follow-up promise checks how the customer

@@ -20,6 +20,14 @@ OUTCOMES: dict[str, str] = {
 # Outcomes of an outbound callback attempt that did not reach the caller: the promise stays open.
 UNREACHED = frozenset({"voicemail", "no_answer", "busy"})
 DIRECTIONS = {"in": "inbound", "out": "outbound"}
+# The boxes of the "While You Were Out" pad a message can tick, in the pad's order: code -> words.
+BOXES: dict[str, str] = {
+    "please_call": "please call back",
+    "will_call": "will call again",
+    "returned": "returned your call",
+    "wants_to_see": "wants to see you",
+    "urgent": "urgent",
+}
 
 
 def who(name: str, company: str) -> str:
@@ -75,10 +83,18 @@ class Call:
     note: str
     outcome: str
     callback_id: int | None = None
+    message: TakenMessage | None = None  # the message taken on this call, where a list reads it
 
     @property
     def outcome_label(self) -> str:
         return OUTCOMES.get(self.outcome, self.outcome)
+
+    @property
+    def outcome_text(self) -> str:
+        """'message taken for Owner (please call back, urgent; unread)' or the outcome's label."""
+        if self.message is None:
+            return self.outcome_label
+        return f"message for {self.message.for_name} ({self.message.state_words})"
 
     @property
     def caller(self) -> str:
@@ -233,3 +249,57 @@ class Complaint:
     @property
     def feeling_label(self) -> str:
         return FEELINGS.get(self.followup_result, self.followup_result)
+
+
+@dataclass(frozen=True)
+class TakenMessage:
+    """A message taken on a call for someone ("While You Were Out"): the pad's boxes ticked, the
+    call's note as its text, who took it, and who read it when (the first to open it)."""
+    id: int
+    call_id: int
+    customer_id: int
+    customer_name: str
+    company: str
+    e164: str
+    for_name: str
+    boxes: tuple[str, ...]  # codes of BOXES, in the pad's order
+    text: str
+    topic: str
+    taken_by: str
+    taken_at: datetime
+    callback_id: int | None = None
+    read_at: datetime | None = None
+    read_by: str = ""
+
+    @property
+    def caller(self) -> str:
+        return who(self.customer_name, self.company)
+
+    @property
+    def urgent(self) -> bool:
+        return "urgent" in self.boxes
+
+    @property
+    def unread(self) -> bool:
+        return self.read_at is None
+
+    @property
+    def boxes_words(self) -> str:
+        """'please call back, urgent' (or '' when no box is ticked)."""
+        return ", ".join(BOXES[code] for code in self.boxes)
+
+    @property
+    def state_words(self) -> str:
+        """'please call back, urgent; unread' / 'read by Raj'."""
+        read = "unread" if self.read_at is None else f"read by {self.read_by}"
+        return f"{self.boxes_words}; {read}" if self.boxes else read
+
+
+@dataclass(frozen=True)
+class MessagesSnapshot:
+    """What a desk shows of messages, read together: the operator's unread ones (newest first,
+    up to a limit), how many they are, and everyone's urgent unread ones (oldest first)."""
+
+    mine: tuple[TakenMessage, ...] = ()
+    mine_unread: int = 0
+    urgent: tuple[TakenMessage, ...] = ()

@@ -88,7 +88,7 @@ def call_record(row: sqlite3.Row) -> Call:
         "id": id_, "uid": uid, "customer_id": customer_id, "customer_name": customer_name or "",
         "company": company or "", "e164": e164, "ext": ext, "direction": direction,
         "at": stored_time(at), "operator": operator, "topic": topic, "note": note,
-        "outcome": outcome, "callback_id": callback_id,
+        "outcome": outcome, "callback_id": callback_id, "message": None,
     })
 
 

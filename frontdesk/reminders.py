@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from .formatting import clock_time
-from .models import Callback
+from .models import Callback, MessagesSnapshot, TakenMessage
+from .text import one_line
 
 
 def callback_state(callback: Callback, now: datetime, lead: timedelta) -> str:
@@ -88,3 +89,66 @@ class ReminderTracker:
 
     def acknowledge(self, callback_id: int) -> None:
         self.acknowledged.add(callback_id)
+
+
+def is_nagging(message: TakenMessage, now: datetime, lead: timedelta) -> bool:
+    """An urgent message nobody has read for longer than the lead time."""
+    return message.urgent and message.read_at is None and now - message.taken_at > lead
+
+
+@dataclass(frozen=True)
+class MessageReminder:
+    """A message to announce now: 'arrived' for the operator it is for, 'unread' when an urgent
+    one has waited longer than the lead time, 'nag' when it still waits a nag interval later."""
+
+    message: TakenMessage
+    kind: str
+
+    @property
+    def severity(self) -> str:
+        if self.kind == "arrived":
+            return "warning" if self.message.urgent else "information"
+        return "error"
+
+    def words(self, now: datetime) -> str:
+        m = self.message
+        if self.kind == "arrived":
+            boxes = f" ({m.boxes_words})" if m.boxes else ""
+            text = f": {one_line(m.text, 80)}" if m.text else ""
+            return f"Message from {m.caller}{boxes}{text}"
+        waited = int((now - m.taken_at).total_seconds() // 60)
+        again = " (still)" if self.kind == "nag" else ""
+        return f"Urgent message for {m.for_name} from {m.caller} unread{again} for {waited} min"
+
+
+@dataclass
+class MessageTracker:
+    """One per session: a message for this operator is announced once when it arrives (those
+    already waiting when the session starts are counted in the status line, not rung); an urgent
+    one nobody has read for longer than the lead time warns every desk, and nags again every
+    `nag` until someone reads it."""
+
+    lead: timedelta
+    nag: timedelta
+    seen: set[int] | None = None  # the operator's unread messages already known; None before the first check
+    last_warned: dict[int, datetime] = field(default_factory=dict)
+
+    def check(self, snapshot: MessagesSnapshot, now: datetime) -> list[MessageReminder]:
+        due: list[MessageReminder] = []
+        if self.seen is None:
+            self.seen = {m.id for m in snapshot.mine}
+        else:
+            for m in reversed(snapshot.mine):  # oldest first
+                if m.id not in self.seen:
+                    self.seen.add(m.id)
+                    due.append(MessageReminder(m, "arrived"))
+        for m in snapshot.urgent:
+            if not is_nagging(m, now, self.lead):
+                continue
+            if m.id not in self.last_warned:
+                due.append(MessageReminder(m, "unread"))
+                self.last_warned[m.id] = now
+            elif now - self.last_warned[m.id] >= self.nag:
+                due.append(MessageReminder(m, "nag"))
+                self.last_warned[m.id] = now
+        return due

@@ -18,6 +18,7 @@ from .errors import DeskError, describe_failure, present
 from .formatting import clock_time, time_left
 from .hours import HoursError, preset_due
 from .limits import check_call_time, check_promise, long_text, short_text
+from .messages import Messages, check_boxes
 from .models import (
     DIRECTIONS,
     OUTCOMES,
@@ -31,6 +32,7 @@ from .models import (
     Page,
     PhoneNumber,
     SearchResults,
+    TakenMessage,
 )
 from .operators import Operators
 from .phone.service import PhoneCalls
@@ -79,6 +81,12 @@ class NewCall:
     uid: str = ""
     anonymous: bool = False  # the caller withheld their number (as phone text 'anonymous' does)
     closes: tuple[int, ...] = ()  # the caller's open callbacks this call satisfies (they rang again)
+    # Outcome 'message': whom the message is for (messages.py); the form and the command line
+    # always say ("" is refused). None: the outcome alone, as calls were logged before messages
+    # existed (a script of the core API, the benchmark's desk): no message is taken.
+    message_for: str | None = None
+    boxes: tuple[str, ...] = ()  # the pad's boxes ticked (models.BOXES codes)
+    new_recipient: bool = False  # message_for is someone the desk does not know yet, confirmed
     # The number is new to the chosen customer and another customer has it: the user confirmed
     # it is shared (a household, a switchboard). Without it, log_call raises NumberTaken.
     share_number: bool = False
@@ -101,10 +109,13 @@ class Logged:
     already_closed: tuple[Callback, ...] = ()  # of NewCall.closes, those someone else closed first
     missed_closed: tuple[Callback, ...] = ()  # missed-call promises an outbound call that reached them kept
     complaints: CallEffects = CallEffects()  # a complaint opened, resolved or followed up
+    message: TakenMessage | None = None  # the message taken on the call
 
     def words(self, now: datetime, zone: ZoneInfo) -> str:
         """'Logged call with Maria Lopez; callback in 1 h (11:00); promise kept': the toast."""
         text = f"Logged call with {self.customer.display_name}"
+        if self.message:
+            text += f"; message for {self.message.for_name}"
         if self.callback:
             text += f"; callback {time_left(self.callback.due_at, now)} ({clock_time(self.callback.due_at, zone)})"
         if self.completed:
@@ -129,6 +140,7 @@ class Desk:
         self.callbacks = Promises(self)  # promises: create, return, move, cancel, what is due
         self.phone = PhoneCalls(self)  # phone events: ringing calls, missed calls (frontdesk/phone)
         self.complaints = Complaints(self)  # complaints: open, resolve, follow up; repeat callers
+        self.messages = Messages(self)  # messages taken for someone: take, list, read, nag
 
     @property
     def operator(self) -> str:
@@ -162,7 +174,8 @@ class Desk:
             raise DeskError(str(exc), exc.field) from None
         now = self.clock.now()
         with self.store.write():
-            settings = replace(settings, operators=self.operators.canonical_all(settings.operators))
+            settings = replace(settings, operators=self.operators.canonical_all(settings.operators),
+                               recipients=self.operators.canonical_all(settings.recipients))
             for key, value in settings.to_rows().items():
                 self.store.put_setting(key, value, now, self.operator)
         self.settings = settings
@@ -234,7 +247,8 @@ class Desk:
         """Today's calls, newest first: `limit` of them, those older than `after` (the last one
         a list shows) when given, and how many today holds, read together."""
         with self.store.read():
-            return Page(tuple(self.todays_calls(limit, _keyset(after))), self.count_calls_on(self.today()))
+            calls = self.messages.attach(self.todays_calls(limit, _keyset(after)))
+            return Page(tuple(calls), self.count_calls_on(self.today()))
 
     # -- finding callers --------------------------------------------------------------------
     def _number_with(self, customer: Customer, fragment: str) -> PhoneNumber | None:
@@ -297,7 +311,8 @@ class Desk:
     def history_page(self, customer_id: int, limit: int = PAGE, after: Call | None = None) -> Page:
         """A customer's calls, newest first, as todays_page."""
         with self.store.read():
-            return Page(tuple(self.history(customer_id, limit, _keyset(after))), self.count_history(customer_id))
+            calls = self.messages.attach(self.history(customer_id, limit, _keyset(after)))
+            return Page(tuple(calls), self.count_history(customer_id))
 
     def promises(self, customer_id: int, limit: int = PAGE) -> list[Callback]:
         return self.store.customer_callbacks(customer_id, limit)
@@ -345,10 +360,15 @@ class Desk:
             raise DeskError("a phone number (or a known customer, or a withheld number) is needed", "phone")
         outcome = request.outcome
         due = request.callback_due
-        if due is None and (outcome == "callback" or request.promise):
+        message_for, boxes = self._check_message(request)
+        if message_for:
+            assignee = message_for
+            key = self.messages.promise_key(boxes)
+            due = self.promise_due(key, at) if key else None
+        elif due is None and (outcome == "callback" or request.promise):
             due = self.promise_due(request.promise or self.settings.default_promise, at)
         if due is not None:
-            outcome = "callback"
+            outcome = "message" if message_for else "callback"
             if due <= at:
                 raise DeskError("the callback time is before the call", "promise")
             check_promise(due, now)
@@ -381,6 +401,9 @@ class Desk:
             callback = None
             if due is not None:
                 callback = self.callbacks.create(call_id, customer_id, number, at, due, assignee)
+            message = None
+            if message_for:
+                message = self.messages.take(call_id, message_for, boxes, callback, at)
             completed = None
             if request.callback_id is not None:
                 completed = self.callbacks.returned(request.callback_id, call_id, at, outcome)
@@ -396,7 +419,24 @@ class Desk:
             completed=completed, new_customer=created, closed=closed, already_closed=already,
             missed_closed=missed_closed,
             complaints=effects,
+            message=self.messages.message(message) if message else None,
         )
+
+    def _check_message(self, request: NewCall) -> tuple[str, tuple[str, ...]]:
+        """For whom and which boxes, when the call's outcome is 'message taken' (else ('', ()))."""
+        if request.outcome != "message":
+            if (request.message_for or "").strip() or request.boxes:
+                raise DeskError("a message's recipient and boxes go with the outcome 'message taken'", "outcome")
+            return "", ()
+        if request.message_for is None and not request.boxes:
+            return "", ()  # the outcome label alone (NewCall.message_for)
+        if request.callback_due is not None or request.promise:
+            raise DeskError("a message promises a callback with its box 'please call back', due by the desk's "
+                            "default promise (urgent: 15 minutes)", "promise")
+        if request.assignee.strip():
+            raise DeskError("a message's callback goes to whom the message is for: leave the assignee out", "assignee")
+        boxes = check_boxes(request.boxes)
+        return self.messages.recipient(request.message_for or "", request.new_recipient), boxes
 
     # -- drafts -----------------------------------------------------------------------------
     def save_draft(self, payload: dict) -> None:

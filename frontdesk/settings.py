@@ -66,6 +66,7 @@ class DeskSettings:
     handle_seconds: int = 240  # the week's staffing: average handle time when no phone events tell
     answer_target_pct: int = 80  # ... the share of calls to answer within answer_seconds
     answer_seconds: int = 20
+    recipients: tuple[str, ...] = ()  # people who never sit at the desk (the owner): messages are for them too
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -90,6 +91,7 @@ class DeskSettings:
             "handle_seconds": self.handle_seconds,
             "answer_target_pct": self.answer_target_pct,
             "answer_seconds": self.answer_seconds,
+            "recipients": list(self.recipients),
         }
 
 
@@ -141,9 +143,10 @@ def from_rows(rows: dict[str, Any], env: dict[str, str] | None = None) -> DeskSe
             changes[key] = rows[key]
     if isinstance(rows.get("missed_call_promises"), bool):
         changes["missed_call_promises"] = rows["missed_call_promises"]
-    operators = rows.get("operators")
-    if isinstance(operators, list) and all(isinstance(name, str) for name in operators):
-        changes["operators"] = tuple(operators)
+    for key in ("operators", "recipients"):
+        names = rows.get(key)
+        if isinstance(names, list) and all(isinstance(name, str) for name in names):
+            changes[key] = tuple(names)
     return replace(base, **changes)
 
 
@@ -172,6 +175,10 @@ def validate(settings: DeskSettings) -> DeskSettings:
         check_followup(settings.followup)
     except HoursError as exc:
         raise SettingsError(f"complaint follow-up: {exc}", "followup") from None
+    for name in settings.recipients:
+        if not isinstance(name, str) or len(name) > 500:
+            raise SettingsError("each person messages are taken for is a name of at most 500 characters",
+                                "recipients")
     if settings.default_promise not in ("eod", "morning"):
         try:
             parse_duration(settings.default_promise)

@@ -28,6 +28,7 @@ from .records import (
 from .store_bulk import BulkWriter
 from .store_complaints import ComplaintQueries
 from .store_contacts import ContactQueries
+from .store_messages import MessageQueries
 from .store_operators import OperatorQueries
 from .store_phone import PhoneQueries
 from .store_reports import ReportQueries
@@ -60,6 +61,7 @@ class Store(Connections):
         self.phone = PhoneQueries(self)  # phone events: calls as the phone system reports them
         self.complaints = ComplaintQueries(self)  # complaints and their follow-ups
         self.week = WeekQueries(self)  # the owner's week (week.py)
+        self.messages = MessageQueries(self)  # messages taken for someone
 
     # -- customers --------------------------------------------------------------------------
     def phones_for(self, customer_ids: Iterable[int]) -> dict[int, tuple[PhoneNumber, ...]]:

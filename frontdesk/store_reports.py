@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -23,7 +24,15 @@ EXPORT_COLUMNS = """calls.id, calls.at, calls.direction, calls.operator, custome
     CASE cb.kept_on_time WHEN 1 THEN 'yes' WHEN 0 THEN 'no' ELSE '' END, coalesce(cb.waited_min, ''),
     pc.rang_at, pc.answered_at, pc.ended_at,
     CASE WHEN pc.answered_at IS NOT NULL AND pc.ended_at IS NOT NULL
-         THEN max(0, strftime('%s', pc.ended_at) - strftime('%s', pc.answered_at)) ELSE '' END"""
+         THEN max(0, strftime('%s', pc.ended_at) - strftime('%s', pc.answered_at)) ELSE '' END,
+    msg.for_name,
+    CASE WHEN msg.id IS NULL THEN '' ELSE rtrim(
+        CASE WHEN msg.please_call THEN 'please_call,' ELSE '' END ||
+        CASE WHEN msg.will_call THEN 'will_call,' ELSE '' END ||
+        CASE WHEN msg.returned THEN 'returned,' ELSE '' END ||
+        CASE WHEN msg.wants_to_see THEN 'wants_to_see,' ELSE '' END ||
+        CASE WHEN msg.urgent THEN 'urgent,' ELSE '' END, ',') END,
+    msg.read_at"""
 
 
 class DeskTotals(NamedTuple):
@@ -57,20 +66,24 @@ class ReportQueries:
     def iter_calls_with_promises(
         self, start: datetime, end: datetime, batch: int = 1000
     ) -> Iterator[tuple[Call, Callback | None]]:
-        """Every call in [start, end), oldest first, with the callback promised on it; two
-        queries per batch of calls, so a year of calls streams in constant memory."""
+        """Every call in [start, end), oldest first (a 'message taken' one carrying its message),
+        with the callback promised on it; two or three queries per batch of calls, so a year of
+        calls streams in constant memory."""
         from itertools import islice
 
         calls = self.store.iter_calls_between(start, end, batch)
         while chunk := list(islice(calls, batch)):
             promised = self.promises_for_calls(call.id for call in chunk)
+            messages = self.store.messages.for_calls([call.id for call in chunk if call.outcome == "message"])
             for call in chunk:
-                yield call, promised.get(call.id)
+                message = messages.get(call.id) if messages else None
+                yield (replace(call, message=message) if message else call), promised.get(call.id)
 
     def iter_export_rows(self, start: datetime, end: datetime, batch: int = 1000) -> Iterator[tuple]:
         """Every call in [start, end), oldest first, as plain tuples of EXPORT_COLUMNS: the
         call, its customer, the callback promised on it (the first, should it carry two:
-        promises_for_calls) and the phone call it was logged from (store_phone.for_calls). One query read in batches (constant memory), on a connection of its own, so a
+        promises_for_calls), the phone call it was logged from (store_phone.for_calls) and the
+        message taken on it (store_messages.for_calls; boxes as BOXES codes in the pad's order). One query read in batches (constant memory), on a connection of its own, so a
         year's export neither holds this store's reader nor sees half of a write."""
         from .db import open_reader
 
@@ -84,6 +97,7 @@ class ReportQueries:
                         ON cb.id = (SELECT min(id) FROM callbacks WHERE callbacks.call_id = calls.id)
                     LEFT JOIN phone_calls AS pc
                         ON pc.id = (SELECT min(id) FROM phone_calls WHERE phone_calls.call_id = calls.id)
+                    LEFT JOIN messages AS msg ON msg.call_id = calls.id
                     WHERE calls.at >= ? AND calls.at < ? ORDER BY calls.at, calls.id""",
                 [to_iso(start), to_iso(end)],
             )

@@ -164,7 +164,9 @@ class CustomerScreen(DeskScreenBase):
         note = Text()
         note.append(f"{day_time(call.at, self.desk.zone)}  {direction} {self.desk.national(call.e164, call.ext)}",
                     style="bold")
-        note.append(f"\n{call.outcome_label}, taken by ")
+        note.append("\n")
+        note.append_text(plain(call.outcome_text))  # a message: for whom, its boxes, read or not
+        note.append(", taken by ")
         note.append_text(plain(call.operator))
         if call.callback_id:
             note.append(f"  (returned callback #{call.callback_id})", style="dim")

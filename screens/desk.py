@@ -28,6 +28,7 @@ class DeskScreen(CallbackActions, DeskScreenBase):
         Binding("p", "complaints", "Complaints", id="complaints", show=False),
         # The status bar says 'N missed (u)' while some are not seen.
         Binding("u", "missed_calls", "Missed calls", id="missed_calls", show=False),
+        Binding("i", "messages", "Messages", id="messages", show=False),  # the key bar is full: ? and the palette list it
     ]
 
     def __init__(self) -> None:
@@ -201,6 +202,10 @@ class DeskScreen(CallbackActions, DeskScreenBase):
         from .missed import MissedCallsScreen
 
         self.app.push_screen(MissedCallsScreen())
+    def action_messages(self) -> None:
+        from .inbox import MessagesScreen
+
+        self.app.push_screen(MessagesScreen())
 
     def action_toggle_mine(self) -> None:
         self.mine = not self.mine

@@ -39,6 +39,13 @@ class QueueLoaded(Message):
 
 
 @dataclass
+class MessagesLoaded(Message):
+    """The operator's unread messages and everyone's urgent unread ones (a MessagesSnapshot)."""
+
+    snapshot: Any
+
+
+@dataclass
 class ServiceDone(Message):
     """A use case run by `run_service` finished; `then` is the screen's follow-up, if any."""
 

@@ -24,6 +24,7 @@ from frontdesk.formatting import clock_time, day_time, time_left
 from frontdesk.models import OUTCOMES
 from frontdesk.services import NewCall, NumberTaken
 from frontdesk.when import WhenError, examples
+from widgets.boxes_field import BoxesField
 from widgets.caller_card import CallerCardView
 from widgets.choice_field import ChoiceField
 from widgets.key_bar import KeyBar
@@ -32,12 +33,13 @@ from .base import SAVE, DeskScreenBase, db_work
 from .caller_hints import CallerHints
 from .caller_lookup import CallerLookup
 from .complaint_fields import ComplaintFields
+from .message_fields import MessageFields
 from .messages import CallSaved, CardLoaded, ReturningLoaded, SaveFailed
 from .modals import Confirm
 from .promise_fields import PromiseFields
 
 FIELDS = ("phone", "name", "topic", "note", "outcome", "direction", "promise", "due", "assignee", "at",
-          "complaint", "feeling")
+          "complaint", "feeling", "message_for", "boxes")
 
 
 class NewCallScreen(DeskScreenBase):
@@ -109,6 +111,7 @@ class NewCallScreen(DeskScreenBase):
                     yield ChoiceField(outcomes, value=d.get("outcome") or "resolved", id="outcome")
                 yield PromiseFields(self.draft, id="promise-fields")
                 yield ComplaintFields(self.draft, id="complaint-fields")
+                yield MessageFields(self.draft, id="message-fields")  # outcome 'message taken'
                 with Horizontal(classes="field"):
                     yield Label("When")
                     yield Input(d.get("at", ""), id="at",
@@ -311,6 +314,7 @@ class NewCallScreen(DeskScreenBase):
 
     def _sync_promise(self) -> None:
         self.query_one(PromiseFields).sync(self.value("outcome") == "callback", self._caller_e164())
+        self.query_one(MessageFields).sync(self.value("outcome") == "message")
 
     def due_time(self) -> datetime | None:
         return self.query_one(PromiseFields).due() if self.value("outcome") == "callback" else None
@@ -327,6 +331,7 @@ class NewCallScreen(DeskScreenBase):
     # -- drafts -----------------------------------------------------------------------------
     @on(Input.Changed)
     @on(TextArea.Changed)
+    @on(BoxesField.Changed)
     def _any_change(self, event) -> None:
         self.schedule_draft()
         widget = getattr(event, "input", None) or getattr(event, "text_area", None)
@@ -381,10 +386,18 @@ class NewCallScreen(DeskScreenBase):
             phone=phone, name=data["name"], topic=data["topic"], note=data["note"],
             outcome=data["outcome"] or "resolved", direction=self.direction,
             customer_id=self.customer_id, callback_due=self.due_time(), at=at,
-            assignee=data["assignee"], callback_id=self.callback_id, uid=self.uid,
+            assignee=data["assignee"] if data["outcome"] != "message" else "", callback_id=self.callback_id, uid=self.uid,
             closes=self.query_one(CallerHints).closes, phone_call_id=self.phone_call_id,
             complaint=self.query_one(ComplaintFields).is_complaint, feeling=self.query_one(ComplaintFields).feeling,
+            **self._message(data["outcome"]),
         )
+
+    def _message(self, outcome: str) -> dict:
+        """NewCall's message fields while the outcome is 'message taken' (message_fields.py)."""
+        part = self.query_one(MessageFields)
+        if outcome != "message":
+            return {}
+        return {"message_for": part.message_for, "boxes": part.boxes, "new_recipient": part.new_recipient}
 
     def action_save(self) -> None:
         if self._saving:
@@ -399,6 +412,8 @@ class NewCallScreen(DeskScreenBase):
             return
         if self.value("outcome") == "callback" and not self.query_one(PromiseFields).assignee_confirmed(self.action_save):
             return  # a name the desk does not know: asked first; the save runs again after "yes"
+        if self.value("outcome") == "message" and not self.query_one(MessageFields).recipient_confirmed(self.action_save):
+            return  # as for the assignee: a new person is confirmed first
         self._saving = True
         self.show_error("saving...")
         self.save_call(request)

@@ -1,4 +1,5 @@
-"""The desk's settings: hours, timezone, holidays, region, lead time, default promise."""
+"""The desk's settings: hours, timezone, holidays, region, lead time, default promise, and the
+people messages can be taken for who never sit at the desk (the owner)."""
 
 from __future__ import annotations
 
@@ -61,6 +62,8 @@ class SettingsScreen(DeskScreenBase):
             yield self._field("Handle time (s)", "handle", str(s.handle_seconds), "the week's staffing: 240")
             yield self._field("Answer target %", "answer_target", str(s.answer_target_pct), "80")
             yield self._field("Answer in (s)", "answer_seconds", str(s.answer_seconds), "20")
+            yield self._field("Messages for", "recipients", ", ".join(s.recipients),
+                              "people not at the desk (the owner), comma separated")
             yield Static("", classes="error", id="settings-error")
             yield Static(Text("ctrl+s saves for every desk on this database; Escape leaves unsaved.",
                               style="dim"))
@@ -140,7 +143,8 @@ class SettingsScreen(DeskScreenBase):
                 if "timezone" in str(exc):
                     refuse("tz", str(exc))
         typed = {"desk_name": self._value("desk_name"), "region": self._value("region").upper(),
-                 "default_promise": self._value("promise"), "followup": self._value("followup")}
+                 "default_promise": self._value("promise"), "followup": self._value("followup"),
+                 "recipients": tuple(n.strip() for n in self._value("recipients").split(",") if n.strip())}
         for name, key, label in (("lead", "lead_minutes", "lead time"), ("nag", "nag_minutes", "nag interval"),
                                  ("handle", "handle_seconds", "handle time"),
                                  ("answer_target", "answer_target_pct", "answer target"),

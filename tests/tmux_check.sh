@@ -101,6 +101,26 @@ due --within 2h --format json | json "[c['caller'] for c in d['callbacks']]" | g
   || fail "Burst Caller's promise is not due within 2 hours"
 echo "tmux-check: n, number, Tab, name, topic, note, outcome, ctrl+s in one burst logged a promise: ok"
 
+# -- one burst takes a message: outcome two down ('message taken'), for whom, boxes c and u ----
+wait_for "· desk ·"
+keys n 2125550177 Tab "Msg Caller" Tab Lease Tab "ring me back" Tab Down Down Tab tmuxcheck Tab c u C-s
+wait_for "Logged call with Msg"
+wait_for "1 message"
+status=0; fd messages --unread --format json > "$work/messages.json" || status=$?
+[ "$status" = 1 ] || fail "frontdesk messages exited $status with an urgent message unread (not 1)"
+json "[(m['for'], m['boxes'], m['text']) for m in d['messages']]" < "$work/messages.json" \
+  | grep -qF "[('tmuxcheck', ['please_call', 'urgent'], 'ring me back')]" \
+  || fail "the burst did not take the message with its boxes: $(cat "$work/messages.json")"
+keys i
+wait_for "Messages for tmuxcheck"
+keys Enter
+wait_for "Message #"
+keys Escape
+wait_for "none unread"
+fd messages --unread | grep -qF "no unread messages" || fail "reading the message did not mark it read"
+keys Escape
+echo "tmux-check: a message taken in one burst (for whom, please call back, urgent), counted and read: ok"
+
 # -- a call typed key by key, read back from the screen and the database -----------------------
 wait_for "· desk ·"
 keys n

@@ -23,7 +23,7 @@ COLUMNS = {
     "dir": ("", 3, 0, lambda c, zone, now: Text("in" if c.direction == "in" else "out")),
     "caller": ("caller", 18, 2, lambda c, zone, now: plain(c.caller)),
     "topic": ("topic", 14, 2, lambda c, zone, now: plain(c.topic)),
-    "outcome": ("outcome", 14, 0, lambda c, zone, now: Text(c.outcome_label)),
+    "outcome": ("outcome", 14, 0, lambda c, zone, now: outcome_cell(c)),
     "by": ("by", 6, 1, lambda c, zone, now: plain(c.operator)),
     "note": ("note", 18, 3, lambda c, zone, now: plain(c.note, NOTE_SHOWN)),
     "long_note": ("note", 30, 4, lambda c, zone, now: plain(c.note, NOTE_SHOWN)),
@@ -33,6 +33,21 @@ COLUMN_SETS = {
     "history": ("when", "dir", "topic", "outcome", "by", "note"),
     "notes": ("when", "caller", "topic", "long_note"),
 }
+
+
+def outcome_cell(call: Call) -> Text:
+    """The outcome; a message taken says for whom, '*' first (and bold) while nobody has read
+    it, then its boxes: '* msg Owner: please call back, urgent' (the tooltip shows it whole)."""
+    message = call.message
+    if message is None:
+        return Text(call.outcome_label)
+    unread = message.read_at is None
+    text = plain(f"{'* ' if unread else ''}msg {message.for_name}", style="bold" if unread else "")
+    if message.boxes:
+        text.append(f": {message.boxes_words}")
+    if not unread:
+        text.append_text(plain(f" (read by {message.read_by})", style="dim"))
+    return text
 
 
 class CallTable(RowTable):

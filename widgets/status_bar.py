@@ -1,5 +1,6 @@
 """The line at the top of every screen: desk, operator, clock, the callback counters and the
-missed calls nobody has seen ('2 missed (u)': u on the desk lists them)."""
+missed calls nobody has seen ('2 missed (u)': u on the desk lists them); the operator's unread
+messages ('2 messages')."""
 
 from __future__ import annotations
 
@@ -25,9 +26,9 @@ class StatusBar(Static):
             self.show(**self._shown, force=True)
 
     def show(self, *, desk: str, operator: str, clock: str, overdue: int, soon: int, title: str = "",
-             missed: int = 0, force: bool = False) -> None:
+             missed: int = 0, messages: int = 0, urgent: int = 0, force: bool = False) -> None:
         shown = dict(desk=desk, operator=operator, clock=clock, overdue=overdue, soon=soon, title=title,
-                     missed=missed)
+                     missed=missed, messages=messages, urgent=urgent)
         if shown == self._shown and not force:
             return  # the tick found nothing new: no repaint
         self._shown = shown
@@ -46,6 +47,10 @@ class StatusBar(Static):
             counters.append(" no callbacks due ")
         if missed:
             counters.append(f" {missed} missed (u) ", style="bold")
+        if messages:
+            counters.append(f" {messages} message{'s' if messages != 1 else ''} ", style="bold")
+        if urgent:  # urgent ones for this operator, unread: marked as overdue callbacks are
+            counters.append(f" !! {urgent} URGENT ", style="bold reverse")
         width = max(self.size.width - 2, 20)
         right = len(counters) + len(clock) + 1
         if len(text) + 1 + right > width:  # the counters and the clock stay whole; the names give way

@@ -266,6 +266,17 @@ class Plan:
         )
 
 
+MESSAGE_READ_WITHIN = 2 * 3600  # the demo's messages older than this have been read
+MESSAGE_BOXES = (("returned",), ("will_call",), ("wants_to_see",), ())
+
+
+def _message_for(plan: Plan, taker: str, t: int) -> tuple[str, tuple[str, ...]]:
+    """Whom a demo message is for (a colleague of the taker) and its boxes: chosen from the
+    call's time, not the random generator, so the rest of the demo stays as it was."""
+    others = [o for o in plan.ops if o != taker] or plan.ops
+    return others[t % len(others)], MESSAGE_BOXES[t // 60 % len(MESSAGE_BOXES)]
+
+
 # -- a small desk, through the service --------------------------------------------------------
 def _small(desk, plan: Plan) -> None:
     rng = plan.rng
@@ -301,13 +312,19 @@ def _small(desk, plan: Plan) -> None:
                             made = carried(pr, kind)
                             due = None if made["preset"] else _dt(made["due"])
                             preset, assignee = made["preset"], made["as"]
+                        message_for, boxes = _message_for(plan, desk.operator, t) if outcome == "message" else ("", ())
                         logged = desk.log_call(NewCall(
                             phone=number, customer_id=person.id, name="" if person.id else person.name,
                             company="" if person.id else person.company, topic=topic, note=note, outcome=outcome,
                             direction=direction, at=_dt(t), uid=f"{rng.getrandbits(128):032x}",
                             callback_id=callback_id, callback_due=due, promise=preset, assignee=assignee,
+                            message_for=message_for, boxes=boxes,
                         ))
                         person.id = logged.customer.id
+                        if logged.message and t < plan.now - MESSAGE_READ_WITHIN:
+                            desk.operator = logged.message.for_name  # read half an hour later
+                            clock.set(_dt(t + MESSAGE_READ_WITHIN // 4))
+                            desk.messages.read(logged.message.id)
                         if logged.callback:
                             carried(pr, kind)["cb"] = logged.callback.id
     finally:

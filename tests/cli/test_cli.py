@@ -148,7 +148,8 @@ def test_due_in_a_process_exits_1_when_overdue(tmp_path):
 
 def test_log_prints_the_id_and_stores_the_call(capsys, env_db):
     code, out, err = run(capsys, "log", "--phone", "+1 404 555 0134", "--name", "Maria",
-                         "--topic", "quote", "--note", "wants a quote", "--outcome", "message")
+                         "--topic", "quote", "--note", "wants a quote", "--outcome", "message",
+                         "--for", "ann")
     assert (code, err) == (0, "")
     call_id = int(out.strip())
     row = the_call(env_db, call_id)

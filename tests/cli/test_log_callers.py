@@ -40,7 +40,8 @@ def test_log_anonymous_goes_to_the_desks_anonymous_caller(capsys, db_path):
 
 
 def test_log_anonymous_with_a_name_is_a_new_customer_without_a_number(capsys, db_path):
-    code, out, err = run(capsys, db_path, "log", "--anonymous", "--name", "Maria", "--outcome", "message")
+    code, out, err = run(capsys, db_path, "log", "--anonymous", "--name", "Maria", "--outcome", "message",
+                         "--for", "ann")
     assert (code, err) == (0, "")
     assert rows(db_path, "SELECT customers.name, calls.e164, calls.outcome FROM calls JOIN customers "
                          "ON customers.id = calls.customer_id") == [("Maria", "", "message")]

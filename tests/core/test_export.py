@@ -68,8 +68,10 @@ def build_desk(tmp_path: Path) -> Desk:
     ann.callbacks.cancel(quote.callback.id, "found the answer online")
     log(cy, local(16, 0), phone="617 555 0199", name="שלום עליכם", company="شركة النور",
         topic="Delivery", note=AWKWARD_NOTE, callback_due=local(18, 0), assignee="ann")
-    log(ann, local(16, 45), phone="404-555-0101", topic="billing", note="=1+1 typed as a note",
-        outcome="message")
+    message = log(ann, local(16, 45), phone="404-555-0101", topic="billing", note="=1+1 typed as a note",
+                  outcome="message", message_for="ben", boxes=("will_call", "urgent")).message
+    clock.set(local(17, 0))
+    ben.messages.read(message.id)
     log(cy, local(17, 10), phone="404 555 0101", direction="out", topic="-5", note="12.5",
         outcome="voicemail")
     clock.set(local(17, 30))
@@ -128,6 +130,8 @@ def test_csv_round_trip_matches_store(desk, tmp_path):
     stored = list(desk.store.iter_calls_between(start, end))
     assert [int(r["Call ID"]) for r in rows] == [c.id for c in stored]
     promises = desk.store.reports.promises_for_calls(c.id for c in stored)
+    messages = desk.store.messages.for_calls(c.id for c in stored)
+    assert [m.boxes for m in messages.values()] == [("will_call", "urgent")]
     assert list(rows[0]) == list(HEADERS)
     for row, call in zip(rows, stored, strict=True):
         value = {header: unneutralise(cell) for header, cell in row.items()}
@@ -142,9 +146,14 @@ def test_csv_round_trip_matches_store(desk, tmp_path):
         assert value["Topic"] == call.topic
         assert value["Outcome"] == call.outcome
         assert value["Note"] == call.note
+        message = messages.get(call.id)
+        assert value["Message for"] == (message.for_name if message else "")
+        assert value["Boxes"] == (",".join(message.boxes) if message else "")
+        read_at = value["Read at"]
+        assert (datetime.fromisoformat(read_at) if read_at else None) == (message.read_at if message else None)
         promise = promises.get(call.id)
         if promise is None:
-            assert all(value[h] == "" for h in HEADERS[12:])
+            assert all(value[h] == "" for h in HEADERS[12:17])
             continue
         assert datetime.fromisoformat(value["Callback due"]) == promise.due_at
         assert value["Callback state"] == promise.state
