@@ -110,8 +110,11 @@ class NewCallScreen(DeskScreenBase):
                     yield Label("Outcome")
                     yield ChoiceField(outcomes, value=d.get("outcome") or "resolved", id="outcome")
                 yield PromiseFields(self.draft, id="promise-fields")
-                yield ComplaintFields(self.draft, id="complaint-fields")
                 yield MessageFields(self.draft, id="message-fields")  # outcome 'message taken'
+                # After the outcome's own parts (a promise, a message): a complaint is marked by
+                # its key (ctrl+g) from anywhere in the form, so Tab from the outcome goes on to
+                # what that outcome asks for first.
+                yield ComplaintFields(self.draft, id="complaint-fields")
                 with Horizontal(classes="field"):
                     yield Label("When")
                     yield Input(d.get("at", ""), id="at",
