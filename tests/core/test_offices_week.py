@@ -190,6 +190,21 @@ def test_md_and_html_show_the_combined_week_first_then_each_office(week_offices,
     assert page.index("All offices: the week") < page.index("north: ") < page.index("south: ")
 
 
+def test_offices_in_other_timezones_are_noted(tmp_path, capsys):
+    from test_offices import make_desk
+
+    clock = FixedClock(NOW.astimezone(UTC) - timedelta(days=4))  # Thursday of the report week
+    make_desk(tmp_path / "ny.db", clock, 4, "1")
+    store = Store(open_database(tmp_path / "berlin.db"))
+    Desk(store, clock, "ann", env={"TZ": "Europe/Berlin", "FRONTDESK_REGION": "DE"})
+    store.close()
+    assert main(["report", "--week", "2026-11-19", "--format", "json", "--office", f"ny={tmp_path / 'ny.db'}",
+                 "--office", f"berlin={tmp_path / 'berlin.db'}"], clock) == 0
+    c = json.loads(capsys.readouterr().out)["combined"]
+    assert c["timezone"] == "America/New_York" and c["calls"]["in"] == 4
+    assert any("different timezones (America/New_York, Europe/Berlin)" in note for note in c["notes"])
+
+
 def test_bad_office_for_the_week_is_one_line_and_exit_2(week_offices, tmp_path, capsys):
     clock = FixedClock(NOW.astimezone(UTC))
     for bad, why in ((f"north={tmp_path / 'missing.db'}", "no database at"), ("north", "NAME=PATH"),
