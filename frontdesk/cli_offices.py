@@ -1,5 +1,5 @@
 """The owner's commands across offices: `--office NAME=PATH` on `due` and `export`, and
-`frontdesk report` (the day's figures, one desk or several). offices.py opens the files
+`frontdesk report` (the day's figures, or the week's with --week; one desk or several). offices.py opens the files
 read-only; the figures are each office's and, combined, their sums."""
 
 from __future__ import annotations
@@ -125,8 +125,8 @@ def report(ctx: Context, day, first, last, week_day, fmt, output, force, follow_
         if day or first or last:
             raise click.UsageError("give --week or --date/--from/--to, not both")
         if offices:
-            raise click.UsageError("--week reads one desk: --office goes with the day's figures "
-                                   "(report without --week)")
+            week_across(ctx, offices, week_day, fmt, output, force, follow_symlinks)
+            return
         from .cli_week import run_week
 
         run_week(ctx, week_day, fmt, output, force, follow_symlinks)
@@ -159,10 +159,32 @@ def report(ctx: Context, day, first, last, week_day, fmt, output, force, follow_
         desk = ctx.desk()
         summary = day_summary(desk, *day_range(desk, first, last, day))
         text = json.dumps(summary_json(summary), indent=2) if fmt == "json" else "\n".join(markdown_lines(summary))
-    _emit(text + "\n", output, force, protected)
+    _emit(text + "\n", output, force, protected, follow_symlinks)
 
 
-def _emit(text: str, output: Path | None, force: bool, databases: list[str]) -> None:
+def week_across(ctx: Context, offices: tuple[str, ...], week_day: str, fmt: str, output: Path | None, force: bool,
+                follow_symlinks: bool) -> None:
+    """`frontdesk report --week [DAY] --office ...`: the combined week, then each office's
+    (week_offices.py). The week is the first office's: DAY, or its last full week, in its
+    timezone; every office reads that same Monday-Sunday in its own."""
+    from .offices import open_offices, parse_offices
+    from .week import last_full_week, week_figures
+    from .week_offices import combine_weeks
+    from .week_render import RENDER_OFFICES
+    from .when import parse_day
+
+    chosen = parse_offices(offices)
+    with open_offices(chosen, ctx.clock) as desks:
+        _note_copies(desks)
+        lead = desks[0].desk
+        day = (last_full_week(lead.today()) if week_day == "last"
+               else parse_day(week_day, ctx.clock.now(), lead.zone))
+        weeks = [(o.name, week_figures(o.desk, day)) for o in desks]
+    text = RENDER_OFFICES[fmt](combine_weeks(weeks), [(name, f.report) for name, f in weeks])
+    _emit(text, output, force, [str(ctx.database()), *(str(o.path) for o in chosen)], follow_symlinks)
+
+
+def _emit(text: str, output: Path | None, force: bool, databases: list[str], follow_symlinks: bool = False) -> None:
     if output is None:
         click.echo(text, nl=False)
         return
@@ -172,7 +194,7 @@ def _emit(text: str, output: Path | None, force: bool, databases: list[str]) -> 
     for database in databases[1:]:
         if is_live_database(output, database):
             raise DeskError(f"refusing to overwrite an office's database with a report: {output}")
-    _to_file(output, lambda out: out.write(text), databases[0], force=force)
+    _to_file(output, lambda out: out.write(text), databases[0], force=force, follow_symlinks=follow_symlinks)
     click.echo(f"wrote {output}", err=True)
 
 

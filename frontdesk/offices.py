@@ -15,7 +15,8 @@ removed afterwards. A file written by a newer FrontDesk is refused, naming the o
 
 Per-office figures are each office's own (its desk's timezone and business hours); combined
 figures add them up (`combine_summaries`). `report --week` uses the same pieces: `open_offices`
-for the desks, its own figures per desk, then a sum per figure as `combine_summaries` does.
+for the desks, week.py's figures per desk, then week_offices.py's sum per figure (with the
+medians, rates, topics and staffing recomputed from every office's single values).
 """
 
 from __future__ import annotations

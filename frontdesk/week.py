@@ -28,6 +28,7 @@ from __future__ import annotations
 import bisect
 import statistics
 from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -69,8 +70,31 @@ def _local(bucket: str, zone: ZoneInfo) -> datetime:
     return datetime.fromisoformat(bucket + ":00+00:00").astimezone(zone)
 
 
+@dataclass
+class WeekFigures:
+    """A week's report and the per-call values behind it that the report keeps only as
+    medians, averages or a top ten: what combining several offices' weeks needs to recompute
+    those figures exactly (week_offices.py)."""
+
+    report: dict[str, Any]
+    offered: list[list[int]]  # [day][hour]: the calls staffing counts (rung with phone events, else logged in)
+    talked: int = 0  # answered inbound phone calls with an end, and their total talk seconds
+    talk_total: float = 0.0
+    waits: list[list[int]] = field(default_factory=list)  # per week, oldest first: minutes to call back
+    resolve_minutes: list[int] = field(default_factory=list)
+    topics_now: Counter[str] = field(default_factory=Counter)  # topic_key -> calls this week
+    topics_before: Counter[str] = field(default_factory=Counter)  # topic_key -> calls in the weeks before
+    spellings: dict[str, Counter[str]] = field(default_factory=dict)  # topic_key -> spelling -> calls
+    repeat_before: list[int] = field(default_factory=list)  # repeat callers in each week before
+
+
 def week_report(desk, day: date | None = None) -> dict[str, Any]:
     """The figures of the week holding `day` (default: the last full week), as of now."""
+    return week_figures(desk, day).report
+
+
+def week_figures(desk, day: date | None = None) -> WeekFigures:
+    """week_report's figures with the per-call values behind them (WeekFigures)."""
     now = desk.clock.now()
     zone: ZoneInfo = desk.zone
     settings = desk.settings
@@ -85,10 +109,10 @@ def week_report(desk, day: date | None = None) -> dict[str, Any]:
     with desk.store.read():
         calls = _calls(q, bounds, weeks, zone)
         phone = _phone(q, start, end, zone) if q.has_phone_calls(end) else None
-        promises = _promises(desk, bounds, weeks, now)
-        complaints = _complaints(desk, q, bounds, weeks, now, zone)
-        topics = _topics(q, bounds)
-        repeat = _repeat(desk, q, bounds)
+        promises, waits = _promises(desk, bounds, weeks, now)
+        complaints, resolve_minutes = _complaints(desk, q, bounds, weeks, now, zone)
+        topics, topic_counts = _topics(q, bounds)
+        repeat, repeat_before = _repeat(desk, q, bounds)
     days = [first + timedelta(days=i) for i in range(7)]
     by_day = []
     for i, d in enumerate(days):
@@ -130,7 +154,10 @@ def week_report(desk, day: date | None = None) -> dict[str, Any]:
         "repeat_callers": repeat,
         "staffing": _staffing(settings, calls, phone),
     }
-    return report
+    return WeekFigures(report, offered=_offered(calls, phone), talked=phone["talked"] if phone else 0,
+                       talk_total=phone["talk_total"] if phone else 0.0, waits=waits,
+                       resolve_minutes=resolve_minutes, topics_now=topic_counts[0],
+                       topics_before=topic_counts[1], spellings=topic_counts[2], repeat_before=repeat_before)
 
 
 def _calls(q, bounds, weeks, zone) -> dict[str, Any]:
@@ -176,10 +203,11 @@ def _phone(q, start, end, zone) -> dict[str, Any]:
         rang[d][local.hour] += row["rang"]
     talked, seconds = q.talk_seconds(start, end)
     return {"days": days, "hours": hours, "rang": rang, "answered": sum(d[0] for d in days),
-            "missed": sum(d[1] for d in days), "talk_seconds": round(seconds / talked) if talked else None}
+            "missed": sum(d[1] for d in days), "talk_seconds": round(seconds / talked) if talked else None,
+            "talked": talked, "talk_total": seconds}
 
 
-def _promises(desk, bounds, weeks, now) -> dict[str, Any]:
+def _promises(desk, bounds, weeks, now) -> tuple[dict[str, Any], list[list[int]]]:
     """What became of the callbacks promised on each week's calls, as the day report counts
     them (report.py): one read of the five weeks."""
     edges = [to_iso(start) for start, _ in bounds] + [to_iso(bounds[-1][1])]
@@ -207,10 +235,10 @@ def _promises(desk, bounds, weeks, now) -> dict[str, Any]:
         trend.append({"week": w.isoformat(), **c, "kept_rate": _rate(c["kept"], c["late"]),
                       "median_minutes_to_callback": median})
     this = trend[-1]
-    return {**{k: v for k, v in this.items() if k != "week"}, "trend": trend}
+    return {**{k: v for k, v in this.items() if k != "week"}, "trend": trend}, waits
 
 
-def _complaints(desk, q, bounds, weeks, now, zone) -> dict[str, Any]:
+def _complaints(desk, q, bounds, weeks, now, zone) -> tuple[dict[str, Any], list[int]]:
     start, end = bounds[-1]
     minutes = q.complaints_resolved(start, end)
     feelings = q.follow_ups(start, end)
@@ -233,10 +261,10 @@ def _complaints(desk, q, bounds, weeks, now, zone) -> dict[str, Any]:
         "feelings": {k: feelings.get(k, 0) for k in ("better", "same", "worse", "no_answer")},
         "weekly_opened": [{"week": w.isoformat(), "opened": q.complaints_opened(s, e)}
                           for w, (s, e) in zip(weeks, bounds, strict=True)],
-    }
+    }, list(minutes)
 
 
-def _topics(q, bounds) -> dict[str, Any]:
+def _topics(q, bounds) -> tuple[dict[str, Any], tuple[Counter[str], Counter[str], dict[str, Counter[str]]]]:
     this_start, this_end = bounds[-1]
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     now_counts: Counter[str] = Counter()
@@ -248,21 +276,27 @@ def _topics(q, bounds) -> dict[str, Any]:
     before: Counter[str] = Counter()
     for topic, n in q.topics(bounds[0][0], bounds[-2][1]):
         before[topic_key(topic)] += n
+    return topic_figures(now_counts, before, spellings), (now_counts, before, dict(spellings))
+
+
+def topic_figures(now_counts: Counter[str], before: Counter[str], spellings: dict[str, Counter[str]]) -> dict[str, Any]:
+    """The week's top and new topics from the calls per topic key this week and in the four
+    weeks before; each shown in its most used spelling."""
 
     def shown(key: str) -> str:
         return min(spellings[key].items(), key=lambda item: (-item[1], item[0]))[0]
 
-    ranked = sorted(now_counts, key=lambda k: (-now_counts[k], k))
+    ranked = sorted((k for k in now_counts if now_counts[k]), key=lambda k: (-now_counts[k], k))
     top = []
     for key in ranked[:TOP]:
         average = before[key] / WEEKS_BEFORE
         top.append({"topic": shown(key), "calls": now_counts[key], "previous_average": round(average, 2),
                     "change": round(now_counts[key] - average, 2)})
     new = [{"topic": shown(k), "calls": now_counts[k]} for k in ranked if before[k] == 0][:TOP]
-    return {"top": top, "new": new, "distinct": len(now_counts)}
+    return {"top": top, "new": new, "distinct": len(ranked)}
 
 
-def _repeat(desk, q, bounds) -> dict[str, Any]:
+def _repeat(desk, q, bounds) -> tuple[dict[str, Any], list[int]]:
     start, end = bounds[-1]
     rows = q.repeat_callers(start, end, REPEAT_AT)
     from .models import who
@@ -274,19 +308,29 @@ def _repeat(desk, q, bounds) -> dict[str, Any]:
         "callers": [{"customer_id": r["id"], "caller": who(r["name"], r["company"]), "phone": r["e164"] or "",
                      "phone_national": desk.national(r["e164"]) if r["e164"] else "", "calls": r["calls"]}
                     for r in rows],
-    }
+    }, previous
+
+
+def _offered(calls, phone) -> list[list[int]]:
+    return phone["rang"] if phone else calls["day_hour_in"]  # [day][hour]
 
 
 def _staffing(settings, calls, phone) -> dict[str, Any]:
     talk = phone["talk_seconds"] if phone else None
-    handle = talk or settings.handle_seconds
-    offered = phone["rang"] if phone else calls["day_hour_in"]  # [day][hour]
+    missed = [h[1] for h in phone["hours"]] if phone else None
+    return staffing(_offered(calls, phone), missed, talk or settings.handle_seconds,
+                    "phone events" if talk else "setting", settings.answer_target_pct, settings.answer_seconds)
+
+
+def staffing(offered: list[list[int]], missed_by_hour: list[int] | None, handle: float, handle_from: str,
+             target_pct: int, seconds: int) -> dict[str, Any]:
+    """People needed per desk-local hour (Erlang C) for the calls offered [day][hour]."""
     open_days = sum(1 for d in range(7) if any(offered[d]))
-    target, seconds = settings.answer_target_pct / 100, settings.answer_seconds
+    target = target_pct / 100
     rows = []
     for h in range(24):
         per_day = [offered[d][h] for d in range(7)]
-        missed = phone["hours"][h][1] if phone else None
+        missed = missed_by_hour[h] if missed_by_hour is not None else None
         if not any(per_day) and not missed:
             continue
         average = sum(per_day) / open_days if open_days else 0.0
@@ -296,6 +340,6 @@ def _staffing(settings, calls, phone) -> dict[str, Any]:
                      "erlangs": round(need.erlangs, 3), "people": need.agents,
                      "service_level": round(need.service_level, 4), "people_busiest": peak.agents,
                      "missed": missed})
-    return {"handle_seconds": handle, "handle_from": "phone events" if talk else "setting",
-            "target_percent": settings.answer_target_pct, "target_seconds": seconds, "open_days": open_days,
+    return {"handle_seconds": handle, "handle_from": handle_from,
+            "target_percent": target_pct, "target_seconds": seconds, "open_days": open_days,
             "by_hour": rows}

@@ -86,6 +86,11 @@ def summary_lines(r: dict[str, Any]) -> list[tuple[str, str]]:
     return lines
 
 
+def _office_column(rows: list[dict[str, Any]]) -> tuple[str, ...]:
+    """An "Office" column for the rows of a week across offices (each row names its office)."""
+    return ("Office",) if rows and "office" in rows[0] else ()
+
+
 # -- Markdown ----------------------------------------------------------------------------------
 def _md_table(headers: tuple[str, ...], align: str, rows: list[list[Any]]) -> list[str]:
     lines = ["| " + " | ".join(headers) + " |",
@@ -100,6 +105,8 @@ def markdown(r: dict[str, Any]) -> str:
              f"As of {r['generated_at'][:16].replace('T', ' ')} ({r['timezone']}); compared with the four weeks "
              f"before ({r['week']['compared_with'][0]} to {_before_end(r)}).", "", "## Summary", ""]
     lines += [f"- {label}: {value}" for label, value in summary_lines(r)]
+    if r.get("notes"):
+        lines += ["", "## Notes", ""] + [f"- {md_text(note, 400)}" for note in r["notes"]]
     extra = ("Answered", "Missed") if phone else ()
     lines += ["", "## Calls by day", ""]
     lines += _md_table(("Day", "In", "Out", *extra), "l" + "r" * (2 + len(extra)),
@@ -121,9 +128,11 @@ def markdown(r: dict[str, Any]) -> str:
     k = r["complaints"]
     lines += ["", "## Complaints still open", ""]
     if k["open"]:
-        lines += _md_table(("Opened", "Age", "Caller", "Phone", "Topic"), "lllll",
+        office = _office_column(k["open"])
+        lines += _md_table(("Opened", "Age", "Caller", "Phone", "Topic", *office), "lllll" + "l" * len(office),
                            [[_when(o["opened_at"]), _age(o["age_minutes"]), md_text(o["caller"], 60),
-                             md_text(o["phone_national"] or o["phone"], 30), md_text(o["topic"])] for o in k["open"]])
+                             md_text(o["phone_national"] or o["phone"], 30), md_text(o["topic"]),
+                             *([md_text(o["office"], 60)] if office else [])] for o in k["open"]])
         if k["open_now"] > len(k["open"]):
             lines += ["", f"…and {k['open_now'] - len(k['open'])} more."]
     else:
@@ -141,9 +150,10 @@ def markdown(r: dict[str, Any]) -> str:
     rep = r["repeat_callers"]
     lines += ["", "## Repeat callers (3 or more calls this week)", ""]
     if rep["callers"]:
-        lines += _md_table(("Caller", "Phone", "Calls"), "llr",
+        office = _office_column(rep["callers"])
+        lines += _md_table(("Caller", "Phone", "Calls", *office), "llr" + "l" * len(office),
                            [[md_text(c["caller"], 60), md_text(c["phone_national"] or c["phone"] or "withheld", 30),
-                             c["calls"]] for c in rep["callers"]])
+                             c["calls"], *([md_text(c["office"], 60)] if office else [])] for c in rep["callers"]])
     else:
         lines.append("None.")
     s = r["staffing"]
@@ -200,7 +210,7 @@ def _hour_span(r: dict[str, Any]) -> range:
     return range(min(busy), max(busy) + 1) if busy else range(9, 18)
 
 
-def _bar_chart(r: dict[str, Any]) -> str:
+def _bar_chart(r: dict[str, Any], prefix: str = "") -> str:
     span_ = _hour_span(r)
     hours = [r["calls"]["by_hour"][h] for h in span_]
     top = max([h["in"] + h["out"] for h in hours] + [1])
@@ -208,8 +218,8 @@ def _bar_chart(r: dict[str, Any]) -> str:
     bar = (w - left - 4) / len(hours)
     plot = h0 - bottom - 16
     every = 1 if len(hours) <= 12 else 2 if len(hours) <= 18 else 3
-    parts = [f'<svg viewBox="0 0 {w} {h0}" role="img" aria-labelledby="bars-t"><title id="bars-t">Calls by hour of '
-             f'day, in and out</title>']
+    parts = [f'<svg viewBox="0 0 {w} {h0}" role="img" aria-labelledby="{prefix}bars-t"><title id="{prefix}bars-t">'
+             f'Calls by hour of day, in and out</title>']
     for tick in sorted({0, top // 2, top}):
         y = h0 - bottom - plot * tick / top
         parts.append(f'<line x1="{left}" x2="{w - 2}" y1="{y:.1f}" y2="{y:.1f}" stroke="#d0d7de" stroke-width=".5"/>'
@@ -235,7 +245,7 @@ def _bar_chart(r: dict[str, Any]) -> str:
     return "".join(parts)
 
 
-def _heat_map(r: dict[str, Any]) -> str:
+def _heat_map(r: dict[str, Any], prefix: str = "") -> str:
     span_ = _hour_span(r)
     heat = r["calls"]["heat"]
     top = max([max(row) for row in heat] + [1])
@@ -243,8 +253,8 @@ def _heat_map(r: dict[str, Any]) -> str:
     cell = min(28.0, (400 - left - 2) / len(span_))
     w, h0 = left + len(span_) * cell + 2, head + 7 * cell + 4
     every = 1 if len(span_) <= 12 else 2 if len(span_) <= 18 else 3
-    parts = [f'<svg viewBox="0 0 {w:.0f} {h0:.0f}" role="img" aria-labelledby="heat-t"><title id="heat-t">Calls by '
-             f'day and hour (darker: more)</title>']
+    parts = [f'<svg viewBox="0 0 {w:.0f} {h0:.0f}" role="img" aria-labelledby="{prefix}heat-t"><title '
+             f'id="{prefix}heat-t">Calls by day and hour (darker: more)</title>']
     for i, hour in enumerate(span_):
         if i % every == 0:
             parts.append(f'<text x="{left + i * cell + cell / 2:.1f}" y="10" text-anchor="middle">{hour:02d}</text>')
@@ -269,13 +279,13 @@ def _heat_map(r: dict[str, Any]) -> str:
     return "".join(parts)
 
 
-def _trend(r: dict[str, Any]) -> str:
+def _trend(r: dict[str, Any], prefix: str = "") -> str:
     trend = r["promises"]["trend"]
     w, h0, left, right, top_pad, bottom = 400, 140, 34, 30, 16, 24
     plot_w, plot_h = w - left - right, h0 - top_pad - bottom
     step = plot_w / max(1, len(trend) - 1)
-    parts = [f'<svg viewBox="0 0 {w} {h0}" role="img" aria-labelledby="trend-t"><title id="trend-t">Callbacks kept '
-             f'on time, share of those returned, week by week</title>']
+    parts = [f'<svg viewBox="0 0 {w} {h0}" role="img" aria-labelledby="{prefix}trend-t"><title id="{prefix}trend-t">'
+             f'Callbacks kept on time, share of those returned, week by week</title>']
     for pct in (0, 50, 100):
         y = top_pad + plot_h * (1 - pct / 100)
         parts.append(f'<line x1="{left}" x2="{w - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#d0d7de" '
@@ -306,61 +316,108 @@ def _html_table(headers: tuple[str, ...], numeric: str, rows: list[list[Any]]) -
     return f'<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
 
 
-def html(r: dict[str, Any]) -> str:
-    phone = r["phone_events"]
-    extra = ("Answered", "Missed") if phone else ()
+def _page(title: str, body: list[str]) -> str:
     out = ['<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
-           f"<title>{_h(_title(r))}</title><style>{CSS}</style></head><body>",
-           f"<h1>{_h(_title(r))}</h1>",
+           f"<title>{_h(title)}</title><style>{CSS}</style></head><body>", *body, "</body></html>\n"]
+    return "\n".join(out)
+
+
+def html(r: dict[str, Any]) -> str:
+    return _page(_title(r), _html_body(r))
+
+
+def _html_body(r: dict[str, Any], prefix: str = "") -> list[str]:
+    """One week's headline, sections and charts; `prefix` keeps element ids unique when several
+    weeks share a page."""
+    phone = r["phone_events"]
+    extra = ("Answered", "Missed") if phone else ()
+
+    def section(name: str) -> str:
+        return f"<section id={prefix}{name}>"
+
+    out = [f"<h1>{_h(_title(r))}</h1>",
            f'<p class="as-of">As of {_h(r["generated_at"][:16].replace("T", " "))} ({_h(r["timezone"])}); compared '
            f'with the four weeks before.</p>',
-           '<section id=summary><h2>Summary</h2><dl class="summary">']
+           section("summary") + '<h2>Summary</h2><dl class="summary">']
     out += [f"<dt>{_h(label)}</dt><dd>{_h(value)}</dd>" for label, value in summary_lines(r)]
     out.append("</dl></section>")
-    out.append('<section id=hours><h2>Calls by hour</h2><p class="legend"><span class="key-in">■ in</span> '
+    if r.get("notes"):
+        out.append(section("notes") + "<h2>Notes</h2><ul>" + "".join(f"<li>{_h(note)}</li>" for note in r["notes"])
+                   + "</ul></section>")
+    out.append(section("hours") + '<h2>Calls by hour</h2><p class="legend"><span class="key-in">■ in</span> '
                '<span class="key-out">■ out</span> (number above each bar: calls that hour)</p>'
-               + _bar_chart(r) + "</section>")
-    out.append("<section id=heat><h2>Calls by day and hour</h2>" + _heat_map(r) + "</section>")
-    out.append("<section id=days><h2>Calls by day</h2>" + _html_table(
+               + _bar_chart(r, prefix) + "</section>")
+    out.append(section("heat") + "<h2>Calls by day and hour</h2>" + _heat_map(r, prefix) + "</section>")
+    out.append(section("days") + "<h2>Calls by day</h2>" + _html_table(
         ("Day", "In", "Out", *extra), "p" + "r" * (2 + len(extra)),
         [[_day(d["day"]), d["in"], d["out"], *([d["answered"], d["missed"]] if phone else [])]
          for d in r["calls"]["by_day"]]) + "</section>")
-    out.append("<section id=promises><h2>Promises kept on time</h2>" + _trend(r) + _html_table(
+    out.append(section("promises") + "<h2>Promises kept on time</h2>" + _trend(r, prefix) + _html_table(
         ("Week of", "Promised", "Kept", "Late", "Open", "Kept rate", "Median min"), "prrrrrr",
         [[t["week"], t["made"], t["kept"], t["late"], t["open"], _pct(t["kept_rate"]),
           _num(t["median_minutes_to_callback"])] for t in r["promises"]["trend"]]) + "</section>")
     k = r["complaints"]
-    body = (_html_table(("Opened", "Age", "Caller", "Phone", "Topic"), "lllpl",
+    office = _office_column(k["open"])
+    body = (_html_table(("Opened", "Age", "Caller", "Phone", "Topic", *office), "lllpl" + "l" * len(office),
                         [[_when(o["opened_at"]), _age(o["age_minutes"]), o["caller"], o["phone_national"] or o["phone"],
-                          o["topic"]] for o in k["open"]]) if k["open"] else "<p>None.</p>")
+                          o["topic"], *([o["office"]] if office else [])] for o in k["open"]])
+            if k["open"] else "<p>None.</p>")
     if k["open_now"] > len(k["open"]):
         body += f"<p>…and {k['open_now'] - len(k['open'])} more.</p>"
-    out.append("<section id=complaints><h2>Complaints still open</h2>" + body + "</section>")
+    out.append(section("complaints") + "<h2>Complaints still open</h2>" + body + "</section>")
     t = r["topics"]
-    out.append("<section id=topics><h2>Top topics</h2>" + (_html_table(
+    out.append(section("topics") + "<h2>Top topics</h2>" + (_html_table(
         ("Topic", "Calls", "Weekly before", "Change"), "lrrr",
         [[x["topic"], x["calls"], _num(x["previous_average"]), _signed(x["change"])] for x in t["top"]])
         if t["top"] else "<p>No topics recorded.</p>") + "<h2>New topics this week</h2>" + (
         "<ul>" + "".join(f"<li>{_h(x['topic'])}: {x['calls']}</li>" for x in t["new"]) + "</ul>"
         if t["new"] else "<p>None.</p>") + "</section>")
     rep = r["repeat_callers"]
-    out.append("<section id=repeat><h2>Repeat callers (3 or more calls this week)</h2>" + (_html_table(
-        ("Caller", "Phone", "Calls"), "lpr",
-        [[c["caller"], c["phone_national"] or c["phone"] or "withheld", c["calls"]] for c in rep["callers"]])
+    office = _office_column(rep["callers"])
+    out.append(section("repeat") + "<h2>Repeat callers (3 or more calls this week)</h2>" + (_html_table(
+        ("Caller", "Phone", "Calls", *office), "lpr" + "l" * len(office),
+        [[c["caller"], c["phone_national"] or c["phone"] or "withheld", c["calls"], *([c["office"]] if office else [])]
+         for c in rep["callers"]])
         if rep["callers"] else "<p>None.</p>") + "</section>")
     s = r["staffing"]
-    out.append(f"<section id=staffing><h2>Staffing by hour</h2><p>People needed to answer {s['target_percent']}% of calls "
-               f"within {s['target_seconds']} s (Erlang C; handle time {_h(_num(s['handle_seconds'] / 60))} min from "
-               f"the {_h(s['handle_from'])}; calls on an average of the week's {s['open_days']} open days, and at "
-               f"the peak: the busiest day).</p>" + (_html_table(
+    out.append(section("staffing") + f"<h2>Staffing by hour</h2><p>People needed to answer {s['target_percent']}% "
+               f"of calls within {s['target_seconds']} s (Erlang C; handle time {_h(_num(s['handle_seconds'] / 60))} "
+               f"min from the {_h(s['handle_from'])}; calls on an average of the week's {s['open_days']} open days, "
+               f"and at the peak: the busiest day).</p>" + (_html_table(
                    ("Hour", "Calls avg", "People", "Calls peak", "People peak", "Missed"), "prrrrr",
                    [[f"{h['hour']:02d}:00", _num(h["calls_average"]), h["people"], h["calls_busiest"],
                      h["people_busiest"], "n/a" if h["missed"] is None else h["missed"]] for h in s["by_hour"]])
                    if s["by_hour"] else "<p>No calls.</p>") + "</section>")
-    out.append("</body></html>\n")
-    return "\n".join(out)
+    return out
+
+
+def _labelled(office: str, r: dict[str, Any]) -> dict[str, Any]:
+    """An office's week with its name before the desk's in the title."""
+    return {**r, "desk_name": f"{office}: {r['desk_name']}"}
+
+
+def markdown_offices(combined: dict[str, Any], offices: list[tuple[str, dict[str, Any]]]) -> str:
+    """The week across offices: the combined week first, then each office's, each titled with
+    the office's name."""
+    return "\n".join([markdown(combined), *(markdown(_labelled(name, r)) for name, r in offices)])
+
+
+def html_offices(combined: dict[str, Any], offices: list[tuple[str, dict[str, Any]]]) -> str:
+    """One self-contained page: the combined week, then each office's in its own article."""
+    body = ["<article id=combined>", *_html_body(combined, "combined-"), "</article>"]
+    for i, (name, r) in enumerate(offices, 1):
+        body += [f"<article id=office-{i}>", *_html_body(_labelled(name, r), f"office-{i}-"), "</article>"]
+    return _page(_title(combined), body)
+
+
+def json_offices(combined: dict[str, Any], offices: list[tuple[str, dict[str, Any]]]) -> str:
+    return json.dumps({"combined": combined, "offices": [{"office": name, **r} for name, r in offices]},
+                      indent=2, ensure_ascii=False) + "\n"
+
+
+RENDER_OFFICES = {"md": markdown_offices, "html": html_offices, "json": json_offices}
 
 
 def as_json(r: dict[str, Any]) -> str:

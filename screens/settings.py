@@ -1,5 +1,6 @@
-"""The desk's settings: hours, timezone, holidays, region, lead time, default promise, and the
-people messages can be taken for who never sit at the desk (the owner)."""
+"""The desk's settings: hours, timezone, holidays, region, lead time, default promise, whether a
+missed call opens a callback promise by itself, and the people messages can be taken for who
+never sit at the desk (the owner)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from frontdesk.hours import WEEKDAYS, BusinessHours, HoursError, parse_day_spec
 from frontdesk.settings import SettingsError, validate
@@ -30,6 +31,13 @@ class FormRefused(Exception):
 
 DAY_NAMES = dict(zip(WEEKDAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
                                 "Sunday"), strict=True))
+
+
+def missed_calls_label(on: bool) -> str:
+    """The switch says on or off in words: Textual's checkbox draws the same X either way and
+    tells them apart by colour only, which a NO_COLOR terminal does not show."""
+    return ("on: a missed call opens a callback promise" if on
+            else "off: missed calls are listed, no promise opened")
 
 
 class SettingsScreen(DeskScreenBase):
@@ -56,6 +64,9 @@ class SettingsScreen(DeskScreenBase):
                               "YYYY-MM-DD, comma separated")
             yield self._field("Lead time (min)", "lead", str(s.lead_minutes))
             yield self._field("Default promise", "promise", s.default_promise, "1bh, 4bh, 15m, eod, morning")
+            yield Horizontal(Label("Missed calls"),
+                             Checkbox(missed_calls_label(s.missed_call_promises), s.missed_call_promises,
+                                      compact=True, id="missed_call_promises"), classes="field")
             yield self._field("Nag every (min)", "nag", str(s.nag_minutes))
             yield self._field("Follow-up after", "followup", s.followup,
                               "a resolved complaint's check-in: 2bd (business days), 4bh, 1d, off")
@@ -86,7 +97,15 @@ class SettingsScreen(DeskScreenBase):
         self.initial = self._typed()
 
     def _typed(self) -> dict[str, str]:
-        return {widget.id or "": widget.value for widget in self.query(Input)}
+        typed = {widget.id or "": widget.value for widget in self.query(Input)}
+        return {**typed, "missed_call_promises": str(self._missed_calls())}
+
+    def _missed_calls(self) -> bool:
+        return self.query_one("#missed_call_promises", Checkbox).value
+
+    @on(Checkbox.Changed, "#missed_call_promises")
+    def _missed_calls_changed(self, event: Checkbox.Changed) -> None:
+        event.checkbox.label = missed_calls_label(event.value)
 
     def holds_unsaved(self) -> bool:
         return self._typed() != self.initial
@@ -144,7 +163,8 @@ class SettingsScreen(DeskScreenBase):
                     refuse("tz", str(exc))
         typed = {"desk_name": self._value("desk_name"), "region": self._value("region").upper(),
                  "default_promise": self._value("promise"), "followup": self._value("followup"),
-                 "recipients": tuple(n.strip() for n in self._value("recipients").split(",") if n.strip())}
+                 "recipients": tuple(n.strip() for n in self._value("recipients").split(",") if n.strip()),
+                 "missed_call_promises": self._missed_calls()}
         for name, key, label in (("lead", "lead_minutes", "lead time"), ("nag", "nag_minutes", "nag interval"),
                                  ("handle", "handle_seconds", "handle time"),
                                  ("answer_target", "answer_target_pct", "answer target"),

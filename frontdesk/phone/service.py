@@ -222,8 +222,10 @@ class PhoneCalls:
     def _promise(self, record: PhoneCall, at: datetime) -> Callback | None:
         """A missed call from a real number: logged as an unanswered call and turned into a
         promise, or counted as one more try on the caller's open missed-call promise. Nothing
-        when the desk's setting turns missed-call promises off."""
-        settings = self.desk.settings
+        when the desk's setting turns missed-call promises off. The settings are read again
+        here: `frontdesk listen` runs for days, and a switch turned off in the app (or a new
+        default promise) must count from the next missed call, not from the next restart."""
+        settings = self.desk.reload_settings()
         if not settings.missed_call_promises:
             return None
         desk_name = self.desk.operators.canonical(settings.desk_name) or "desk"

@@ -436,6 +436,26 @@ def test_the_setting_turns_missed_call_promises_off(desk, clock):
     assert miss(desk, clock, "m2").callback is not None
 
 
+def test_the_setting_reaches_a_listener_that_runs_all_day(desk, db_path, clock):
+    # `frontdesk listen` holds its desk for days: a switch turned off elsewhere (the app's
+    # settings, another desk on the file) counts from its next missed call, not its next restart.
+    from frontdesk.db import open_database
+    from frontdesk.services import Desk
+    from frontdesk.store import Store
+
+    listener = Desk(Store(open_database(db_path)), clock, "phone", env={"TZ": "America/New_York",
+                                                                        "FRONTDESK_REGION": "US"})
+    try:
+        assert listener.settings.missed_call_promises is True
+        desk.save_settings(replace(desk.settings, missed_call_promises=False))
+        assert miss(listener, clock, "m1").callback is None and count(desk, "callbacks") == 0
+        desk.save_settings(replace(desk.settings, missed_call_promises=True, default_promise="15m"))
+        promise = miss(listener, clock, "m2").callback
+        assert promise is not None and promise.due_at == promise.promised_at + timedelta(minutes=15)
+    finally:
+        listener.store.close()
+
+
 def test_missed_calls_are_unseen_until_marked(desk, clock):
     miss(desk, clock, "m1")
     miss(desk, clock, "m2", number="anonymous")
