@@ -146,7 +146,14 @@ def _interval(value: str, option: str) -> str:
 def replicate(ctx: Context, targets, sync_interval, retention, snapshot_interval, ssh_key, print_config,
               unit, status, max_lag, fmt) -> None:
     """Keep a continuous off-site copy of the desk (Litestream), until stopped (SIGTERM)."""
-    from .replica import Plan, check_database, litestream, parse_replica, write_config
+    from .replica import (
+        Plan,
+        check_database,
+        litestream,
+        parse_replica,
+        settle_after_stop,
+        write_config,
+    )
 
     database = ctx.database().expanduser().absolute()
     if status:
@@ -195,7 +202,12 @@ def replicate(ctx: Context, targets, sync_interval, retention, snapshot_interval
         code, asked = foreground([str(binary), "replicate", "-no-expand-env", "-config", str(config)],
                                  keep_fds=(lock,))
         with contextlib.suppress(OSError):
-            os.utime(lock_path)  # when replication stopped, for --status (replica.stopped_at)
+            # Still holding the lock: fold the WAL in and leave the stop mark for --status
+            # (replica.settle_after_stop); the lock's time says when replication stopped.
+            mark = settle_after_stop(database).encode()
+            os.ftruncate(lock, 0)
+            os.pwrite(lock, mark, 0)
+            os.utime(lock_path)
     finally:
         os.close(lock)
     if asked and code in (0, -signal.SIGTERM, -signal.SIGINT):
@@ -207,7 +219,7 @@ def replicate(ctx: Context, targets, sync_interval, retention, snapshot_interval
 def _status(ctx: Context, max_lag: str, fmt: str) -> int:
     import json
 
-    from .replica import interval_seconds, read_config, replica_status
+    from .replica import interval_seconds, read_config, read_stop_mark, replica_status
 
     limit = timedelta(seconds=interval_seconds(max_lag, "--max-lag"))
     config = _config_path(ctx)
@@ -217,7 +229,9 @@ def _status(ctx: Context, max_lag: str, fmt: str) -> int:
     binary = litestream()
     now = ctx.clock.now()
     lock = config.with_name(config.name + ".lock")
-    state = replica_status(binary, config, database, url, replicating(lock), now, stopped_at=_mtime(lock))
+    live = replicating(lock)
+    state = replica_status(binary, config, database, url, live, now, stopped_at=_mtime(lock),
+                           mark=None if live else read_stop_mark(lock))
     if fmt == "json":
         click.echo(json.dumps({"database": str(database), "replicas": [state.as_json(limit)]}, indent=2))
     else:

@@ -28,6 +28,7 @@ import os
 import re
 import shutil
 import sqlite3
+import struct
 import subprocess
 import sys
 import sysconfig
@@ -439,9 +440,9 @@ def _local_ltx_times(database: Path) -> dict[int, datetime]:
 
 
 def _last_write(database: Path) -> datetime | None:
-    """When a desk last committed: the -wal file's time (only commits write it; checkpoints
-    write the database file), or the database file's when there is no -wal (the last desk
-    closed and folded it in)."""
+    """When a desk last wrote the file: the -wal file's time, or the database file's when there
+    is no -wal (the last desk closed and folded it in). Only a fallback (_changed_since): a
+    checkpoint writes the database file without changing anything in it."""
     for path in (database.with_name(database.name + "-wal"), database):
         with contextlib.suppress(OSError):
             return datetime.fromtimestamp(path.stat().st_mtime, UTC)
@@ -450,12 +451,168 @@ def _last_write(database: Path) -> datetime | None:
 
 SLACK = timedelta(seconds=2)  # Litestream stamps files to the second; a checkpoint may follow a sync
 
+# -- where Litestream left the WAL -------------------------------------------------------------
+# Litestream 0.5 writes one level-0 LTX file per sync into its state directory; its 100-byte
+# header (big-endian, github.com/superfly/ltx Header.MarshalBinary) says which part of the WAL
+# it holds: WALOffset + WALSize is where the next sync starts, under the WAL's salts.
+LTX_HEADER = struct.Struct(">4sIIIQQqQqqII")  # magic, flags, page size, commit, min/max TXID, ms,
+#                                                pre-apply checksum, WAL offset, WAL size, salts
+WAL_HEADER = struct.Struct(">8I")  # magic, version, page size, checkpoint seq, salt-1, salt-2, checksum
+WAL_FRAME = struct.Struct(">6I")  # page number, database size after a commit (0 otherwise), salts, checksum
+WAL_MAGIC = {0x377F0682: "<", 0x377F0683: ">"}  # the byte order of the checksum's words
+
+
+@dataclass(frozen=True)
+class WalPosition:
+    """The end of what Litestream has taken from the WAL (its newest level-0 LTX file)."""
+
+    txid: int
+    offset: int
+    salts: tuple[int, int]
+    page_size: int
+
+
+def litestream_position(database: Path) -> WalPosition | None:
+    newest: tuple[int, str] | None = None
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(state_dir(database) / "ltx" / "0"):
+            name = entry.name
+            if name.endswith(".ltx") and "-" in name:
+                txid = _txid(name[:-4].split("-")[-1])
+                if newest is None or txid > newest[0]:
+                    newest = (txid, entry.path)
+    if newest is None:
+        return None
+    try:
+        with open(newest[1], "rb") as f:
+            head = f.read(LTX_HEADER.size)
+    except OSError:
+        return None
+    if len(head) < LTX_HEADER.size:
+        return None
+    magic, _flags, page_size, _commit, _min, max_txid, _ms, _pre, offset, size, salt1, salt2 = LTX_HEADER.unpack(head)
+    if magic != b"LTX1" or offset < WAL_HEADER.size or page_size <= 0:
+        return None
+    return WalPosition(max_txid, offset + size, (salt1, salt2), page_size)
+
+
+def _wal_checksum(order: str, data: bytes, s0: int, s1: int) -> tuple[int, int]:
+    """SQLite's WAL checksum (https://www.sqlite.org/fileformat.html#checksum_algorithm)."""
+    words = struct.unpack(f"{order}{len(data) // 4}I", data)
+    for i in range(0, len(words), 2):
+        s0 = (s0 + words[i] + s1) & 0xFFFFFFFF
+        s1 = (s1 + words[i + 1] + s0) & 0xFFFFFFFF
+    return s0, s1
+
+
+def unsynced_commits(database: Path, position: WalPosition) -> bool | None:
+    """Whether the database's WAL holds a committed transaction past Litestream's position, as
+    SQLite's own recovery reads it (salts and checksum chain); None when the WAL cannot tell
+    (no -wal, or no valid header: everything is in the database file)."""
+    wal = database.with_name(database.name + "-wal")
+    try:
+        with open(wal, "rb") as f:
+            header = f.read(WAL_HEADER.size)
+            if len(header) < WAL_HEADER.size:
+                return None
+            magic, _version, page_size, _seq, salt1, salt2, check1, check2 = WAL_HEADER.unpack(header)
+            order = WAL_MAGIC.get(magic)
+            if order is None or _wal_checksum(order, header[:24], 0, 0) != (check1, check2):
+                return None
+            if (salt1, salt2) != position.salts:
+                return True  # a write restarted the WAL after Litestream's last sync
+            if page_size != position.page_size:
+                return None
+            frame_size = WAL_FRAME.size + page_size
+            seed = (check1, check2)
+            if position.offset > WAL_HEADER.size:
+                f.seek(position.offset - frame_size)
+                before = f.read(WAL_FRAME.size)
+                if len(before) < WAL_FRAME.size:
+                    return False  # nothing was written past the position (the WAL is shorter)
+                seed = WAL_FRAME.unpack(before)[4:6]
+            f.seek(position.offset)
+            while True:
+                frame = f.read(frame_size)
+                if len(frame) < frame_size:
+                    return False
+                page, commit, frame_salt1, frame_salt2, check1, check2 = WAL_FRAME.unpack(frame[:WAL_FRAME.size])
+                if page == 0 or (frame_salt1, frame_salt2) != (salt1, salt2):
+                    return False
+                seed = _wal_checksum(order, frame[:8] + frame[WAL_FRAME.size:], *seed)
+                if seed != (check1, check2):
+                    return False
+                if commit:
+                    return True
+    except OSError:
+        return None
+
+
+# -- what `frontdesk replicate` leaves when it stops --------------------------------------------
+def _identity(database: Path) -> list[int] | None:
+    try:
+        st = database.stat()
+    except OSError:
+        return None
+    return [st.st_ino, st.st_size, st.st_mtime_ns]
+
+
+def settle_after_stop(database: Path, busy_ms: int = 2000) -> str:
+    """Once Litestream has exited: fold the WAL into the database file (a FULL checkpoint, as
+    Litestream's own close does when no desk has the file open), then say, as a stop mark kept
+    in the replication lock, what the file holds: whether the WAL had commits Litestream had not
+    taken, and the database file's identity. A desk that closes last afterwards removes the
+    -wal but writes nothing into the file unless something changed, so --status can still tell
+    (stop_mark_says)."""
+    unsynced: bool | None = None
+    identity: list[int] | None = None
+    with contextlib.suppress(sqlite3.Error, OSError):
+        if not database.is_file():
+            raise OSError("no database")  # never let sqlite3.connect create one
+        conn = sqlite3.connect(str(database), timeout=busy_ms / 1000, isolation_level=None)
+        try:
+            conn.execute("PRAGMA wal_checkpoint(FULL)").fetchone()
+            identity = _identity(database)
+            position = litestream_position(database)
+            # While this connection is open the -wal stays (only the last close removes it).
+            unsynced = unsynced_commits(database, position) if position else None
+        finally:
+            conn.close()
+    return json.dumps({"pid": os.getpid(), "stopped": True, "unsynced": unsynced, "database": identity})
+
+
+def read_stop_mark(lock_path: Path) -> dict[str, Any] | None:
+    """The stop mark `frontdesk replicate` left in its lock (None: it was killed, or runs)."""
+    try:
+        mark = json.loads(lock_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return mark if isinstance(mark, dict) and mark.get("stopped") is True else None
+
+
+def stop_mark_says(database: Path, mark: Mapping[str, Any] | None) -> bool | None:
+    if not mark or mark.get("unsynced") is None or mark.get("database") is None:
+        return None
+    return bool(mark["unsynced"]) or mark["database"] != _identity(database)
+
+
+def _changed_since(database: Path, mark: Mapping[str, Any] | None) -> bool | None:
+    """Whether the database holds a commit Litestream has not taken, while no replicator runs:
+    from the WAL against Litestream's position, else (the -wal is gone) from the stop mark;
+    None when neither can tell."""
+    position = litestream_position(database)
+    verdict = unsynced_commits(database, position) if position else None
+    return verdict if verdict is not None else stop_mark_says(database, mark)
+
 
 def replica_status(binary: Path, config: Path, database: Path, url: str, running: bool,
-                   now: datetime, stopped_at: datetime | None = None) -> ReplicaStatus:
+                   now: datetime, stopped_at: datetime | None = None,
+                   mark: Mapping[str, Any] | None = None) -> ReplicaStatus:
     """When the newest change reached the replica, and the oldest change it does not hold:
-    from the replica's files (Litestream's listing), Litestream's local state, and, while no
-    replicator runs, the database's last commit against when replication stopped
+    from the replica's files (Litestream's listing), Litestream's local state (its TXID against
+    the replica's), and, while no replicator runs, the database's WAL against where Litestream
+    left it (or the stop mark, `frontdesk replicate`'s last word in its lock); only when none
+    of these can tell, the database's last write against when replication stopped
     (`stopped_at`: the replication lock's time, touched when `frontdesk replicate` ends)."""
     files = replica_files(binary, config, database)
     replica_txid, replica_at = 0, None
@@ -476,9 +633,12 @@ def replica_status(binary: Path, config: Path, database: Path, url: str, running
             seen: datetime | None = stopped_at
         else:
             seen = replica_at + SLACK if replica_at else stopped_at
-        if written and (seen is None or written > seen):
+        changed = _changed_since(database, mark)
+        if changed is None:
+            changed = bool(written and (seen is None or written > seen))
+        if changed:
             # Changed since the replicator stopped: the first such change is at most this old.
-            candidate = seen or written
+            candidate = seen or written or now
             pending = min(pending, candidate) if pending else candidate
     return ReplicaStatus(url=url, running=running, replica_txid=replica_txid, replica_at=replica_at,
                          local_txid=local, pending_since=pending, now=now)

@@ -5,10 +5,13 @@ is killed at random, restores (newest and point in time), a follow-mode copy, --
 from __future__ import annotations
 
 import contextlib
+import gc
+import json
 import os
 import random
 import signal
 import sqlite3
+import struct
 import subprocess
 import sys
 import textwrap
@@ -21,6 +24,7 @@ import pytest
 from frontdesk import replica
 from frontdesk.cli import main
 from frontdesk.db import open_database
+from frontdesk.paths import replica_config_path
 from frontdesk.replica import LitestreamMissing, litestream
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -119,6 +123,16 @@ def wait_for(check, timeout: float, what: str):
 def call_ids(path: Path) -> set[int]:
     with contextlib.closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as conn:
         return {row[0] for row in conn.execute("SELECT id FROM calls")}
+
+
+def last_desk_closes(db: Path) -> None:
+    """Every desk on `db` closes, as at the end of the day: the `log` commands run in this
+    process leave theirs to the garbage collector, and the last connection to close makes
+    SQLite checkpoint the WAL into the database file and remove the -wal."""
+    gc.collect()
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        conn.execute("SELECT count(*) FROM calls").fetchone()
+    assert not Path(f"{db}-wal").exists()
 
 
 def restore(args: list[str], capsys) -> tuple[int, str, str]:
@@ -238,14 +252,30 @@ def test_point_in_time_restore_follow_mode_and_status(tmp_path, capsys):
 
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=30) == 0
+        position = replica.litestream_position(db)  # where Litestream left the WAL: all of it
+        assert position is not None and replica.unsynced_commits(db, position) is False
+        lock = replica_config_path(db.absolute()).with_name(replica_config_path(db.absolute()).name + ".lock")
+        mark = replica.read_stop_mark(lock)  # what `frontdesk replicate` left when it stopped
+        assert mark is not None and mark["unsynced"] is False
         code, text = status()
-        assert code == 0 and "NOT RUNNING" in text and "up to date" in text
+        assert code == 0 and "NOT RUNNING" in text and "up to date" in text, text
+        # The desks close after the replicator; the last one checkpoints into the database file
+        # and removes the -wal. Nothing changed: still up to date.
+        last_desk_closes(db)
+        code, text = status()
+        assert code == 0 and "NOT RUNNING" in text and "up to date" in text, text
         log_call("Unreplicated")
+        # Had the replicator stopped now, its stop mark would say so even once the WAL is gone.
+        assert json.loads(replica.settle_after_stop(db))["unsynced"] is True
         time.sleep(3.2)
         code, text = status("--max-lag", "1s")
         assert code == 1 and "BEHIND" in text, text
         code, text = status("--max-lag", "1h")
         assert code == 0 and "behind by" in text, text
+        last_desk_closes(db)  # the change is folded into the database file: still not on the replica
+        assert replica.stop_mark_says(db, mark) is True
+        code, text = status("--max-lag", "1s")
+        assert code == 1 and "BEHIND" in text, text
     finally:
         for p in (proc, follower):
             if p is not None and p.poll() is None:
@@ -254,6 +284,38 @@ def test_point_in_time_restore_follow_mode_and_status(tmp_path, capsys):
         log.close()
     replicate_log = (tmp_path / "replicate.log").read_text()
     assert "replication stopped" in replicate_log and "Traceback" not in replicate_log
+
+
+def test_commits_past_litestreams_position_are_read_from_the_wal(tmp_path):
+    """--status reads the WAL as SQLite's recovery does: a commit past where Litestream stopped
+    reading counts, a rolled-back transaction or a torn frame does not, and a WAL restarted
+    since (new salts) means a write happened; no WAL at all cannot tell."""
+    db = tmp_path / "desk.db"
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA wal_autocheckpoint = 0")
+    conn.execute("CREATE TABLE t (x)")
+    wal = Path(f"{db}-wal")
+    header = wal.read_bytes()[:32]
+    page_size = struct.unpack(">I", header[8:12])[0]
+    synced = replica.WalPosition(1, wal.stat().st_size, struct.unpack(">II", header[16:24]), page_size)
+    assert replica.unsynced_commits(db, synced) is False
+    conn.execute("BEGIN")
+    conn.execute("INSERT INTO t VALUES (randomblob(50000))")  # spills frames past the position
+    conn.execute("ROLLBACK")
+    assert replica.unsynced_commits(db, synced) is False
+    conn.execute("INSERT INTO t VALUES (1)")
+    assert replica.unsynced_commits(db, synced) is True
+    torn = tmp_path / "torn.db-wal"  # the same WAL with the new commit's last byte damaged
+    data = bytearray(wal.read_bytes())
+    data[synced.offset + 24 + page_size - 1] ^= 0xFF
+    torn.write_bytes(bytes(data[:synced.offset + 24 + page_size]))
+    assert replica.unsynced_commits(tmp_path / "torn.db", synced) is False
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    assert replica.unsynced_commits(db, synced) is None  # everything is in the database file
+    conn.execute("INSERT INTO t VALUES (2)")  # restarts the WAL under new salts
+    assert replica.unsynced_commits(db, synced) is True
+    conn.close()
 
 
 def test_missing_litestream_is_one_line_and_status_2(tmp_path, monkeypatch, capsys):
