@@ -8,7 +8,7 @@ import contextlib
 import json
 import sqlite3
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -42,6 +42,15 @@ class Context:
     db_path: Path | None  # None until the group has read --db; main() reads it to word errors
     operator: str
     clock: Clock
+    # Stores a command opened: main() closes them when the command ends, so a command run in a
+    # process that goes on (a test, a script importing main) leaves no connection behind for the
+    # garbage collector to close later (the last close folds the WAL into the file).
+    opened: list[Store] = field(default_factory=list)
+
+    def close(self) -> None:
+        while self.opened:
+            with contextlib.suppress(Exception):
+                self.opened.pop().close()
 
     def database(self) -> Path:
         """The database file; commands run after the group has read --db."""
@@ -55,7 +64,9 @@ class Context:
         path = self.database()
         if not path.parent.exists() and path != default_db_path():
             raise DeskError(f"no such directory: {path.parent}")
-        return Desk(Store(open_database(path)), self.clock, self.operator)
+        store = Store(open_database(path))
+        self.opened.append(store)
+        return Desk(store, self.clock, self.operator)
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -287,6 +298,8 @@ def main(argv: list[str] | None = None, clock: Clock | None = None) -> int:
         return _fail(_undecodable_argument(args) or describe_failure(exc, run.db_path))
     except Exception as exc:  # noqa: BLE001 - the last resort: one line, whatever went wrong
         return _fail(describe_failure(exc, run.db_path))
+    finally:
+        run.close()
     return OK
 
 
