@@ -72,10 +72,12 @@ class PhoneQueries:
             [to_iso(at), to_iso(at), answered.e164, answered.id, to_iso(since)]).rowcount
 
     def ringing(self, since: datetime, limit: int) -> list[PhoneCall]:
-        """Inbound calls ringing now that rang after `since`, oldest first."""
+        """Inbound calls ringing now that rang after `since`, oldest first: the newest `limit`
+        of them (the caller ringing now is the one to show and take, not a lost hang-up)."""
         return self._many(
-            """SELECT * FROM phone_calls WHERE state = 'ringing' AND rang_at > ? AND direction = 'in'
-               ORDER BY rang_at, id LIMIT ?""", [to_iso(since), limit])
+            """SELECT * FROM (SELECT * FROM phone_calls WHERE state = 'ringing' AND rang_at > ?
+                                AND direction = 'in' ORDER BY rang_at DESC, id DESC LIMIT ?)
+               ORDER BY rang_at, id""", [to_iso(since), limit])
 
     def stale(self, before: datetime, limit: int = 1000) -> list[PhoneCall]:
         """Calls still ringing that rang at or before `before` (the lost hang-ups)."""

@@ -19,6 +19,7 @@ from textual.suggester import Suggester
 from textual.widgets import Checkbox, Input, Label, ProgressBar, Static
 
 from widgets.key_bar import KeyBar
+from widgets.tick_box import TickBox
 
 from .base import BACK, DeskScreenBase
 
@@ -94,7 +95,7 @@ class ImportContactsScreen(DeskScreenBase):
             yield Horizontal(Label("File"), Input(placeholder="~/contacts.vcf  (right arrow completes)",
                                                   id="import-path", suggester=PathSuggester()),
                              id="import-path-row")
-            yield Checkbox("Also contacts without a phone number", id="import-keep")
+            yield TickBox("Also contacts without a phone number", id="import-keep")
             yield ProgressBar(total=None, show_eta=False, id="import-progress")
             yield Static("", id="import-result")
             yield Static("", classes="error", id="import-error")

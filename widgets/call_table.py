@@ -46,7 +46,8 @@ def outcome_cell(call: Call) -> Text:
     if message.boxes:
         text.append(f": {message.boxes_words}")
     if not unread:
-        text.append_text(plain(f" (read by {message.read_by})", style="dim"))
+        text.append(" ")  # plain() trims its text: the space goes on its own
+        text.append_text(plain(f"(read by {message.read_by})", style="dim"))
     return text
 
 

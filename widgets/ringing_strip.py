@@ -25,6 +25,7 @@ from frontdesk.phone.models import RingingCall
 from frontdesk.text import one_line
 
 SEP = " · "
+MAX_LINES = 4  # over an 80x24 form: more would hide the fields being typed
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,20 @@ class RingingStrip(Widget):
 
     @property
     def lines(self) -> int:
-        return len(self.ringing) + len(self.answered)
+        return len(self._rows())
+
+    def _rows(self) -> list[RingingCall | Answered | tuple[int, int]]:
+        """What each line shows, at most MAX_LINES: every call when they fit; else a line saying
+        how many more ((ringing, answered) not shown) and the newest ringing calls (the key takes
+        the last of them), then answered ones while room is left."""
+        rows: list[RingingCall | Answered | tuple[int, int]] = [*self.ringing, *self.answered]
+        if len(rows) <= MAX_LINES:
+            return rows
+        room = MAX_LINES - 1
+        ringing = list(self.ringing[-room:])
+        answered = list(self.answered[:room - len(ringing)])
+        hidden = (len(self.ringing) - len(ringing), len(self.answered) - len(answered))
+        return [hidden, *ringing, *answered]
 
     def show(self, ringing: Sequence[RingingCall], answered: Sequence[Answered] = (), *, key: str = "",
              newest: int | None = None) -> None:
@@ -111,8 +125,9 @@ class RingingStrip(Widget):
     def render(self) -> Text:
         width = max(self.size.width, 20)
         out = Text(no_wrap=True, overflow="ellipsis", end="")
-        rows = [self._ringing_line(call, width) for call in self.ringing]
-        rows += [self._answered_line(done, width) for done in self.answered]
+        rows = [self._more_line(row, width) if isinstance(row, tuple)
+                else self._answered_line(row, width) if isinstance(row, Answered)
+                else self._ringing_line(row, width) for row in self._rows()]
         for n, row in enumerate(rows):
             if n:
                 out.append("\n")
@@ -152,5 +167,17 @@ class RingingStrip(Widget):
 
     def on_click(self, event: events.Click) -> None:
         event.stop()
-        if 0 <= event.y < len(self.ringing):
-            self.post_message(self.Take(self.ringing[event.y].phone_call_id))
+        rows = self._rows()
+        if 0 <= event.y < len(rows) and isinstance(row := rows[event.y], RingingCall):
+            self.post_message(self.Take(row.phone_call_id))
+
+    def _more_line(self, hidden: tuple[int, int], width: int) -> Text:
+        ringing, answered = hidden
+        words = [f"{ringing} more ringing (ctrl+p: Take call lists them)"] if ringing else []
+        words += [f"{answered} more answered"] if answered else []
+        line = Text(no_wrap=True, overflow="ellipsis", end="",
+                    style=self.get_component_rich_style("ringing-strip--answered"))
+        line.append(" ... and " + ", ".join(words))
+        line.truncate(width, overflow="ellipsis")
+        line.append(" " * max(width - cell_len(line.plain), 0))
+        return line

@@ -272,6 +272,16 @@ def test_several_ringing_calls_stack_oldest_first(desk, clock):
     assert [r.e164 for r in desk.phone.ringing()] == ["+14045550130", "+14045550131", "+14045550132"]
 
 
+def test_more_calls_ringing_than_the_strip_holds_keep_the_newest(desk, clock):
+    # A busy minute, or hang-ups a PBX lost: the caller ringing now is the one to greet and the
+    # one ctrl+t takes, so past the limit the oldest go, never the newest.
+    for i in range(25):
+        desk.phone.event(ev("ring", f"c{i}", number=f"+1 404 555 01{i:02d}"))
+        clock.advance(seconds=2)
+    shown = [r.e164 for r in desk.phone.ringing(limit=20)]
+    assert shown == [f"+1404555{100 + i:04d}" for i in range(5, 25)]  # still oldest first
+
+
 def test_hostile_text_from_a_phone_system_is_cleaned(desk):
     desk.phone.event(ev("ring", number="+1 404 555 0134\x1b[31m", name="[b]Boss[/b]\x1b]8;;http://x\x07\x00 =cmd|",
                         line="q\r\n\tueue"))
