@@ -75,10 +75,12 @@ class SettingsScreen(DeskScreenBase):
             yield self._field("Answer in (s)", "answer_seconds", str(s.answer_seconds), "20")
             yield self._field("Messages for", "recipients", ", ".join(s.recipients),
                               "people not at the desk (the owner), comma separated")
-            yield Static("", classes="error", id="settings-error")
             yield Static(Text("ctrl+s saves for every desk on this database; Escape leaves unsaved.",
                               style="dim"))
             yield Button("Import contacts...", id="import-contacts", compact=True)
+        # Outside the scrolling form, above the key bar: every refusal of a save is on screen
+        # at once, whatever part of the form is scrolled into view (80x24 shows about 20 fields).
+        yield Static("", classes="error", id="settings-error")
         yield KeyBar()
 
     def action_import_contacts(self) -> None:

@@ -41,6 +41,9 @@ async def test_a_refused_settings_save_lists_every_bad_field_at_once(make_app, d
         assert "lead time must be a whole number" in shown
         assert "reminder repeat must be between 1 and 1440" in shown
         assert shown.index("Monday") < shown.index("holiday") < shown.index("lead time") < shown.index("repeat")
+        # ... and on screen: every line of it above the key bar, whatever the form's scroll
+        box = app.screen.query_one("#settings-error", Static).region
+        assert box.height >= shown.count("\n") + 1 and box.y + box.height <= 23
         invalid = {w.id for w in app.screen.query(Input) if w.has_class("-invalid")}
         assert invalid == {"day_mon", "holidays", "lead", "nag"}
         assert app.focused.id == "day_mon"  # the first bad field in the form's order
