@@ -72,6 +72,16 @@ class Phone:
         return self.e164.lstrip("+")
 
 
+@cache
+def trunk_prefix(region: str) -> str:
+    """The digits a number dialled within `region` starts with before the area code ('0' in
+    GB, DE or FR; '1' in the US), '' when the region has none."""
+    import phonenumbers
+
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    return (metadata.national_prefix or "") if metadata is not None else ""
+
+
 def default_region(env: Mapping[str, str] | None = None) -> str:
     """FRONTDESK_REGION if set, else the locale's country, else US."""
     from_process = env is None

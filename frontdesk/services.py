@@ -281,7 +281,12 @@ class Desk:
             number = phones.try_parse(query, self.region)
             if number:
                 add(self.store.customers_with_number(number.e164), "number", number.e164)
-            for fragment in dict.fromkeys((digits, digits.lstrip("0"))):
+            # '020 7946' typed on a British desk is stored as +44 20 7946...: the digits without
+            # the desk's trunk prefix find it too. (Not any leading 0: on a US desk '0130' is
+            # not '130'.)
+            trunk = phones.trunk_prefix(self.region)
+            national = digits[len(trunk):] if trunk and digits.startswith(trunk) else digits
+            for fragment in dict.fromkeys((digits, national)):
                 if len(fragment) >= 3 and len(matches) < limit:
                     ids = self.store.search_customer_ids("numbers", fragment, limit)
                     add(self.store.customers_by_ids(ids), "digits", fragment=fragment)

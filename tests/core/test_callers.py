@@ -199,3 +199,16 @@ def test_open_promises_follow_a_merge(desk, tyrone):
     assert [cb.id for cb in desk.callbacks.open_for(other.customer.id)] == [other.callback.id]
     logged = desk.log_call(NewCall(phone="212 555 0100", closes=(other.callback.id,)))
     assert logged.customer.id == tyrone.id and [cb.id for cb in logged.closed] == [other.callback.id]
+
+
+def test_digits_with_a_leading_zero_keep_it_on_a_desk_without_a_trunk_zero(desk):
+    """On a US desk '0130' is not '130': (305) 555-0173 does not hold '0130'. On a British desk
+    the trunk 0 is dropped, so '020 79' finds +44 20 7946 0018."""
+    from dataclasses import replace
+
+    desk.log_call(NewCall(phone="305 555 0173", name="Not Me"))
+    desk.log_call(NewCall(phone="404 555 0130", name="Me"))
+    assert [m.customer.name for m in desk.find_callers("0130")] == ["Me"]
+    desk.log_call(NewCall(phone="+44 20 7946 0018", name="London"))
+    desk.save_settings(replace(desk.settings, region="GB"))
+    assert "London" in [m.customer.name for m in desk.find_callers("020 79")]
