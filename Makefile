@@ -24,7 +24,7 @@ test: $(STAMP)
 	$(BIN)/ruff check frontdesk screens widgets tests
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-logo
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 	bash tests/tmux_check.sh
 
 bench: $(STAMP)
