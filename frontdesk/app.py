@@ -31,7 +31,7 @@ from .errors import DeskError
 from .formatting import clock_time
 from .models import Callback
 from .phone.models import RingingCall
-from .reminders import ReminderTracker, queue_counts
+from .reminders import ReminderTracker, queue_counts, reminders_words
 from .services import Desk
 from .text import clean
 from .watch import CommitWatcher, WatchUnavailable, watching_wanted
@@ -353,9 +353,16 @@ class FrontDeskApp(OrderedKeys, App):
         # While the draft-restore question is open, reminders wait (they would cover it); they
         # fire on the tick after it is answered, since each fires once per state.
         due_reminders = [] if self._offering_draft else self.tracker.check(queue, now, desk_open)
-        for reminder in due_reminders:
+        if len(due_reminders) == 1:
+            reminder = due_reminders[0]
             self.notify(reminder.words(self.desk.zone, self.desk.national(reminder.callback.e164)),
                         title="Callback reminder", severity=reminder.severity, timeout=12)
+            self.ring()
+        elif due_reminders:  # several at once (the start, a nag round): one toast, not a stack over the form
+            self.notify(reminders_words(due_reminders, self.desk.zone, self.desk.national),
+                        title=f"{len(due_reminders)} callback reminders",
+                        severity="error" if any(r.severity == "error" for r in due_reminders) else "warning",
+                        timeout=12)
             self.ring()
         self.refresh_status()
         if isinstance(self.screen, DeskScreenBase):

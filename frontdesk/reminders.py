@@ -51,6 +51,16 @@ class Reminder:
         return f"Callback to {cb.caller} {left}{again}. {number}"
 
 
+def reminders_words(reminders: list[Reminder], zone: ZoneInfo, national, shown: int = 3) -> str:
+    """Several reminders in one toast, overdue ones first: a line each for the first `shown`,
+    then how many more (the queue on the desk lists them all)."""
+    ordered = sorted(reminders, key=lambda r: (r.kind == "soon", r.callback.due_at))
+    lines = [r.words(zone, national(r.callback.e164)) for r in ordered[:shown]]
+    if len(ordered) > shown:
+        lines.append(f"... and {len(ordered) - shown} more: the callback queue lists them all.")
+    return "\n".join(lines)
+
+
 @dataclass
 class ReminderTracker:
     """One per session: each callback warns once on entering its lead time and once on becoming

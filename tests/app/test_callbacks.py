@@ -310,3 +310,21 @@ async def test_letters_typed_on_the_outcome_change_nothing(make_app, desk, clock
         await pilot.press("tab", *"Called back, sorted.")
         await settle(pilot)
         assert form.value("outcome") == "resolved" and rings  # unchanged, and the bell said so
+
+
+async def test_several_reminders_at_once_are_one_toast(make_app, desk, clock):
+    """Five promises overdue when the desk opens: one toast naming the first three (overdue
+    first) and how many more, and one bell, not five toasts stacked over half the screen."""
+    for i in range(5):
+        desk.log_call(NewCall(phone=f"40455501{i:02d}", name=f"Caller {i}", outcome="callback"))
+    clock.advance(hours=3)
+    app = make_app()
+    rings = spy_bell(app)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await tick(pilot)
+        reminders = [n for n in app._notifications if "reminder" in n.title]
+        assert len(reminders) == 1 and reminders[0].title == "5 callback reminders"
+        text = str(reminders[0].message)
+        assert text.count("is OVERDUE") == 3 and "... and 2 more" in text
+        assert len(rings) == 1
