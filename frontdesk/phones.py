@@ -7,7 +7,7 @@ import locale
 import os
 import re
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -175,32 +175,9 @@ def caller_timezones(e164: str) -> tuple[str, ...]:
 
 
 # -- formatting many numbers (the export) ------------------------------------------------------
-def _alternatives(pattern: str) -> list[str]:
-    """The top-level alternatives of a regular expression (a|b|(?:c|d) -> a, b, (?:c|d))."""
-    depth, start, parts, i = 0, 0, [], 0
-    while i < len(pattern):
-        char = pattern[i]
-        if char == "\\":
-            i += 2
-            continue
-        if char == "[":
-            i = pattern.index("]", i + 1) + 1
-            continue
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
-            parts.append(pattern[start:i])
-            start = i + 1
-        i += 1
-    return [*parts, pattern[start:]]
-
-
-def _unwrapped(pattern: str) -> str | None:
-    """X when the whole pattern is one group (?:X), else None."""
-    if not (pattern.startswith("(?:") and pattern.endswith(")")):
-        return None
+def _structure(pattern: str) -> Iterator[tuple[int, str, int]]:
+    """(index, character, depth after it) for each '(', ')' and '|' of a regular expression,
+    skipping escapes and character classes: what the two readers below need of its shape."""
     depth, i = 0, 0
     while i < len(pattern):
         char = pattern[i]
@@ -210,13 +187,29 @@ def _unwrapped(pattern: str) -> str | None:
         if char == "[":
             i = pattern.index("]", i + 1) + 1
             continue
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0 and i != len(pattern) - 1:
-                return None
+        if char in "()|":
+            depth += {"(": 1, ")": -1, "|": 0}[char]
+            yield i, char, depth
         i += 1
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a regular expression (a|b|(?:c|d) -> a, b, (?:c|d))."""
+    start, parts = 0, []
+    for i, char, depth in _structure(pattern):
+        if char == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+    return [*parts, pattern[start:]]
+
+
+def _unwrapped(pattern: str) -> str | None:
+    """X when the whole pattern is one group (?:X), else None."""
+    if not (pattern.startswith("(?:") and pattern.endswith(")")):
+        return None
+    for i, char, depth in _structure(pattern):
+        if char == ")" and depth == 0 and i != len(pattern) - 1:
+            return None
     return pattern[3:-1]
 
 
