@@ -8,14 +8,11 @@ promise 'please call back' makes (due by the desk's default promise; urgent: 15 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
-from textual.message import Message
+from textual.containers import Horizontal
 from textual.widgets import Input, Label, Static
 
 from frontdesk.errors import DeskError
@@ -25,30 +22,10 @@ from frontdesk.text import one_line
 from widgets.boxes_field import BoxesField
 
 from . import assignee
-
-if TYPE_CHECKING:
-    from frontdesk.app import FrontDeskApp
+from .person_fields import PersonFields
 
 
-@dataclass
-class RecipientsRead(Message):
-    """Whom a message can be for, most active first, then the settings' list."""
-
-    names: list[str]
-
-
-@dataclass
-class RecipientLookedUp(Message):
-    """What the desk knows of the name in the 'For' field; `then` goes on with the save."""
-
-    typed: str
-    spelling: str | None
-    names: list[str]
-    then: Callable[[], None]
-    error: BaseException | None = None
-
-
-class MessageFields(Vertical):
+class MessageFields(PersonFields):
     DEFAULT_CSS = """
     MessageFields { height: auto; display: none; }
     MessageFields.-shown { display: block; }
@@ -56,16 +33,7 @@ class MessageFields(Vertical):
     MessageFields #message-preview { height: auto; margin: 0 0 0 10; }
     """
 
-    def __init__(self, draft: dict, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.draft = draft
-        self.spellings: dict[str, str] = {}  # operator_key -> the desk's spelling (or a new name confirmed)
-        self.new_people: set[str] = set()  # keys of names confirmed as someone new
-        self._looking_up = False
-
-    @property
-    def desk(self):
-        return cast("FrontDeskApp", self.app).desk
+    PERSON_FIELD = "message_for"
 
     def compose(self) -> ComposeResult:
         d = self.draft
@@ -78,22 +46,19 @@ class MessageFields(Vertical):
         yield Static("", id="message-preview")
 
     def on_mount(self) -> None:
-        self.read_recipients()
+        self.read_people()
 
-    # -- for whom ---------------------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="recipients", exit_on_error=False)
-    def read_recipients(self) -> None:
-        try:
-            names = self.desk.messages.recipients()
-        except Exception:  # noqa: BLE001 - suggestions are a help; saving reports a failing file
-            return
-        self.post_message(RecipientsRead(names))
+    # -- for whom: the desk's people and the settings' list (person_fields.py asks about a new one)
+    def people(self) -> list[str]:
+        return self.desk.messages.recipients()
 
-    @on(RecipientsRead)
-    def _recipients_read(self, message: RecipientsRead) -> None:
-        message.stop()
-        self.spellings.update((operator_key(name), name) for name in message.names)
-        self.query_one("#message_for", Input).suggester = assignee.operator_suggester(message.names)
+    def known(self, typed: str) -> str | None:
+        return self.desk.messages.known(typed)
+
+    def new_person_question(self, typed: str, names: list[str]) -> str:
+        known = ", ".join(one_line(n, 30) for n in names[:assignee.NAMES_IN_QUESTION])
+        return (f"{one_line(typed, 40)} is not one of the desk's people yet (known: {known or 'nobody yet'}). "
+                "Take the message for a new person?")
 
     @property
     def message_for(self) -> str:
@@ -108,61 +73,9 @@ class MessageFields(Vertical):
         return operator_key(self.message_for) in self.new_people
 
     def recipient_confirmed(self, then: Callable[[], None]) -> bool:
-        """True when the 'For' name may be saved as it is: blank (the save says whom it needs),
-        one of the desk's people (put in the desk's spelling), or someone new the user
-        confirmed. Otherwise False: looked up in a worker; `then` (the save) runs again once
-        the desk knows the name or the user confirmed someone new."""
-        field = self.query_one("#message_for", Input)
-        key = operator_key(field.value)
-        if not key:
-            return True
-        if key in self.spellings:
-            if field.value != self.spellings[key]:
-                field.value = self.spellings[key]
-            return True
-        if not self._looking_up:
-            self._looking_up = True
-            self.look_up(field.value, then)
-        return False
-
-    @work(thread=True, group="recipient", exit_on_error=False)
-    def look_up(self, typed: str, then: Callable[[], None]) -> None:
-        try:
-            spelling, names = self.desk.messages.known(typed), self.desk.messages.recipients()
-        except Exception as exc:  # noqa: BLE001 - reported as any failure; the form keeps everything
-            self.post_message(RecipientLookedUp(typed, None, [], then, error=exc))
-            return
-        self.post_message(RecipientLookedUp(typed, spelling, names, then))
-
-    @on(RecipientLookedUp)
-    def _looked_up(self, message: RecipientLookedUp) -> None:
-        from .modals import Confirm
-
-        message.stop()
-        self._looking_up = False
-        if message.error is not None:
-            cast("FrontDeskApp", self.app).report_failure(message.error)
-            return
-        field = self.query_one("#message_for", Input)
-        if message.spelling or operator_key(field.value) != operator_key(message.typed):
-            if message.spelling:
-                self.spellings[operator_key(message.typed)] = message.spelling
-            message.then()
-            return
-
-        def answer(new_person: bool | None) -> None:
-            if new_person:
-                key = operator_key(message.typed)
-                self.spellings[key] = message.typed.strip()
-                self.new_people.add(key)
-                message.then()
-            else:
-                field.focus()
-
-        known = ", ".join(one_line(n, 30) for n in message.names[:assignee.NAMES_IN_QUESTION])
-        self.app.push_screen(Confirm(
-            f"{one_line(message.typed, 40)} is not one of the desk's people yet (known: {known or 'nobody yet'}). "
-            "Take the message for a new person?", yes="New person", no="Change the name", focus_no=True), answer)
+        """True when the 'For' name may be saved as it is (blank: the save says whom it needs);
+        see PersonFields.person_confirmed."""
+        return self.person_confirmed(then)
 
     # -- what saving does -------------------------------------------------------------------
     @on(Input.Changed, "#message_for")

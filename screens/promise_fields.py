@@ -7,12 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
-from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.widgets import Input, Label, Static
 
 from frontdesk.errors import DeskError
@@ -22,14 +20,10 @@ from frontdesk.operators import operator_key
 from frontdesk.when import WhenError, examples
 from widgets.choice_field import ChoiceField
 
-from . import assignee
-from .assignee import AssigneeLookedUp, OperatorsRead
-
-if TYPE_CHECKING:
-    from frontdesk.app import FrontDeskApp
+from .person_fields import PersonFields
 
 
-class PromiseFields(Vertical):
+class PromiseFields(PersonFields):
     DEFAULT_CSS = """
     PromiseFields { height: auto; display: none; }
     PromiseFields.-shown { display: block; }
@@ -38,17 +32,8 @@ class PromiseFields(Vertical):
     PromiseFields #due-preview { height: auto; margin: 0 0 0 10; }
     """
 
-    def __init__(self, draft: dict, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.draft = draft
-        # The people the desk knows, by operator_key: their spelling. A new person the user
-        # confirmed joins them (with the spelling typed), so the next save does not ask again.
-        self.spellings: dict[str, str] = {}
-        self._looking_up = False
-
-    @property
-    def desk(self):
-        return cast("FrontDeskApp", self.app).desk
+    PERSON_FIELD = "assignee"
+    NEW_PERSON_YES = "Assign"
 
     def compose(self) -> ComposeResult:
         d, settings = self.draft, self.desk.settings
@@ -69,75 +54,19 @@ class PromiseFields(Vertical):
 
     def on_mount(self) -> None:
         self.spellings[operator_key(self.desk.operator)] = self.desk.operator
-        self.read_operators()
+        self.read_people()
 
-    # -- who calls back ---------------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="operators", exit_on_error=False)
-    def read_operators(self) -> None:
-        try:
-            names = self.desk.operators.names()
-        except Exception:  # noqa: BLE001 - suggestions are a help; saving reports a failing file
-            return
-        self.post_message(OperatorsRead(names))
+    # -- who calls back: the desk's operators (screens/person_fields.py asks about a new one) --
+    def people(self) -> list[str]:
+        return self.desk.operators.names()
 
-    @on(OperatorsRead)
-    def _operators_read(self, message: OperatorsRead) -> None:
-        message.stop()
-        self.spellings.update((operator_key(name), name) for name in message.names)
-        self.query_one("#assignee", Input).suggester = assignee.operator_suggester(message.names)
+    def known(self, typed: str) -> str | None:
+        return self.desk.operators.known(typed)
 
     def assignee_confirmed(self, then: Callable[[], None]) -> bool:
-        """True when the assignee may be saved as it is: blank (the operator), one of the desk's
-        people (put in the desk's spelling), or a new person the user confirmed. Otherwise False:
-        the name is looked up in a worker, and `then` (the save) runs again once the desk knows
-        it or the user confirmed someone new; a 'no' leaves the user in the assignee field."""
-        field = self.query_one("#assignee", Input)
-        key = operator_key(field.value)
-        if not key:
-            return True
-        if key in self.spellings:
-            if field.value != self.spellings[key]:
-                field.value = self.spellings[key]
-            return True
-        if not self._looking_up:  # a second ctrl+s while the first is looked up waits for it
-            self._looking_up = True
-            self.look_up_assignee(field.value, then)
-        return False
-
-    @work(thread=True, group="assignee", exit_on_error=False)
-    def look_up_assignee(self, typed: str, then: Callable[[], None]) -> None:
-        try:
-            spelling, names = assignee.look_up(self.desk, typed)
-        except Exception as exc:  # noqa: BLE001 - reported as any failure; the form keeps everything
-            self.post_message(AssigneeLookedUp(typed, None, [], then, error=exc))
-            return
-        self.post_message(AssigneeLookedUp(typed, spelling, names, then))
-
-    @on(AssigneeLookedUp)
-    def _assignee_looked_up(self, message: AssigneeLookedUp) -> None:
-        from .modals import Confirm
-
-        message.stop()
-        self._looking_up = False
-        if message.error is not None:
-            cast("FrontDeskApp", self.app).report_failure(message.error)
-            return
-        field = self.query_one("#assignee", Input)
-        if message.spelling or operator_key(field.value) != operator_key(message.typed):
-            if message.spelling:
-                self.spellings[operator_key(message.typed)] = message.spelling
-            message.then()  # known (or changed meanwhile: the save looks again)
-            return
-
-        def answer(new_person: bool | None) -> None:
-            if new_person:
-                self.spellings[operator_key(message.typed)] = message.typed.strip()
-                message.then()
-            else:
-                field.focus()
-
-        self.app.push_screen(Confirm(assignee.new_person_question(message.typed, message.names), yes="Assign",
-                                     no="Change the name", focus_no=True), answer)
+        """True when the assignee may be saved as it is (blank: the operator); see
+        PersonFields.person_confirmed."""
+        return self.person_confirmed(then)
 
     def due(self) -> datetime | None:
         """When the promise falls due: the preset counted from now, or the time typed (None
